@@ -1,0 +1,109 @@
+"""Settings: one object, built once from the environment and passed explicitly."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from etl.errors import ConfigError
+
+
+def _setting(default: Any, env: str, help: str) -> Any:
+    return field(default=default, metadata={"env": env, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default, its environment variable and a help text."""
+
+    home: Path = _setting(
+        Path("var"), "DEMOGRAFIE_HOME", "Directory holding the embedded SQLite stores."
+    )
+    restricted_url: str = _setting(
+        "",
+        "DEMOGRAFIE_RESTRICTED_URL",
+        "SQLAlchemy URL of the restricted zone; empty means SQLite in DEMOGRAFIE_HOME.",
+    )
+    published_url: str = _setting(
+        "",
+        "DEMOGRAFIE_PUBLISHED_URL",
+        "SQLAlchemy URL of the published zone (read-only role for the dashboard); "
+        "empty means SQLite in DEMOGRAFIE_HOME.",
+    )
+    publisher_url: str = _setting(
+        "",
+        "DEMOGRAFIE_PUBLISHER_URL",
+        "SQLAlchemy URL the ETL uses to write the published zone; empty means published_url.",
+    )
+    min_count: int = _setting(3, "DEMOGRAFIE_MIN_COUNT", "k: cells with 1 <= n < k are primary.")
+    protection: float = _setting(
+        0.3, "DEMOGRAFIE_PROTECTION", "Protection interval: +-max(1, ceil(p * value))."
+    )
+    secret_key: str = _setting(
+        "", "DEMOGRAFIE_SECRET_KEY", "Flask session key; empty generates one per start."
+    )
+    public_dashboard: bool = _setting(
+        True, "DEMOGRAFIE_PUBLIC", "Whether the dashboard is readable without a login."
+    )
+    language: str = _setting("de", "DEMOGRAFIE_LANGUAGE", "Default language: de or en.")
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_count <= 100:
+            raise ConfigError(f"DEMOGRAFIE_MIN_COUNT must be 1..100, got {self.min_count}.")
+        if not 0 < self.protection < 1:
+            raise ConfigError(f"DEMOGRAFIE_PROTECTION must be in (0, 1), got {self.protection}.")
+        if self.language not in ("de", "en"):
+            raise ConfigError(f"DEMOGRAFIE_LANGUAGE must be 'de' or 'en', got {self.language!r}.")
+
+    @property
+    def restricted_store_url(self) -> str:
+        return self.restricted_url or f"sqlite:///{(self.home / 'restricted.sqlite').resolve()}"
+
+    @property
+    def published_store_url(self) -> str:
+        return self.published_url or f"sqlite:///{(self.home / 'published.sqlite').resolve()}"
+
+    @property
+    def publisher_store_url(self) -> str:
+        return self.publisher_url or self.published_store_url
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
+        """Build settings from environment variables; unknown variables are ignored."""
+        values: dict[str, Any] = {}
+        for item in dataclasses.fields(cls):
+            raw = environ.get(item.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[item.name] = _convert(item, raw)
+        values.update(overrides)
+        return cls(**values)
+
+    @classmethod
+    def documentation(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, help) for every setting, for the README and --help."""
+        return [
+            (f.metadata["env"], str(f.default), f.metadata["help"]) for f in dataclasses.fields(cls)
+        ]
+
+
+def _convert(item: dataclasses.Field, raw: str) -> Any:
+    name = item.metadata["env"]
+    kind = type(item.default)
+    try:
+        if kind is bool:
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(raw)
+            return raw.lower() in ("1", "true", "yes")
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
+        if issubclass(kind, Path):
+            return Path(raw)
+        return raw
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}.") from None

@@ -1,0 +1,152 @@
+"""Writes (publish step only) and reads (dashboard, API) of the published zone.
+
+A release is written in one transaction together with the switch of the live pointer, so a
+failed or killed publish leaves the previous release serving. Old releases stay readable for
+permalinks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, update
+
+from etl.errors import DisclosureError, StoreError
+from etl.store import schema
+from etl.symbols import NOT_AVAILABLE, PUBLISHED, STATUSES, SUPPRESSED, ZERO
+
+CELL_TABLES = ("population", "households", "events")
+
+
+def check_protected(name: str, frame: pd.DataFrame, min_count: int) -> None:
+    """Refuse a table with an unprotected cell; the last guard before anything is written."""
+    if frame.empty:
+        return
+    unknown = set(frame["status"]) - set(STATUSES)
+    if unknown:
+        raise DisclosureError(f"{name}: unbekannter Status {sorted(unknown)}.")
+    values, status = frame["value"], frame["status"]
+    small = (status == PUBLISHED) & values.between(1, min_count - 1)
+    hidden_value = status.isin([SUPPRESSED, NOT_AVAILABLE]) & values.notna()
+    bad_zero = (status == ZERO) & (values != 0)
+    bad = frame[small | hidden_value | bad_zero]
+    if not bad.empty:
+        raise DisclosureError(
+            f"{name}: {len(bad)} ungeschützte Zelle(n), z. B. {bad.iloc[0].to_dict()}; "
+            "nichts wurde veröffentlicht."
+        )
+
+
+def _next_sequence(connection) -> int:
+    current = connection.execute(select(func.max(schema.releases.c.sequence))).scalar()
+    return (current or 0) + 1
+
+
+def write_release(
+    engine: Engine, release: dict[str, Any], tables: dict[str, pd.DataFrame]
+) -> str:
+    """Write a complete release and make it live, atomically. Returns the release id.
+
+    `release` holds min_count, protection, territorial_status, years, sources, attribution,
+    audit (must say safe) and note; `tables` the frames of RELEASE_TABLES without release_id.
+    """
+    if not release["audit"].get("safe"):
+        raise DisclosureError("Die Prüfung (LP-Audit) war nicht erfolgreich; keine Freigabe.")
+    for name in CELL_TABLES:
+        check_protected(name, tables.get(name, pd.DataFrame()), release["min_count"])
+    created = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        sequence = _next_sequence(connection)
+        release_id = f"R{sequence:04d}-{created:%Y%m%d}"
+        connection.execute(insert(schema.releases), {
+            **release, "release_id": release_id, "sequence": sequence, "created_at": created,
+            "years": json.dumps(release["years"]), "sources": json.dumps(release["sources"]),
+            "audit": json.dumps(release["audit"], default=str),
+        })  # fmt: skip
+        for name in schema.RELEASE_TABLES:
+            frame = tables.get(name)
+            if frame is None or frame.empty:
+                continue
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+            table = schema.published.tables[name]
+            connection.execute(insert(table), [{**r, "release_id": release_id} for r in records])
+        _switch_live(connection, release_id, created)
+    return release_id
+
+
+def _switch_live(connection, release_id: str, when: dt.datetime) -> None:
+    updated = connection.execute(
+        update(schema.live_release)
+        .where(schema.live_release.c.slot == 1)
+        .values(release_id=release_id, switched_at=when)
+    ).rowcount
+    if not updated:
+        connection.execute(
+            insert(schema.live_release),
+            {"slot": 1, "release_id": release_id, "switched_at": when},
+        )
+
+
+# --- reads (read-only engine) ------------------------------------------------------------
+
+
+def list_releases(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as connection:
+        frame = pd.read_sql(
+            select(schema.releases).order_by(schema.releases.c.sequence.desc()), connection
+        )
+        live = connection.execute(select(schema.live_release.c.release_id)).scalar()
+    frame["live"] = frame["release_id"] == live
+    return frame
+
+
+def live_release_id(engine: Engine) -> str:
+    with engine.connect() as connection:
+        release_id = connection.execute(select(schema.live_release.c.release_id)).scalar()
+    if release_id is None:
+        raise StoreError("Es gibt noch keine Veröffentlichung. `python -m etl publish` ausführen.")
+    return release_id
+
+
+def release_info(engine: Engine, release_id: str) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(schema.releases).where(schema.releases.c.release_id == release_id)
+        ).mappings().first()
+    if row is None:
+        raise StoreError(f"Veröffentlichung {release_id!r} gibt es nicht.")
+    info = dict(row)
+    for key in ("years", "sources", "audit"):
+        info[key] = json.loads(info[key])
+    return info
+
+
+def read_release_table(
+    engine: Engine,
+    name: str,
+    release_id: str,
+    **filters: Sequence[Any] | Any,
+) -> pd.DataFrame:
+    """Rows of one release table; each filter is a column with a value or a list of values."""
+    table = schema.published.tables[name]
+    query = select(*[c for c in table.columns if c.name != "release_id"]).where(
+        table.c.release_id == release_id
+    )
+    for column, wanted in filters.items():
+        if wanted is None:
+            continue
+        if isinstance(wanted, list | tuple | set):
+            query = query.where(table.c[column].in_(list(wanted)))
+        else:
+            query = query.where(table.c[column] == wanted)
+    dtypes = {c.name: "str" for c in table.columns if c.name.endswith("_key")}
+    with engine.connect() as connection:
+        frame = pd.read_sql(query, connection, dtype=dtypes)
+    for column in ("value", "age_to"):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")
+    return frame

@@ -1,0 +1,184 @@
+"""Writes and reads of the restricted zone. Every write is one transaction: all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from etl.model import TABLE_COLUMNS, ExtractBundle
+from etl.store import schema
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _insert_frame(connection: Connection, table, frame: pd.DataFrame, **constants: Any) -> None:
+    if frame.empty:
+        return
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    if constants:
+        records = [{**record, **constants} for record in records]
+    connection.execute(insert(table), records)
+
+
+def log_event(connection: Connection, actor: str, action: str, detail: dict[str, Any]) -> None:
+    """Append to the audit log inside the caller's transaction."""
+    connection.execute(
+        insert(schema.audit_log),
+        {"at": now(), "actor": actor, "action": action,
+         "detail": json.dumps(detail, ensure_ascii=False, default=str)},
+    )  # fmt: skip
+
+
+def upload_id_for(bundle: ExtractBundle, sha256: str) -> str:
+    stamp = now().strftime("%Y%m%dT%H%M%S%f")
+    return f"{bundle.municipality}-{bundle.reference_date:%Y%m%d}-{stamp}-{sha256[:8]}"
+
+
+def bundle_sha256(bundle: ExtractBundle) -> str:
+    """Content hash of the extract's tables, independent of file format."""
+    digest = hashlib.sha256()
+    for name in TABLE_COLUMNS:
+        table = bundle.table(name).sort_values(list(TABLE_COLUMNS[name])).reset_index(drop=True)
+        digest.update(table.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def save_extract(
+    engine: Engine,
+    bundle: ExtractBundle,
+    *,
+    file_name: str,
+    actor: str = "etl",
+    review_state: str = "accepted",
+) -> str:
+    """Store an extract; it replaces the active one of the same municipality and date.
+
+    The replaced upload stays in history with state `superseded`. Returns the new upload id.
+    """
+    sha = bundle_sha256(bundle)
+    upload_id = upload_id_for(bundle, sha)
+    with engine.begin() as connection:
+        previous = connection.execute(
+            select(schema.uploads.c.upload_id).where(
+                schema.uploads.c.municipality == bundle.municipality,
+                schema.uploads.c.reference_date == bundle.reference_date,
+                schema.uploads.c.state == "active",
+            )
+        ).scalars().all()
+        connection.execute(insert(schema.uploads), {
+            "upload_id": upload_id, "municipality": bundle.municipality,
+            "reference_date": bundle.reference_date, "file_name": file_name, "sha256": sha,
+            "manifest": json.dumps(bundle.manifest, ensure_ascii=False, default=str),
+            "received_at": now(), "uploaded_by": actor, "state": "active",
+            "review_state": review_state,
+        })  # fmt: skip
+        if previous:
+            connection.execute(
+                update(schema.uploads)
+                .where(schema.uploads.c.upload_id.in_(previous))
+                .values(state="superseded", superseded_by=upload_id)
+            )
+        for name, table in (("population", schema.population_counts),
+                            ("households", schema.household_counts),
+                            ("events", schema.event_counts)):  # fmt: skip
+            _insert_frame(connection, table, bundle.table(name), upload_id=upload_id)
+        log_event(connection, actor, "upload", {
+            "upload_id": upload_id, "municipality": bundle.municipality,
+            "reference_date": bundle.reference_date, "file": file_name, "replaces": previous,
+        })  # fmt: skip
+    return upload_id
+
+
+def active_uploads(engine: Engine) -> pd.DataFrame:
+    """Active, accepted uploads: one per municipality and reference date."""
+    query = select(schema.uploads).where(
+        schema.uploads.c.state == "active", schema.uploads.c.review_state == "accepted"
+    ).order_by(schema.uploads.c.reference_date, schema.uploads.c.municipality)
+    with engine.connect() as connection:
+        return pd.read_sql(query, connection, dtype={"municipality": "str"})
+
+
+def all_uploads(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as connection:
+        return pd.read_sql(
+            select(schema.uploads).order_by(schema.uploads.c.received_at), connection
+        )
+
+
+def read_counts(engine: Engine, table_name: str, upload_ids: list[str]) -> pd.DataFrame:
+    """Counts of the given uploads from `population_counts`, `household_counts` or
+    `event_counts`, with the upload id."""
+    table = schema.restricted.tables[table_name]
+    if not upload_ids:
+        return pd.DataFrame(columns=[c.name for c in table.columns])
+    with engine.connect() as connection:
+        return pd.read_sql(
+            select(table).where(table.c.upload_id.in_(upload_ids)),
+            connection,
+            dtype={"area_key": "str"},
+        )
+
+
+def replace_table(
+    engine: Engine,
+    table_name: str,
+    frame: pd.DataFrame,
+    *,
+    actor: str,
+    detail: dict[str, Any],
+    where: Any = None,
+) -> None:
+    """Replace the rows of a master table (all rows, or those matching `where`) atomically."""
+    table = schema.restricted.tables[table_name]
+    with engine.begin() as connection:
+        connection.execute(delete(table) if where is None else delete(table).where(where))
+        _insert_frame(connection, table, frame)
+        log_event(connection, actor, f"import-{table_name}", {**detail, "rows": len(frame)})
+
+
+def save_official(
+    engine: Engine, source: dict[str, Any], values: pd.DataFrame, *, actor: str = "etl"
+) -> None:
+    """Store one imported official table; a re-import of the same table code replaces it."""
+    table_code = source["table_code"]
+    with engine.begin() as connection:
+        old = connection.execute(
+            select(schema.official_sources.c.source_id).where(
+                schema.official_sources.c.table_code == table_code
+            )
+        ).scalars().all()
+        connection.execute(
+            delete(schema.official_values).where(schema.official_values.c.source_id.in_(old))
+        )
+        connection.execute(
+            delete(schema.official_sources).where(schema.official_sources.c.source_id.in_(old))
+        )
+        connection.execute(insert(schema.official_sources), {**source, "imported_at": now()})
+        _insert_frame(connection, schema.official_values, values,
+                      source_id=source["source_id"], table_code=table_code)  # fmt: skip
+        log_event(connection, actor, "import-genesis",
+                  {"table_code": table_code, "rows": len(values), "replaces": old})  # fmt: skip
+
+
+def read_table(engine: Engine, table_name: str) -> pd.DataFrame:
+    """A whole restricted master table (areas, boundaries, region_sets, crosswalk, official_*)."""
+    table = schema.restricted.tables[table_name]
+    key_columns = {c.name: "str" for c in table.columns if c.name.endswith("_key")}
+    key_columns.update({c: "str" for c in ("ags", "municipality") if c in table.columns})
+    with engine.connect() as connection:
+        return pd.read_sql(select(table), connection, dtype=key_columns)
+
+
+def read_audit_log(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    with engine.connect() as connection:
+        return pd.read_sql(
+            select(schema.audit_log).order_by(schema.audit_log.c.id.desc()).limit(limit),
+            connection,
+        )

@@ -1,0 +1,66 @@
+"""Shared fixtures: stores in tmp_path (SQLite) and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from etl.config import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+REAL_SAMPLES = REPO_ROOT.parent / "shared" / "real-samples"
+PG_URL_VARIABLE = "DEMOGRAFIE_TEST_PG_URL"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with both embedded SQLite stores in a fresh directory."""
+    return Settings(home=tmp_path / "var")
+
+
+@pytest.fixture
+def real_samples() -> Path:
+    if not REAL_SAMPLES.is_dir():
+        pytest.skip(f"real official samples not present at {REAL_SAMPLES}")
+    return REAL_SAMPLES
+
+
+def pg_admin_url() -> str:
+    url = os.environ.get(PG_URL_VARIABLE, "")
+    if not url:
+        if os.environ.get("DEMOGRAFIE_REQUIRE_PG") == "1":
+            pytest.fail(f"{PG_URL_VARIABLE} is not set but DEMOGRAFIE_REQUIRE_PG=1 (CI)")
+        pytest.skip(f"no PostgreSQL: set {PG_URL_VARIABLE}=postgresql+psycopg://user@host/db")
+    return url
+
+
+@pytest.fixture
+def pg_settings(tmp_path: Path) -> Iterator[Settings]:
+    """Settings whose two zones are fresh schemas on the real PostgreSQL server."""
+    url = pg_admin_url()
+    suffix = uuid.uuid4().hex[:10]
+    restricted, published = f"t{suffix}_restricted", f"t{suffix}_published"
+    separator = "&" if "?" in url else "?"
+    yield Settings(
+        home=tmp_path / "var",
+        restricted_url=f"{url}{separator}schema={restricted}",
+        published_url=f"{url}{separator}schema={published}",
+    )
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for name in (restricted, published):
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """Runs a test on both backends."""
+    if request.param == "sqlite":
+        return settings
+    return request.getfixturevalue("pg_settings")
