@@ -13,6 +13,11 @@ cells. sex is `female` or `male` (see SEX_RULE), age 0..100 (100 = 100 and older
 `de` or `foreign`, residence `main` or `secondary`, household size 1..5 (5 = 5 and more),
 event `birth` (age = age of the mother, sex = sex of the child), `death`, `move_in`, `move_out`
 (age and sex of the person) during the 12 months up to the reference date.
+
+Grid levels (`grid1km`, `grid100m`) are coarse on purpose: main residence only
+(residence `main`), nationality `all`, and age holds the lower bound of the broad groups
+0, 18, 65 (see etl.transform.ages.BROAD_AGE_GROUPS). Households and events exist for
+`gemeinde` and `ortsteil` only.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ SCHEMA_VERSION: Final = 1
 AREA_LEVELS: Final = ("gemeinde", "ortsteil", "grid1km", "grid100m")
 SEXES: Final = ("female", "male")
 NATIONALITIES: Final = ("de", "foreign")
+GRID_LEVELS: Final = ("grid1km", "grid100m")
+GRID_NATIONALITY: Final = "all"
 RESIDENCES: Final = ("main", "secondary")
 EVENTS: Final = ("birth", "death", "move_in", "move_out")
 MAX_HOUSEHOLD_SIZE: Final = 5
