@@ -46,9 +46,7 @@ def _next_sequence(connection) -> int:
     return (current or 0) + 1
 
 
-def write_release(
-    engine: Engine, release: dict[str, Any], tables: dict[str, pd.DataFrame]
-) -> str:
+def write_release(engine: Engine, release: dict[str, Any], tables: dict[str, pd.DataFrame]) -> str:
     """Write a complete release and make it live, atomically. Returns the release id.
 
     `release` holds min_count, protection, territorial_status, years, sources, attribution,
@@ -114,9 +112,13 @@ def live_release_id(engine: Engine) -> str:
 
 def release_info(engine: Engine, release_id: str) -> dict[str, Any]:
     with engine.connect() as connection:
-        row = connection.execute(
-            select(schema.releases).where(schema.releases.c.release_id == release_id)
-        ).mappings().first()
+        row = (
+            connection.execute(
+                select(schema.releases).where(schema.releases.c.release_id == release_id)
+            )
+            .mappings()
+            .first()
+        )
     if row is None:
         raise StoreError(f"Veröffentlichung {release_id!r} gibt es nicht.")
     info = dict(row)

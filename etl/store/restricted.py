@@ -65,13 +65,17 @@ def save_extract(
     sha = bundle_sha256(bundle)
     upload_id = upload_id_for(bundle, sha)
     with engine.begin() as connection:
-        previous = connection.execute(
-            select(schema.uploads.c.upload_id).where(
-                schema.uploads.c.municipality == bundle.municipality,
-                schema.uploads.c.reference_date == bundle.reference_date,
-                schema.uploads.c.state == "active",
+        previous = (
+            connection.execute(
+                select(schema.uploads.c.upload_id).where(
+                    schema.uploads.c.municipality == bundle.municipality,
+                    schema.uploads.c.reference_date == bundle.reference_date,
+                    schema.uploads.c.state == "active",
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         connection.execute(insert(schema.uploads), {
             "upload_id": upload_id, "municipality": bundle.municipality,
             "reference_date": bundle.reference_date, "file_name": file_name, "sha256": sha,
@@ -98,9 +102,11 @@ def save_extract(
 
 def active_uploads(engine: Engine) -> pd.DataFrame:
     """Active, accepted uploads: one per municipality and reference date."""
-    query = select(schema.uploads).where(
-        schema.uploads.c.state == "active", schema.uploads.c.review_state == "accepted"
-    ).order_by(schema.uploads.c.reference_date, schema.uploads.c.municipality)
+    query = (
+        select(schema.uploads)
+        .where(schema.uploads.c.state == "active", schema.uploads.c.review_state == "accepted")
+        .order_by(schema.uploads.c.reference_date, schema.uploads.c.municipality)
+    )
     with engine.connect() as connection:
         return pd.read_sql(query, connection, dtype={"municipality": "str"})
 
@@ -149,11 +155,15 @@ def save_official(
     """Store one imported official table; a re-import of the same table code replaces it."""
     table_code = source["table_code"]
     with engine.begin() as connection:
-        old = connection.execute(
-            select(schema.official_sources.c.source_id).where(
-                schema.official_sources.c.table_code == table_code
+        old = (
+            connection.execute(
+                select(schema.official_sources.c.source_id).where(
+                    schema.official_sources.c.table_code == table_code
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         connection.execute(
             delete(schema.official_values).where(schema.official_values.c.source_id.in_(old))
         )
