@@ -68,6 +68,13 @@ def tiny_boundaries() -> pd.DataFrame:
     rows = [(k, "ortsteil" if "-" in k else "gemeinde", _square(*cells[k])) for k in cells]
     city = box(8.5, 53.0, 8.6, 53.3)
     rows.append(("04021000", "gemeinde", json.dumps(mapping(city))))
+    moorland, geest = box(8.6, 53.0, 8.7, 53.3), box(8.7, 53.0, 8.8, 53.1)
+    rows += [
+        ("03901", "kreis", json.dumps(mapping(moorland))),
+        ("03902", "kreis", json.dumps(mapping(geest))),
+        ("03", "land", json.dumps(mapping(moorland.union(geest)))),
+        ("04", "land", json.dumps(mapping(city))),
+    ]
     frame = pd.DataFrame(rows, columns=["area_key", "level", "web_geojson"])
     frame["area_km2"] = np.where(frame["area_key"] == "04021000", 200.0, 70.0)
     return frame
