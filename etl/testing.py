@@ -10,8 +10,10 @@ import pandas as pd
 from shapely.geometry import box, mapping
 
 from etl.config import Settings
+from etl.model import SCHEMA_VERSION, TABLE_COLUMNS, ExtractBundle
 from etl.store.engine import init_stores
 from etl.store.published import check_protected, write_release
+from etl.store.restricted import replace_table, save_extract
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
 from etl.transform.ages import AGE_GROUPS_17
 
@@ -230,3 +232,117 @@ def write_tiny_release(settings: Settings) -> str:
 def assert_protected(frame: pd.DataFrame, min_count: int = 3) -> None:
     """Raise if a table holds a published cell below k or a value behind a symbol."""
     check_protected("table", frame, min_count)
+
+
+def _with_municipal_rows(table: pd.DataFrame, municipality: str) -> pd.DataFrame:
+    """Add the municipality's rows as sums of its Ortsteile, as a register extract has them."""
+    dims = [c for c in table.columns if c not in ("area_level", "area_key", "count")]
+    municipal = table.groupby(dims, as_index=False)["count"].sum()
+    municipal = municipal.assign(area_level="gemeinde", area_key=municipality)
+    return pd.concat([table, municipal[table.columns]], ignore_index=True)
+
+
+def tiny_bundle(
+    municipality: str,
+    reference_date: dt.date,
+    *,
+    scale: float = 5.0,
+    ortsteile: tuple[str, ...] = (),
+    seed: int = 0,
+) -> ExtractBundle:
+    """A small anonymised extract with random but plausible counts (no person-level data).
+
+    `scale` is the mean count per sex and single year of age; Ortsteile split the municipality.
+    """
+    rng = np.random.default_rng(seed)
+    areas = [f"{municipality}-{code}" for code in ortsteile] or [municipality]
+    rows = []
+    for area in areas:
+        for sex in ("female", "male"):
+            for age in range(101):
+                mean = scale * (1.2 if age < 65 else 0.6) * (0.1 if age > 90 else 1.0)
+                for nationality, share in (("de", 0.88), ("foreign", 0.12)):
+                    count = int(rng.poisson(mean * share))
+                    if count:
+                        rows.append(
+                            (
+                                "ortsteil" if ortsteile else "gemeinde",
+                                area,
+                                sex,
+                                age,
+                                nationality,
+                                "main",
+                                count,
+                            )
+                        )
+    population = pd.DataFrame(rows, columns=list(TABLE_COLUMNS["population"]))
+    by_area = population.groupby(["area_level", "area_key"], as_index=False)["count"].sum()
+    shares = ((1, 0.2), (2, 0.15), (3, 0.06), (4, 0.04), (5, 0.015))
+    households = pd.concat(
+        [
+            by_area.assign(size=size, count=(by_area["count"] * share).round().astype(int))
+            for size, share in shares
+        ]
+    )[list(TABLE_COLUMNS["households"])]
+    rates = (("birth", 0.009), ("death", 0.011), ("move_in", 0.05), ("move_out", 0.045))
+    events = pd.concat(
+        [
+            by_area.assign(
+                event=event, sex="female", age=30, count=rng.poisson(by_area["count"] * rate)
+            )
+            for event, rate in rates
+        ]
+    )[list(TABLE_COLUMNS["events"])]
+    if ortsteile:
+        population, households, events = (
+            _with_municipal_rows(table, municipality) for table in (population, households, events)
+        )
+    return ExtractBundle(
+        municipality,
+        reference_date,
+        population,
+        households[households["count"] > 0],
+        events[events["count"] > 0],
+        manifest={
+            "schema_version": SCHEMA_VERSION,
+            "municipality": municipality,
+            "reference_date": reference_date.isoformat(),
+            "generator": "etl.testing",
+        },
+    )
+
+
+def tiny_restricted_store(settings: Settings, years: tuple[int, ...] = (2022, 2023)) -> None:
+    """Fill the restricted zone with tiny extracts: a city with 3 Ortsteile and 4 villages in two
+    Länder, plus a region across the Land border."""
+    restricted, _ = init_stores(settings)
+    for year in years:
+        date = dt.date(year, 12, 31)
+        for index, key in enumerate(TINY_MUNICIPALITIES):
+            is_city = key == "04021000"
+            bundle = tiny_bundle(
+                key,
+                date,
+                scale=20.0 if is_city else 1.5 + index,
+                ortsteile=("001", "002", "003") if is_city else (),
+                seed=year * 10 + index,
+            )
+            save_extract(restricted, bundle, file_name=f"tiny-{key}-{year}")
+    members = pd.DataFrame(
+        {
+            "region_set": "Verbünde",
+            "region_key": TINY_REGION[0],
+            "region_name": TINY_REGION[1],
+            "member_key": TINY_REGION[2],
+        }
+    )
+    replace_table(restricted, "region_sets", members, actor="test", detail={})
+    areas = tiny_areas()
+    areas = areas[areas["level"].isin(["gemeinde", "ortsteil", "kreis", "land"])]
+    replace_table(
+        restricted,
+        "areas",
+        areas[["area_key", "level", "name", "parent_key"]],
+        actor="test",
+        detail={},
+    )

@@ -69,8 +69,11 @@ def write_release(engine: Engine, release: dict[str, Any], tables: dict[str, pd.
             frame = tables.get(name)
             if frame is None or frame.empty:
                 continue
-            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
             table = schema.published.tables[name]
+            unknown = set(frame.columns) - set(table.columns.keys())
+            if unknown:
+                raise StoreError(f"Tabelle {name}: unbekannte Spalten {sorted(unknown)}.")
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
             connection.execute(insert(table), [{**r, "release_id": release_id} for r in records])
         _switch_live(connection, release_id, created)
     return release_id

@@ -1,0 +1,231 @@
+"""The one module that sequences stages: restricted counts -> protected, audited release."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from etl.config import Settings
+from etl.errors import StoreError
+from etl.store import restricted as store
+from etl.store.engine import init_stores
+from etl.store.published import write_release
+from etl.symbols import NOT_AVAILABLE
+from etl.transform import publication as pub
+from etl.transform.hierarchy import area_edges
+from etl.transform.protection import Protected, protect_and_audit
+from etl.transform.release_frames import areas_frame, boundaries_frame, official_frame
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+MAX_LISTED_SOURCES = 5
+
+
+@dataclass
+class PublishReport:
+    """What a publish run did: the release id and per table and year the suppression counts."""
+
+    release_id: str
+    years: list[int]
+    tables: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Veröffentlichung {self.release_id} (Jahre {', '.join(map(str, self.years))})"]
+        for t in self.tables:
+            lines.append(
+                f"  {t['year']} {t['table']:<11} {t['cells']:>6} Zellen, "
+                f"{t['primary']:>4} primär, {t['secondary']:>4} sekundär geheim gehalten; "
+                f"Audit: {t['audited']} geprüft, sicher"
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class YearInput:
+    """The restricted counts of one reference year and what they belong to."""
+
+    year: int
+    reference_date: dt.date
+    uploads: pd.DataFrame
+    population: pd.DataFrame
+    households: pd.DataFrame
+    events: pd.DataFrame
+
+
+def _year_inputs(engine: Engine, uploads: pd.DataFrame) -> list[YearInput]:
+    uploads = uploads.assign(year=pd.to_datetime(uploads["reference_date"]).dt.year)
+    # One extract per municipality and year: the one with the latest reference date.
+    uploads = uploads.sort_values("reference_date").drop_duplicates(
+        ["municipality", "year"], keep="last"
+    )
+    inputs = []
+    for year, group in uploads.groupby("year"):
+        ids = group["upload_id"].tolist()
+        owner = group.set_index("upload_id")["municipality"]
+
+        def counts(table: str, ids: list[str] = ids, owner: pd.Series = owner) -> pd.DataFrame:
+            frame = store.read_counts(engine, table, ids)
+            return frame.assign(municipality=frame["upload_id"].map(owner))
+
+        inputs.append(YearInput(
+            year=int(year), reference_date=pd.Timestamp(group["reference_date"].max()).date(),
+            uploads=group, population=counts("population_counts"),
+            households=counts("household_counts"), events=counts("event_counts"),
+        ))  # fmt: skip
+    return inputs
+
+
+def _municipalities_under(edges: pd.DataFrame) -> Callable[[str], frozenset[str]]:
+    """For an area key, the municipalities it consists of."""
+    children = edges.groupby("total")["part"].apply(list).to_dict()
+
+    @functools.cache
+    def under(key: str) -> frozenset[str]:
+        if "-" in key or (len(key) == 8 and key.isdigit()):
+            return frozenset({key[:8]})
+        return frozenset().union(*(under(child) for child in children.get(key, [])))
+
+    return under
+
+
+def _lineage(rows: pd.DataFrame, uploads: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
+    """Upload ids behind each row: its municipality's upload, or those of all its members."""
+    upload_of = uploads.set_index("municipality")["upload_id"].to_dict()
+    under = _municipalities_under(edges)
+
+    def sources(key: str) -> str:
+        ids = sorted(upload_of[m] for m in under(key) if m in upload_of)
+        if len(ids) <= MAX_LISTED_SOURCES:
+            return ",".join(ids)
+        return f"{len(ids)} Meldungen (siehe Quellen der Veröffentlichung)"
+
+    return rows["area_key"].map(sources)
+
+
+def _protect_year(
+    data: YearInput, expected: list[str], regions: pd.DataFrame, settings: Settings
+) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    leaves = pub.population_leaves(data.population)
+    leaf_keys = pd.concat([leaves["area_key"], pd.Series(expected, dtype="str")])
+    edges = area_edges(leaf_keys, regions)
+    grid, providers = pub.grid_leaves(data.population)
+    problems = {
+        "population": pub.population_problem(
+            pub.population_cube(leaves, edges), edges, grid, providers
+        ),
+        "households": pub.simple_problem(
+            "H", pub.household_cube(data.households, edges), "size", edges, pub.SIZE_EDGES
+        ),
+        "events": pub.simple_problem("E", pub.event_cube(data.events, edges), "event", edges),
+    }
+    frames, stats = {}, []
+    for name, problem in problems.items():
+        protected: Protected = protect_and_audit(
+            problem, f"{name} {data.year}", settings.min_count, settings.protection
+        )
+        rows = protected.rows.assign(year=data.year, reference_date=data.reference_date)
+        rows["sources"] = _lineage(rows, data.uploads, edges)
+        frames[name] = _with_missing_aggregates(rows, edges, name)
+        stats.append(
+            {
+                "year": data.year,
+                "table": name,
+                "cells": protected.cells,
+                "primary": protected.primary,
+                "secondary": protected.secondary,
+                "audited": protected.audited,
+            }
+        )
+    return frames, stats
+
+
+def _with_missing_aggregates(rows: pd.DataFrame, edges: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Totals that could not be formed (a member sent nothing) appear as not available."""
+    missing = sorted(set(edges["total"]) - set(rows["area_key"]))
+    if not missing:
+        return rows
+    template = rows[rows["area_key"] == rows["area_key"].iloc[0]].drop(columns=["area_key"])
+    filler = template.merge(pd.DataFrame({"area_key": missing}), how="cross")
+    filler = filler.assign(
+        value=pd.array([pd.NA] * len(filler), "Int64"),
+        status=NOT_AVAILABLE,
+        sources="unvollständig",
+    )
+    log.warning(
+        "%s: %d Summen nicht verfügbar (Meldungen fehlen): %s", name, len(missing), missing[:5]
+    )
+    return pd.concat([rows, filler], ignore_index=True)
+
+
+def publish(
+    settings: Settings, *, actor: str = "etl", note: str = "", progress: Progress | None = None
+) -> PublishReport:
+    """Protect and audit every year of the active uploads and write one release atomically."""
+    say = progress or log.info
+    restricted, publisher = init_stores(settings)
+    uploads = store.active_uploads(restricted)
+    if uploads.empty:
+        raise StoreError(
+            "Im geschützten Bereich liegen keine Meldungen. Erst "
+            "`python -m etl import-extract` ausführen."
+        )
+    areas = store.read_table(restricted, "areas")
+    regions = store.read_table(restricted, "region_sets")
+    expected = areas.loc[areas["level"] == "gemeinde", "area_key"].tolist()
+    tables: dict[str, list[pd.DataFrame]] = {"population": [], "households": [], "events": []}
+    stats: list[dict] = []
+    inputs = _year_inputs(restricted, uploads)
+    for data in inputs:
+        say(f"Jahr {data.year}: {len(data.uploads)} Meldungen schützen und prüfen …")
+        frames, year_stats = _protect_year(data, expected, regions, settings)
+        for name, frame in frames.items():
+            tables[name].append(frame)
+        stats += year_stats
+    release_tables = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
+    published_keys = pd.concat([t["area_key"] for t in release_tables.values()]).unique()
+    official, official_sources = official_frame(
+        store.read_table(restricted, "official_values"),
+        store.read_table(restricted, "official_sources"),
+    )
+    release_tables["official"] = official
+    release_tables["areas"] = areas_frame(published_keys, areas, regions)
+    release_tables["boundaries"] = boundaries_frame(
+        store.read_table(restricted, "boundaries"), release_tables["areas"]
+    )
+    release_tables["region_sets"] = regions
+    years = [d.year for d in inputs]
+    release = {
+        "min_count": settings.min_count,
+        "protection": settings.protection,
+        "territorial_status": max(d.reference_date for d in inputs),
+        "years": years,
+        "sources": {
+            "uploads": {
+                str(d.year): dict(
+                    zip(d.uploads["municipality"], d.uploads["upload_id"], strict=True)
+                )
+                for d in inputs
+            },
+            "official": official_sources,
+        },
+        "attribution": _attribution(official_sources),
+        "note": note,
+        "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},
+    }
+    say("Veröffentlichung schreiben …")
+    release_id = write_release(publisher, release, release_tables)
+    with restricted.begin() as connection:
+        store.log_event(connection, actor, "publish", {"release_id": release_id, "years": years})
+    return PublishReport(release_id, years, stats)
+
+
+def _attribution(official_sources: list[dict]) -> str:
+    texts = ["Melderegister der beteiligten Kommunen (aggregiert, geheim gehalten)"]
+    texts += [s["attribution"] for s in official_sources if s.get("attribution")]
+    return "\n".join(dict.fromkeys(texts))
