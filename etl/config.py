@@ -38,6 +38,26 @@ class Settings:
         "DEMOGRAFIE_PUBLISHER_URL",
         "SQLAlchemy URL the ETL uses to write the published zone; empty means published_url.",
     )
+    accounts_url: str = _setting(
+        "",
+        "DEMOGRAFIE_ACCOUNTS_URL",
+        "SQLAlchemy URL of the accounts store (users, sessions, audit of logins); "
+        "empty means SQLite in DEMOGRAFIE_HOME.",
+    )
+    portal_url: str = _setting(
+        "http://127.0.0.1:8051",
+        "DEMOGRAFIE_PORTAL_URL",
+        "Public address of the upload portal, linked from the dashboard.",
+    )
+    upload_max_bytes: int = _setting(
+        50_000_000, "DEMOGRAFIE_UPLOAD_MAX_BYTES", "Largest accepted upload (bytes, unpacked)."
+    )
+    login_max_attempts: int = _setting(
+        5, "DEMOGRAFIE_LOGIN_MAX_ATTEMPTS", "Failed logins before an account is locked."
+    )
+    lockout_minutes: int = _setting(
+        15, "DEMOGRAFIE_LOCKOUT_MINUTES", "How long a locked account stays locked."
+    )
     min_count: int = _setting(3, "DEMOGRAFIE_MIN_COUNT", "k: cells with 1 <= n < k are primary.")
     protection: float = _setting(
         0.3, "DEMOGRAFIE_PROTECTION", "Protection interval: +-max(1, ceil(p * value))."
@@ -61,6 +81,10 @@ class Settings:
     @property
     def restricted_store_url(self) -> str:
         return self.restricted_url or f"sqlite:///{(self.home / 'restricted.sqlite').resolve()}"
+
+    @property
+    def accounts_store_url(self) -> str:
+        return self.accounts_url or f"sqlite:///{(self.home / 'accounts.sqlite').resolve()}"
 
     @property
     def published_store_url(self) -> str:
