@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import InputError
+from etl.model import EVENTS
 from etl.privacy import cube_relations
 from etl.transform.ages import AGE_GROUPS_17
 from etl.transform.hierarchy import aggregate_up
@@ -137,46 +138,41 @@ def _age_label(age_from: pd.Series, age_to: pd.Series) -> pd.Series:
     return age_from.astype("string") + "-" + upper
 
 
+def _relation(label: str, total: str | pd.Series, parts: pd.Series | list[str]) -> pd.DataFrame:
+    """Rows of one named relation total = sum(parts) (or one per total when totals vary)."""
+    frame = pd.DataFrame({"total": total, "part": parts})
+    return frame.assign(relation=label + ":" + frame["total"])
+
+
+AGE_EDGES = pd.DataFrame(
+    {"total": "0-", "part": [f"{a}-{'' if b is None else b}" for a, b in AGE_GROUPS_17]}
+)
+SEX_EDGES = pd.DataFrame({"total": ALL, "part": ["female", "male"]})
+
+
 def population_problem(
     cube: pd.DataFrame, edges: pd.DataFrame, grid: pd.DataFrame, grid_providers: list[str]
 ) -> Problem:
     """Cells and relations of the population table, nationality margins and grid cells."""
-    core = cube[cube["nationality"] == ALL].assign(
-        table="P", age=lambda f: _age_label(f["age_from"], f["age_to"])
-    )
-    keys = core[["table", "area_key", "sex", "age"]]
+    core = cube[cube["nationality"] == ALL]
+    keys = pd.DataFrame({"table": "P", "area_key": core["area_key"], "sex": core["sex"],
+                         "age": _age_label(core["age_from"], core["age_to"])})  # fmt: skip
     core = core.assign(cell=keys.agg("|".join, axis=1))
-    age_edges = pd.DataFrame(
-        {"total": "0-", "part": [f"{a}-{'' if b is None else b}" for a, b in AGE_GROUPS_17]}
-    )
-    sex_edges = pd.DataFrame({"total": ALL, "part": ["female", "male"]})
-    relations = [cube_relations(keys, {"area_key": edges, "sex": sex_edges, "age": age_edges})]
     nationality = cube[cube["nationality"] != ALL]
-    nationality = nationality.assign(
-        cell="N|" + nationality["area_key"] + "|" + nationality["nationality"]
-    )
-    relations.append(
-        cube_relations(
-            nationality[["area_key"]].assign(table="N", nationality=nationality["nationality"])[
-                ["table", "area_key", "nationality"]
-            ],
-            {"area_key": edges},
-        )
-    )
-    has_total = nationality["area_key"].unique()
-    relations.append(
-        pd.DataFrame(
-            {
-                "total": np.repeat("P|" + has_total + "|total|0-", 2),
-                "part": [f"N|{area}|{n}" for area in has_total for n in ("de", "foreign")],
-            }
-        )
-    )
-    rows = pd.concat([core.drop(columns=["table", "age"]), nationality], ignore_index=True)
+    nationality_keys = pd.DataFrame({"table": "N", "area_key": nationality["area_key"],
+                                     "nationality": nationality["nationality"]})  # fmt: skip
+    nationality = nationality.assign(cell=nationality_keys.agg("|".join, axis=1))
+    # An area's German and non-German counts add up to its total over all sexes and ages.
+    area_totals = "P|" + nationality["area_key"] + "|total|0-"
+    relations = [
+        cube_relations(keys, {"area_key": edges, "sex": SEX_EDGES, "age": AGE_EDGES}),
+        cube_relations(nationality_keys, {"area_key": edges}),
+        _relation("nationality", area_totals, nationality["cell"]),
+    ]
+    rows = pd.concat([core, nationality], ignore_index=True)
     rows, grid_relations = _with_grid(rows, grid, grid_providers)
     relations += grid_relations
-    cells = rows[["cell", "value"]]
-    return Problem(cells, pd.concat(relations, ignore_index=True).drop_duplicates(), rows)
+    return Problem(rows[["cell", "value"]], pd.concat(relations, ignore_index=True), rows)
 
 
 def grid_leaves(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -219,9 +215,9 @@ def _with_grid(
             "primary": [0 if covered else 1],
         }
     )
-    relations = [pd.DataFrame({"total": GRID_TOTAL, "part": grid_rows["cell"]})]
+    relations = [_relation("grid", GRID_TOTAL, grid_rows["cell"])]
     if covered:
-        relations.append(pd.DataFrame({"total": GRID_TOTAL, "part": provider_cells}))
+        relations.append(_relation("grid-municipalities", GRID_TOTAL, provider_cells))
     return pd.concat([rows, grid_rows, total_row], ignore_index=True), relations
 
 
@@ -251,10 +247,8 @@ def event_cube(counts: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
     local = counts[counts["area_level"].isin(["gemeinde", "ortsteil"])]
     leaves = local.groupby(["area_key", "event"], as_index=False)["count"].sum()
     leaves = _complete_ortsteile(leaves.rename(columns={"count": "value"}), ["event"])
-    leaves = _complete(leaves, {"event": ["birth", "death", "move_in", "move_out"]})
-    return _complete(
-        aggregate_up(leaves, edges), {"event": ["birth", "death", "move_in", "move_out"]}
-    )
+    leaves = _complete(leaves, {"event": list(EVENTS)})
+    return _complete(aggregate_up(leaves, edges), {"event": list(EVENTS)})
 
 
 def household_cube(counts: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:

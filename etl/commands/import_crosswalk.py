@@ -1,0 +1,37 @@
+"""`python -m etl import-crosswalk FILE`: replace the territorial crosswalk."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from etl.config import Settings
+from etl.store.engine import init_stores
+from etl.store.restricted import read_table, replace_table
+from etl.transform.crosswalk import read_crosswalk, validity_from_crosswalk
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="CSV: old_key, new_key, weight, valid_from (YYYY-MM-DD)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    crosswalk = read_crosswalk(args.file)
+    restricted, _ = init_stores(settings)
+    replace_table(restricted, "crosswalk", crosswalk, actor="etl", detail={"file": args.file.name})
+    # Validity periods of the areas known so far follow the crosswalk (run after boundaries).
+    areas = read_table(restricted, "areas")
+    if not areas.empty:
+        replace_table(restricted, "areas", validity_from_crosswalk(areas, crosswalk),
+                      actor="etl", detail={"file": args.file.name, "validity": True})  # fmt: skip
+    splits = int((crosswalk["weight"] < 1).sum())
+    print(
+        f"{args.file.name}: {len(crosswalk)} Zeilen ({crosswalk['old_key'].nunique()} alte "
+        f"Schlüssel, {splits} Anteile < 1)"
+    )
+    return 0

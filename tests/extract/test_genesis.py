@@ -1,0 +1,138 @@
+"""read_genesis: hand-written fixtures in the layout of real exports, errors, real samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from etl.errors import InputError
+from etl.extract.genesis import DATA_COLUMNS, read_genesis
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+HEAD = "GENESIS-Tabelle: 12612-01-01-5-B\nGeburten;;;\n;;2021;2021\n;;männlich;weiblich\n"
+TAIL = '__________\n"© Statistische Ämter des Bundes und der Länder"\n'
+
+
+def cell(table, ags: str, year: int, sex: str = "total", age=(0, None)) -> tuple:
+    data = table.data
+    age_to = data["age_to"].isna() if age[1] is None else data["age_to"].eq(age[1])
+    row = data[data["ags"].eq(ags) & data["year"].eq(year) & data["sex"].eq(sex)
+               & data["age_from"].eq(age[0]) & age_to]  # fmt: skip
+    assert len(row) == 1, row
+    value = row["value"].iloc[0]
+    return (None if pd.isna(value) else int(value)), row["symbol"].iloc[0]
+
+
+def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_columns_and_types() -> None:
+    table = read_genesis(DATA / "genesis_deaths.csv")
+    assert tuple(table.data.columns) == DATA_COLUMNS
+    assert table.table_code == "12613-01-01-5-B"
+    assert table.data["ags"].map(type).eq(str).all()
+    assert str(table.data["value"].dtype) == "Int64"
+    assert str(table.data["age_to"].dtype) == "Int64"
+    assert set(table.data["measure"]) == {"deaths"}
+    assert "Datenlizenz Deutschland" in table.attribution
+
+
+def test_year_in_first_column_and_absent_year_reported() -> None:
+    table = read_genesis(DATA / "genesis_deaths.csv")
+    assert cell(table, "06636003", 2021, "male") == (140, "")
+    assert cell(table, "06636200", 2020) == (0, "")  # a true zero stays
+    assert not table.data["year"].eq(2021).where(table.data["ags"].eq("06636200")).any()
+    assert table.unmapped.to_dict("records") == [{
+        "code": "06636200", "name": "Gutsbezirk Kaufunger Wald", "line": 9,
+        "reason": "nur '-' für 2021: Gemeinde bestand nicht (mehr) oder war unbewohnt; "
+                  "nicht übernommen"}]  # fmt: skip
+
+
+def test_samtgemeinde_members_counted_once_and_aggregates_apart() -> None:
+    table = read_genesis(DATA / "genesis_samtgemeinde.csv")
+    #                     ags         year  sex       expected (value, symbol)
+    assert cell(table, "03351001", 2021) == (100, "")  # 8-, 11- and 12-digit rows: once
+    assert cell(table, "03351002", 2021, "female") == (77, "")  # 12-digit ARS only
+    assert cell(table, "03351006", 2020) == (795, "")
+    assert sorted(table.data["ags"].unique()) == ["03351001", "03351002", "03351006"]
+    assert sorted(set(zip(table.aggregates["code"], table.aggregates["level"], strict=True))) == [
+        ("03", "land"), ("03351", "kreis"), ("033515401", "gemeindeverband")]  # fmt: skip
+    reasons = dict(zip(table.unmapped["code"], table.unmapped["reason"], strict=True))
+    assert "nicht addiert" in reasons["033515401001"]
+    assert "nicht addiert" in reasons["03351540101"]
+    assert "11 Stellen" in reasons["03351540103"]  # Langlingen: reported, never guessed
+    assert table.unmapped["line"].tolist() == [14, 16, 17]
+
+
+def test_reform_rows_summed_symbols_kept() -> None:
+    table = read_genesis(DATA / "genesis_reform.csv")
+    expected = {
+        ("16063001", 2021, "total"): (13, ""),  # listed three times: 10 + 3, '-' adds nothing
+        ("16063001", 2020, "total"): (4, ""),
+        ("16063002", 2020, "total"): (7, ""),
+        ("16063003", 2021, "total"): (None, "."),  # secret
+        ("16063003", 2020, "male"): (None, "x"),
+        ("16063003", 2020, "female"): (None, "/"),
+        ("16063005", 2021, "female"): (None, "-"),  # a single '-' cell stays with its symbol
+        ("06611000", 2021, "total"): (2000, ""),  # kreisfreie Stadt given as Kreis row only
+    }
+    for (ags, year, sex), value in expected.items():
+        assert cell(table, ags, year, sex) == value, (ags, year, sex)
+    assert not ((table.data["ags"] == "16063002") & (table.data["year"] == 2021)).any()
+    assert "16063004" not in set(table.data["ags"])
+    assert table.unmapped["code"].tolist() == ["16063002", "16063004", "0663600"]
+    assert table.aggregates["code"].unique().tolist() == ["12345"]
+
+
+def test_age_groups_and_total_convention() -> None:
+    table = read_genesis(DATA / "genesis_agegroups.csv")
+    assert table.table_code == "12411-02-03-5"
+    assert cell(table, "06636003", 2022, "total", (0, 3)) == (450, "")
+    assert cell(table, "06636003", 2022, "total", (3, 75)) == (16382, "")
+    assert cell(table, "06636003", 2022, "total", (75, None)) == (2710, "")
+    assert cell(table, "06636003", 2022, "male", (0, None)) == (9388, "")  # all ages
+
+
+def test_windows_1252_export() -> None:
+    table = read_genesis(DATA / "genesis_cp1252.csv")
+    assert "Weißenborn" in table.title
+    assert cell(table, "06636003", 2020) == (310, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Hallo;Welt\n", "keine GENESIS-Datei"),
+        ("", "keine GENESIS-Datei"),
+        ("GENESIS-Tabelle: 99999-01\n" + TAIL, "99999-01.*nicht unterstützt"),
+        (HEAD + "06636003;Eschwege;1;2\n", "Trennlinie"),
+        (HEAD + TAIL, "keine Datenzeilen"),
+        (HEAD + "06636003;Eschwege;1;zwei\n" + TAIL, r"Zeile 5, Spalte '2021 / weiblich'.*'zwei'"),
+        (HEAD + "06636003;Eschwege;1,5;2\n" + TAIL, r"Zeile 5.*'1,5'"),
+        (HEAD + "06636003;Eschwege;1\n" + TAIL, r"Zeile 5: 1 Werte statt 2"),
+        (HEAD + "06636003;Eschwege;1;2\n0663x003;Eschwege;1;2\n" + TAIL,
+         r"Zeile 6, Spalte 'Schlüssel'.*keine Ziffernfolge"),
+        ("GENESIS-Tabelle: 12612-01-01-5-B\n;;2021;2021\n;;Deutsche;Ausländer\n"
+         "06636003;Eschwege;1;2\n" + TAIL, "Spalte doppelt oder Kopf nicht erkannt"),
+        ("GENESIS-Tabelle: 12612-01-01-5-B\n;;männlich;weiblich\n06636003;Eschwege;1;2\n" + TAIL,
+         "Jahr bzw. Stichtag fehlt"),
+    ],
+)  # fmt: skip
+def test_errors_name_file_line_and_column(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        read_genesis(write(tmp_path, text))
+    assert "table.csv" in str(caught.value)
+
+
+def test_missing_and_binary_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nicht gefunden"):
+        read_genesis(tmp_path / "fehlt.csv")
+    binary = tmp_path / "bild.csv"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    with pytest.raises(InputError, match="Binärdatei"):
+        read_genesis(binary)

@@ -1,0 +1,130 @@
+"""End to end: restricted extracts -> protected, audited, atomic release (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from sqlalchemy import delete
+
+from etl.config import Settings
+from etl.errors import StoreError
+from etl.pipeline import publish
+from etl.privacy import audit
+from etl.store import restricted as store
+from etl.store import schema
+from etl.store.engine import init_stores, reader_engine
+from etl.store.published import live_release_id, read_release_table, release_info
+from etl.symbols import NOT_AVAILABLE, SUPPRESSED
+from etl.testing import assert_protected, tiny_restricted_store
+
+
+def test_publish_protects_audits_and_serves(any_settings: Settings) -> None:
+    tiny_restricted_store(any_settings)
+    report = publish(any_settings)
+    reader = reader_engine(any_settings)
+    assert live_release_id(reader) == report.release_id
+    assert report.years == [2022, 2023]
+    population = read_release_table(reader, "population", report.release_id)
+    for name in ("population", "households", "events"):
+        assert_protected(read_release_table(reader, name, report.release_id), 3)
+    assert (population["status"] == SUPPRESSED).any()
+    assert sum(t["secondary"] for t in report.tables) > 0
+    info = release_info(reader, report.release_id)
+    assert info["min_count"] == 3 and info["audit"]["safe"]
+    assert set(info["sources"]["uploads"]["2023"]) == {"04021000", "03901001", "03901002",
+                                                       "03901003", "03902001"}  # fmt: skip
+    village = population[(population["area_key"] == "03901001") & (population["year"] == 2023)]
+    assert village["sources"].str.startswith("03901001-20231231").all()
+    assert (village["reference_date"].astype(str) == "2023-12-31").all()
+    areas = read_release_table(reader, "areas", report.release_id).set_index("area_key")
+    assert areas.loc["04021000-000", "name"].endswith("ohne Ortsteilzuordnung") or (
+        "04021000-000" not in set(population["area_key"])
+    )
+    assert areas.loc["R-verbund", "level"] == "region"
+    assert areas.loc["04", "name"] == "Bremen"
+
+
+def test_release_passes_an_independent_audit_of_the_published_statuses(settings: Settings) -> None:
+    """Rebuild the problem from the restricted zone and audit what was actually stored."""
+    from etl.pipeline import _year_inputs
+    from etl.transform import publication as pub
+    from etl.transform.hierarchy import area_edges
+
+    tiny_restricted_store(settings, years=(2023,))
+    report = publish(settings)
+    restricted, _ = init_stores(settings)
+    data = _year_inputs(restricted, store.active_uploads(restricted))[0]
+    regions = store.read_table(restricted, "region_sets")
+    leaves = pub.population_leaves(data.population)
+    edges = area_edges(leaves["area_key"], regions)
+    grid, providers = pub.grid_leaves(data.population)
+    problem = pub.population_problem(pub.population_cube(leaves, edges), edges, grid, providers)
+    stored = read_release_table(reader_engine(settings), "population", report.release_id)
+    stored = stored.assign(age_to=stored["age_to"].astype("Int64"))
+    keys = ["area_key", "sex", "age_from", "age_to", "nationality"]
+    rows = problem.rows[problem.rows["publish"]].merge(stored[[*keys, "status"]], on=keys,
+                                                        how="left", validate="1:1")  # fmt: skip
+    status = rows["status"].map({"published": "published", "zero": "zero",
+                                 "suppressed": "secondary"})  # fmt: skip
+    result = pd.concat([
+        pd.DataFrame({"cell": rows["cell"], "value": rows["value"].astype("Int64").mask(
+            status == "secondary"), "status": status}),
+        pd.DataFrame({"cell": [pub.GRID_TOTAL], "value": [pd.NA], "status": ["secondary"]}),
+    ], ignore_index=True)  # fmt: skip
+    small = problem.cells["value"].between(1, 2)
+    result.loc[result["cell"].isin(problem.cells.loc[small, "cell"]), "status"] = "primary"
+    verdict = audit(problem.cells, problem.relations, result, protection=0.3, min_count=3)
+    assert verdict.safe, verdict.unsafe.head()
+
+
+def test_missing_municipality_makes_its_totals_not_available(settings: Settings) -> None:
+    tiny_restricted_store(settings, years=(2023,))
+    restricted, _ = init_stores(settings)
+    areas = store.read_table(restricted, "areas")
+    extra = pd.DataFrame({"area_key": ["03901004"], "level": ["gemeinde"], "name": ["Neudorf"],
+                          "parent_key": ["03901"]})  # fmt: skip
+    store.replace_table(restricted, "areas", pd.concat([areas, extra]), actor="t", detail={})
+    report = publish(settings)
+    population = read_release_table(reader_engine(settings), "population", report.release_id)
+    kreis = population[population["area_key"] == "03901"]
+    assert (kreis["status"] == NOT_AVAILABLE).all() and kreis["value"].isna().all()
+    land = population[population["area_key"] == "03"]
+    assert (land["status"] == NOT_AVAILABLE).all()
+
+
+def test_publish_without_uploads_says_what_to_do(settings: Settings) -> None:
+    with pytest.raises(StoreError, match="import-extract"):
+        publish(settings)
+
+
+def test_failed_publish_keeps_previous_release(settings: Settings) -> None:
+    tiny_restricted_store(settings, years=(2023,))
+    first = publish(settings).release_id
+    restricted, _ = init_stores(settings)
+    with restricted.begin() as connection:  # make the city's Ortsteile exceed the city
+        connection.execute(delete(schema.population_counts).where(
+            schema.population_counts.c.area_level == "gemeinde",
+            schema.population_counts.c.area_key == "04021000",
+            schema.population_counts.c.age < 50,
+        ))  # fmt: skip
+    with pytest.raises(Exception, match="Ortsteile von 04021000"):
+        publish(settings)
+    assert live_release_id(reader_engine(settings)) == first
+
+
+def test_publish_command(settings: Settings) -> None:
+    tiny_restricted_store(settings, years=(2023,))
+    env = {**os.environ, "DEMOGRAFIE_HOME": str(settings.home)}
+    done = subprocess.run([sys.executable, "-m", "etl", "publish", "--note", "Test"], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Veröffentlichung R0001" in done.stdout and "sicher" in done.stdout
+    status = subprocess.run([sys.executable, "-m", "etl", "status"], env=env,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "* R0001" in status.stdout and "5 aktiv" in status.stdout
+    assert dt.date.today().isoformat()[:4] in status.stdout
