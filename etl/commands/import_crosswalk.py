@@ -7,7 +7,7 @@ from pathlib import Path
 
 from etl.config import Settings
 from etl.store.engine import init_stores
-from etl.store.restricted import read_table, replace_table
+from etl.store.restricted import read_table, replace_tables
 from etl.transform.crosswalk import read_crosswalk, validity_from_crosswalk
 
 
@@ -23,12 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     crosswalk = read_crosswalk(args.file)
     restricted, _ = init_stores(settings)
-    replace_table(restricted, "crosswalk", crosswalk, actor="etl", detail={"file": args.file.name})
-    # Validity periods of the areas known so far follow the crosswalk (run after boundaries).
+    # Validity periods of the areas known so far follow the crosswalk (run after boundaries);
+    # both tables change in one transaction.
+    frames = {"crosswalk": (crosswalk, None)}
     areas = read_table(restricted, "areas")
     if not areas.empty:
-        replace_table(restricted, "areas", validity_from_crosswalk(areas, crosswalk),
-                      actor="etl", detail={"file": args.file.name, "validity": True})  # fmt: skip
+        frames["areas"] = (validity_from_crosswalk(areas, crosswalk), None)
+    replace_tables(restricted, frames, actor="etl", detail={"file": args.file.name})
     splits = int((crosswalk["weight"] < 1).sum())
     print(
         f"{args.file.name}: {len(crosswalk)} Zeilen ({crosswalk['old_key'].nunique()} alte "

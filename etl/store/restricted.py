@@ -142,11 +142,23 @@ def replace_table(
     where: Any = None,
 ) -> None:
     """Replace the rows of a master table (all rows, or those matching `where`) atomically."""
-    table = schema.restricted.tables[table_name]
+    replace_tables(engine, {table_name: (frame, where)}, actor=actor, detail=detail)
+
+
+def replace_tables(
+    engine: Engine,
+    frames: dict[str, tuple[pd.DataFrame, Any]],
+    *,
+    actor: str,
+    detail: dict[str, Any],
+) -> None:
+    """Replace several master tables in one transaction: {name: (frame, where or None)}."""
     with engine.begin() as connection:
-        connection.execute(delete(table) if where is None else delete(table).where(where))
-        _insert_frame(connection, table, frame)
-        log_event(connection, actor, f"import-{table_name}", {**detail, "rows": len(frame)})
+        for table_name, (frame, where) in frames.items():
+            table = schema.restricted.tables[table_name]
+            connection.execute(delete(table) if where is None else delete(table).where(where))
+            _insert_frame(connection, table, frame)
+            log_event(connection, actor, f"import-{table_name}", {**detail, "rows": len(frame)})
 
 
 def save_official(
