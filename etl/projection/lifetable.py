@@ -88,8 +88,10 @@ def life_table_arrays(
     mx = np.asarray(mx, dtype=float)
     n = np.asarray(widths, dtype=float).copy()
     n[-1] = 0.0
-    qx = np.clip(n * mx / (1 + (n - ax) * mx), 0.0, 1.0)
-    qx[..., -1] = 1.0
+    qx = np.ones(np.broadcast_shapes(mx.shape, np.shape(ax)))
+    closed_n, closed_m = n[:-1], mx[..., :-1]
+    qx[..., :-1] = closed_n * closed_m / (1 + (closed_n - ax[..., :-1]) * closed_m)
+    qx = np.clip(qx, 0.0, 1.0)
     survivors = np.cumprod(1 - qx, axis=-1)
     lx = radix * np.concatenate([np.ones_like(qx[..., :1]), survivors[..., :-1]], axis=-1)
     dx = lx * qx
@@ -143,7 +145,7 @@ def survival_ratios(table: pd.DataFrame, step: int, open_age: int) -> pd.DataFra
     if not set(boundaries).issubset(set(ages.tolist())):
         raise ValueError(f"life table ages must include every multiple of {step} up to {open_age}")
     group = np.minimum(ages // step, open_age // step)
-    grouped_L = pd.Series(table["Lx"].to_numpy()).groupby(group).sum().to_numpy()
+    grouped_L = pd.Series(table["Lx"].to_numpy()).groupby(group).sum().to_numpy(copy=True)
     T_open = float(table.loc[table["age"] == open_age, "Tx"].iloc[0])
     grouped_L[-1] = T_open
     l0 = float(table["lx"].iloc[0])
