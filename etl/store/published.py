@@ -155,3 +155,62 @@ def read_release_table(
         if column in frame:
             frame[column] = frame[column].astype("Int64")
     return frame
+
+
+# --- projection vintages -----------------------------------------------------------------
+
+BROAD_GROUPS = {(0, 3), (3, 6), (6, 10), (10, 18), (18, 65), (65, 80), (80, None), (0, None)}
+
+
+def check_vintage(frame: pd.DataFrame, rounding: int) -> None:
+    """Refuse a vintage with an unrounded value or an age group finer than the broad ones."""
+    if (frame["value"] % rounding != 0).any():
+        raise DisclosureError(f"Vorausberechnung: Werte sind nicht auf {rounding} gerundet.")
+    groups = set(zip(frame["age_from"], frame["age_to"].astype(object).where(
+        frame["age_to"].notna(), None), strict=True))  # fmt: skip
+    if not groups <= BROAD_GROUPS:
+        raise DisclosureError(
+            f"Vorausberechnung: unzulässige Altersgruppen {groups - BROAD_GROUPS}."
+        )
+
+
+def write_vintage(engine: Engine, vintage: dict[str, Any], frame: pd.DataFrame) -> str:
+    """Archive a projection vintage (one transaction); returns its id."""
+    check_vintage(frame, vintage["rounding"])
+    created = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        count = connection.execute(select(func.count()).select_from(schema.projection_vintages))
+        vintage_id = f"P{count.scalar() + 1:03d}-{vintage['base_year']}"
+        connection.execute(insert(schema.projection_vintages), {
+            **vintage, "vintage_id": vintage_id, "created_at": created,
+            "scenarios": json.dumps(vintage["scenarios"], default=str),
+        })  # fmt: skip
+        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        connection.execute(insert(schema.projections), [{**r, "vintage_id": vintage_id}
+                                                        for r in records])  # fmt: skip
+    return vintage_id
+
+
+def list_vintages(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as connection:
+        return pd.read_sql(
+            select(schema.projection_vintages).order_by(schema.projection_vintages.c.created_at),
+            connection,
+        )
+
+
+def read_projection(engine: Engine, vintage_id: str, **filters: Any) -> pd.DataFrame:
+    """Rows of one vintage; filters as in read_release_table."""
+    table = schema.projections
+    query = select(table).where(table.c.vintage_id == vintage_id)
+    for column, wanted in filters.items():
+        if wanted is None:
+            continue
+        if isinstance(wanted, list | tuple | set):
+            query = query.where(table.c[column].in_(list(wanted)))
+        else:
+            query = query.where(table.c[column] == wanted)
+    with engine.connect() as connection:
+        frame = pd.read_sql(query, connection, dtype={"area_key": "str"})
+    frame["age_to"] = frame["age_to"].astype("Int64")
+    return frame

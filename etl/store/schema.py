@@ -293,3 +293,33 @@ Index("ix_pub_official", pub_official.c.release_id, pub_official.c.area_key)
 
 RELEASE_TABLES = ("areas", "boundaries", "region_sets", "population", "households", "events",
                   "official")  # fmt: skip
+
+# Official projection vintages: computed from restricted data, published only rounded to 10,
+# for areas of at least 5,000 inhabitants and in broad age groups. Archived, never replaced.
+projection_vintages = Table(
+    "projection_vintages",
+    published,
+    Column("vintage_id", String(40), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("base_year", Integer, nullable=False),
+    Column("horizon", Integer, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("scenarios", Text, nullable=False),  # JSON: name -> assumptions
+    Column("rounding", Integer, nullable=False),
+    Column("min_population", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+projections = Table(
+    "projections",
+    published,
+    Column("vintage_id", String(40), ForeignKey("projection_vintages.vintage_id"), nullable=False),
+    Column("scenario", String(20), nullable=False),
+    Column("area_key", KEY, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("sex", String(8), nullable=False),
+    Column("age_from", Integer, nullable=False),
+    Column("age_to", Integer),
+    Column("value", Integer, nullable=False),
+)
+Index("ix_projections", projections.c.vintage_id, projections.c.area_key)

@@ -1,0 +1,196 @@
+"""The accounts store: users, roles and security events (logins, lockouts, refused uploads).
+
+A third store beside the two zones, reached through `settings.accounts_store_url`: SQLite file
+`accounts.sqlite` under DEMOGRAFIE_HOME by default, or PostgreSQL schema `accounts` (or the one
+named with `?schema=`). Only the portal and `python -m etl user` open it; the public dashboard
+never does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+import json
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from etl.config import Settings
+from etl.errors import StoreError
+from etl.store.engine import _engine, create_zone
+
+ACCOUNTS_SCHEMA = "accounts"
+
+accounts = MetaData()
+
+users = Table(
+    "users",
+    accounts,
+    Column("user_id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, see etl.accounts.passwords
+    Column("role", String(16), nullable=False),  # admin | statistician | uploader | viewer
+    Column("municipalities", Text, nullable=False, default="[]"),  # JSON list of 8-digit AGS
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+)
+
+security_events = Table(
+    "security_events",
+    accounts,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(40), nullable=False),  # login, login-failed, lockout, ...
+    Column("remote_addr", String(64), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="{}"),
+)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes; everything stored here is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def accounts_url(settings: Settings) -> str:
+    """The accounts store URL; PostgreSQL without `?schema=` gets schema `accounts`."""
+    url = settings.accounts_store_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" and "schema" not in parsed.query:
+        url += ("&" if "?" in url else "?") + f"schema={ACCOUNTS_SCHEMA}"
+    return url
+
+
+_ENGINE_LOCK = threading.RLock()
+
+
+def accounts_engine(settings: Settings) -> Engine:
+    """Read-write engine of the accounts store, tables created if missing (one per process)."""
+    with _ENGINE_LOCK:  # the first call creates tables; threads must not race on the DDL
+        return _accounts_engine(settings)
+
+
+@functools.lru_cache(maxsize=8)
+def _accounts_engine(settings: Settings) -> Engine:
+    # The zone name only matters for the default schema, which accounts_url always sets.
+    engine = _engine(accounts_url(settings), "restricted")
+    create_zone(engine, accounts)
+    from etl.store.jobs import portal
+
+    create_zone(engine, portal)
+    return engine
+
+
+def _user_record(row: Any) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["municipalities"] = json.loads(record["municipalities"] or "[]")
+    for key in ("locked_until", "created_at", "password_changed_at"):
+        record[key] = aware(record[key])
+    return record
+
+
+def insert_user(engine: Engine, record: dict[str, Any]) -> int:
+    """Insert a user; StoreError if the name is taken. Returns the new user id."""
+    values = {**record, "municipalities": json.dumps(record.get("municipalities", []))}
+    values.setdefault("created_at", now())
+    values.setdefault("password_changed_at", values["created_at"])
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(insert(users).values(**values))
+            return int(result.inserted_primary_key[0])
+    except IntegrityError:
+        raise StoreError(f"Benutzername {record['username']!r} ist bereits vergeben.") from None
+
+
+def find_user(engine: Engine, *, username: str | None = None, user_id: int | None = None):
+    """The user as a dict, or None."""
+    query = select(users)
+    query = (
+        query.where(users.c.username == username)
+        if username is not None
+        else query.where(users.c.user_id == user_id)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return None if row is None else _user_record(row)
+
+
+def list_users(engine: Engine) -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(users).order_by(users.c.username)).all()
+    return [_user_record(row) for row in rows]
+
+
+def update_user(engine: Engine, username: str, **values: Any) -> None:
+    """Change fields of one user; StoreError if there is no such user."""
+    if "municipalities" in values:
+        values["municipalities"] = json.dumps(values["municipalities"])
+    with engine.begin() as connection:
+        changed = connection.execute(
+            update(users).where(users.c.username == username).values(**values)
+        ).rowcount
+    if not changed:
+        raise StoreError(f"Benutzer {username!r} gibt es nicht.")
+
+
+def count_failed_login(
+    engine: Engine, username: str, max_attempts: int, locked_until: dt.datetime
+) -> bool:
+    """Add one failed login atomically; lock the account at `max_attempts`. True if locked."""
+    with engine.begin() as connection:
+        failures = connection.execute(
+            update(users)
+            .where(users.c.username == username)
+            .values(failed_logins=users.c.failed_logins + 1)
+            .returning(users.c.failed_logins)
+        ).scalar()
+        if failures is None or failures < max_attempts:
+            return False
+        connection.execute(
+            update(users)
+            .where(users.c.username == username)
+            .values(locked_until=locked_until, failed_logins=0)
+        )
+    return True
+
+
+def log_security_event(
+    engine: Engine, actor: str, action: str, *, remote_addr: str = "", **detail: Any
+) -> None:
+    with engine.begin() as connection:
+        connection.execute(insert(security_events), {
+            "at": now(), "actor": actor[:120], "action": action, "remote_addr": remote_addr[:64],
+            "detail": json.dumps(detail, ensure_ascii=False, default=str),
+        })  # fmt: skip
+
+
+def read_security_events(engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
+    query = select(security_events).order_by(security_events.c.id.desc()).limit(limit)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [{**dict(r._mapping), "at": aware(r.at)} for r in rows]
