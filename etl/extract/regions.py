@@ -138,6 +138,15 @@ def _member_key(raw: str, file: str, row: int) -> str:
     return text
 
 
+REGION_PREFIX: Final = "R-"
+
+
+def region_keys(keys: pd.Series) -> pd.Series:
+    """Region keys carry the prefix `R-`, so they never collide with an AGS or grid id."""
+    return keys.where(keys.str.startswith(REGION_PREFIX), REGION_PREFIX + keys)
+
+
 def read_regions(path: str | Path, municipality_keys: Iterable[str]) -> pd.DataFrame:
-    """Read, validate and expand a region-set file (see `expand_regions`)."""
-    return expand_regions(read_region_file(path), municipality_keys, file=str(path))
+    """Read, validate and expand a region-set file (see `expand_regions`); keys get `R-`."""
+    regions = expand_regions(read_region_file(path), municipality_keys, file=str(path))
+    return regions.assign(region_key=region_keys(regions["region_key"]))
