@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The portal runs beside the dashboard and stops with it.
 demo: $(STAMP)
 	$(BIN)/python -m etl demo
+	$(BIN)/python -m portal --host 127.0.0.1 --port 8051 & portal=$$!; \
+	trap 'kill $$portal 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m dashboard --host 127.0.0.1 --port 8050
 
 test: $(STAMP)
@@ -31,7 +34,7 @@ samples: $(STAMP)
 	$(BIN)/python -m data.samples.generate
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run_all
+	for b in privacy etl projection map; do $(BIN)/python -m benchmarks.bench_$$b || exit 1; done
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,0 +1,23 @@
+# Self-hosting image: the dashboard (port 8050) and, in a second container from the same
+# image, the upload portal (port 8051) and ETL commands. Stores come from DEMOGRAFIE_* URLs.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DEMOGRAFIE_HOME=/var/lib/demografie
+
+RUN useradd --system --create-home --home-dir /var/lib/demografie demografie
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY etl ./etl
+COPY dashboard ./dashboard
+COPY portal ./portal
+COPY data ./data
+RUN pip install --no-cache-dir . && rm -rf /root/.cache
+
+USER demografie
+EXPOSE 8050 8051
+# Dashboard: reads the published zone only (give it the read-only role's URL).
+CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8050", "dashboard.wsgi:server"]
+# Portal:   docker run ... gunicorn --bind 0.0.0.0:8051 portal.wsgi:server
+# ETL:      docker run ... python -m etl publish
