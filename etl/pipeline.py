@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from etl.config import Settings
 from etl.errors import StoreError
+from etl.projection.vintage import History, history_from_counts
 from etl.store import restricted as store
 from etl.store.engine import init_stores
 from etl.store.published import write_release
@@ -229,3 +230,18 @@ def _attribution(official_sources: list[dict]) -> str:
     texts = ["Melderegister der beteiligten Kommunen (aggregiert, geheim gehalten)"]
     texts += [s["attribution"] for s in official_sources if s.get("attribution")]
     return "\n".join(dict.fromkeys(texts))
+
+
+def read_history(engine: Engine) -> History:
+    """The municipal single-year history of all active uploads (restricted zone)."""
+    uploads = store.active_uploads(engine)
+    if uploads.empty:
+        raise StoreError("Im geschützten Bereich liegen keine Meldungen; erst importieren.")
+    year_of = uploads.set_index("upload_id")["reference_date"].map(lambda d: pd.Timestamp(d).year)
+    ids = uploads["upload_id"].tolist()
+    population = store.read_counts(engine, "population_counts", ids)
+    events = store.read_counts(engine, "event_counts", ids)
+    return history_from_counts(
+        population.assign(year=population["upload_id"].map(year_of)),
+        events.assign(year=events["upload_id"].map(year_of)),
+    )

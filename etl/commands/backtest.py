@@ -10,7 +10,10 @@ import pandas as pd
 from etl.config import Settings
 from etl.errors import InputError
 from etl.extract.genesis import read_genesis
+from etl.pipeline import read_history
 from etl.projection.backtest import backtest, summarize_backtest
+from etl.projection.vintage import backtest_cohort, totals_from_history
+from etl.store.engine import restricted_engine
 
 MEASURES = ("population", "births", "deaths")
 
@@ -18,12 +21,22 @@ MEASURES = ("population", "births", "deaths")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-year", type=int, required=True, help="last year of data used")
     parser.add_argument("--target-year", type=int, required=True, help="year compared")
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--genesis-dir",
         type=Path,
-        required=True,
         help="directory with GENESIS exports 12411-01-01, 12612-01-01, 12613-01-01 (*.csv)",
     )
+    source.add_argument(
+        "--restricted",
+        action="store_true",
+        help="use the register history of the restricted zone (DEMOGRAFIE_HOME) and also "
+        "test the cohort-component method of the official vintages (cohort, cohort+hp)",
+    )
+    parser.add_argument(
+        "--small-threshold", type=int, default=1_000,
+        help="cohort+hp: municipalities below this size by Hamilton-Perry (default 1000)",
+    )  # fmt: skip
     parser.add_argument("--base-period", type=int, default=5, help="years of events (default 5)")
     parser.add_argument(
         "--exclude-years", type=int, nargs="*", default=[], help="event years left out"
@@ -60,14 +73,31 @@ def read_directory(directory: Path) -> pd.DataFrame:
     return observed_totals([read_genesis(path).data for path in files], str(directory))
 
 
+def _restricted_result(args: argparse.Namespace, settings: Settings) -> pd.DataFrame:
+    history = read_history(restricted_engine(settings))
+    observed = totals_from_history(history)
+    cohort = [
+        backtest_cohort(history, args.base_year, args.target_year, small_threshold=threshold)
+        for threshold in (0, args.small_threshold)
+    ]
+    simple = backtest(
+        observed, args.base_year, args.target_year, args.base_period, args.exclude_years
+    )
+    return pd.concat([simple, *cohort], ignore_index=True)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    observed = read_directory(args.genesis_dir)
+    source = "restricted" if args.restricted else str(args.genesis_dir)
     try:
-        result = backtest(
-            observed, args.base_year, args.target_year, args.base_period, args.exclude_years
-        )
+        if args.restricted:
+            result = _restricted_result(args, settings)
+        else:
+            observed = read_directory(args.genesis_dir)
+            result = backtest(
+                observed, args.base_year, args.target_year, args.base_period, args.exclude_years
+            )
     except ValueError as error:
-        raise InputError(str(error), file=str(args.genesis_dir)) from error
+        raise InputError(str(error), file=source) from error
     summary = summarize_backtest(result)
     if args.out:
         summary.to_csv(args.out, index=False)

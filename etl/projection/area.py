@@ -6,6 +6,7 @@ year of 11,000 municipalities in three scenarios is a handful of array operation
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class AreaProjection:
     births: np.ndarray
     deaths: np.ndarray
     net_migration: np.ndarray
+    routed: tuple[str, ...] = ()  # areas projected by Hamilton-Perry (see smallarea)
 
     def population_frame(self) -> pd.DataFrame:
         """Columns scenario, area, year, sex, age, population (base year included)."""
@@ -189,6 +191,17 @@ def _project_block(
         out_population[:, k + 1] = grouped.reshape(*shape, 2, bounds.size)
         for i, name in enumerate(("births", "deaths", "net_migration")):
             out_components[i, :, k] = getattr(result, name).reshape(*shape, 2)
+
+
+def with_age_groups(projection: AreaProjection, age_groups: Sequence[int]) -> AreaProjection:
+    """The projection with its stored ages summed into groups with these lower bounds."""
+    bounds = np.asarray(age_groups, dtype=int)
+    present = np.asarray(projection.ages)
+    if bounds[0] != 0 or np.any(np.diff(bounds) <= 0) or not np.isin(bounds, present).all():
+        raise ValueError(f"age_groups must start at 0, increase and be among {projection.ages}")
+    positions = np.searchsorted(present, bounds)
+    grouped = np.add.reduceat(projection.population, positions, axis=-1)
+    return dataclasses.replace(projection, population=grouped, ages=tuple(int(b) for b in bounds))
 
 
 def project_area(

@@ -23,7 +23,7 @@ SIZE_CLASSES = (
     (5_000, 10_000, "5.000 - < 10.000"),
     (10_000, float("inf"), ">= 10.000"),
 )
-METHODS = ("component", "constant", "linear")
+METHODS = ("component", "constant", "linear", "cohort", "cohort+hp")
 RESULT_COLUMNS = (
     "area", "method", "size_class", "base_population", "projected", "observed", "pct_error",
 )  # fmt: skip

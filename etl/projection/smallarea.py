@@ -3,15 +3,26 @@
 Cohort change ratios CCR_x = P_x(t) / P_x-z(t-z) carry every component at once;
 children below z come from child-woman ratios (children of age x per woman 15-49).
 Where a ratio cannot be computed (empty cohort) the reference ratio is used.
+
+`project_areas_routed` projects every area by cohort components and then re-projects
+the areas below a population threshold by Hamilton-Perry whenever their age structure at
+an earlier date is known, controlled to the cohort-component sum of those small areas
+in their control group (the Kreis): group totals stay exactly as the cohort-component
+method has them, Hamilton-Perry only decides how they split among the small areas.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from etl.projection.area import AreaProjection, project_areas, with_age_groups
+from etl.projection.assumptions import Assumptions
 from etl.projection.engine import FEMALE
+from etl.projection.scenarios import Scenario
 
 
 @dataclass(frozen=True)
@@ -104,3 +115,113 @@ def project_small_areas(
         for k in range(1, steps + 1):
             projected[k] = control_to_total(projected[k], control[k])
     return projected
+
+
+def hamilton_perry_years(
+    earlier: np.ndarray, latest: np.ndarray, step: int, years: int
+) -> np.ndarray:
+    """Hamilton-Perry populations (years + 1, areas, sex, age) for every calendar year.
+
+    The method moves in steps of `step` years; years in between are interpolated
+    linearly between the neighbouring steps (the base year is `latest` itself).
+    """
+    steps = -(-years // step)
+    projected = hamilton_perry(latest, hamilton_perry_ratios(earlier, latest, step), steps)
+    position = np.arange(years + 1) / step
+    lower = np.floor(position).astype(int)
+    upper = np.minimum(lower + 1, steps)
+    weight = (position - lower)[:, None, None, None]
+    return projected[lower] * (1 - weight) + projected[upper] * weight
+
+
+def _route_group(
+    projection: AreaProjection, hp: np.ndarray, members: np.ndarray, local: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Population and components of one control group's small areas after routing."""
+    cc = projection.population[:, :, members]  # (scenarios, years + 1, m, sex, age)
+    control = cc.sum(axis=2, keepdims=True)
+    fallback = np.divide(cc, control, out=np.zeros_like(cc), where=control > 0)
+    hp_group = np.broadcast_to(hp[None, :, local], cc.shape)
+    hp_total = hp_group.sum(axis=2, keepdims=True)
+    shares = np.divide(hp_group, hp_total, out=fallback.copy(), where=hp_total > 0)
+    routed = shares * control
+    routed[:, 0] = cc[:, 0]
+    by_sex = routed[:, 1:].sum(axis=-1)  # (scenarios, years, m, sex)
+    weight = np.divide(by_sex, by_sex.sum(axis=2, keepdims=True), out=np.zeros_like(by_sex),
+                       where=by_sex.sum(axis=2, keepdims=True) > 0)  # fmt: skip
+    components = [
+        getattr(projection, name)[:, :, members].sum(axis=2, keepdims=True) * weight
+        for name in ("births", "deaths", "net_migration")
+    ]
+    return routed, components
+
+
+def route_small_areas(
+    projection: AreaProjection,
+    earlier: np.ndarray,
+    groups: Sequence[str],
+    *,
+    threshold: float,
+    step: int,
+) -> AreaProjection:
+    """Re-project the areas below `threshold` by Hamilton-Perry, controlled to their group.
+
+    `projection` holds single years of age; `earlier` is the population (areas, sex, age)
+    `step` years before the base year; `groups` names each area's control group. The
+    components of routed areas are the group's components split by population share.
+    """
+    latest = projection.population[0, 0]
+    if earlier.shape != latest.shape:
+        raise ValueError(f"earlier population {earlier.shape} must match {latest.shape}")
+    small = small_areas(latest, threshold)
+    if not small.any():
+        return projection
+    years = len(projection.years) - 1
+    small_index = np.flatnonzero(small)
+    hp = hamilton_perry_years(earlier[small], latest[small], step, years)
+    population = projection.population.copy()
+    components = {n: getattr(projection, n).copy() for n in ("births", "deaths", "net_migration")}
+    group_of = np.asarray(list(groups), dtype=object)
+    for group in sorted(set(group_of[small_index])):
+        members = small_index[group_of[small_index] == group]
+        local = np.searchsorted(small_index, members)
+        routed, parts = _route_group(projection, hp, members, local)
+        population[:, :, members] = routed
+        for name, part in zip(components, parts, strict=True):
+            components[name][:, :, members] = part
+    return dataclasses.replace(
+        projection, population=population, **components,
+        routed=tuple(projection.areas[i] for i in small_index),
+    )  # fmt: skip
+
+
+def project_areas_routed(
+    population: np.ndarray,
+    assumptions: Assumptions,
+    scenarios: Sequence[Scenario],
+    years: int,
+    *,
+    earlier: np.ndarray | None = None,
+    step: int = 5,
+    groups: Sequence[str] | None = None,
+    threshold: float = 1_000,
+    base_year: int = 0,
+    age_groups: Sequence[int] | None = None,
+) -> AreaProjection:
+    """`project_areas` with small areas routed to Hamilton-Perry when `earlier` is given.
+
+    Areas below `threshold` inhabitants at the base year are re-projected by
+    Hamilton-Perry from `earlier` (the population `step` years before the base year),
+    controlled to the cohort-component total of the small areas of their group
+    (`groups`, e.g. the Kreis of each area; one group when None). Without `earlier` the
+    result equals `project_areas`.
+    """
+    result = project_areas(population, assumptions, scenarios, years, base_year=base_year)
+    if earlier is not None:
+        labels = list(groups) if groups is not None else ["all"] * len(assumptions.areas)
+        if len(labels) != len(assumptions.areas):
+            raise ValueError(f"{len(labels)} groups for {len(assumptions.areas)} areas")
+        result = route_small_areas(
+            result, np.asarray(earlier, dtype=float), labels, threshold=threshold, step=step
+        )
+    return result if age_groups is None else with_age_groups(result, age_groups)

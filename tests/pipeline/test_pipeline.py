@@ -42,9 +42,8 @@ def test_publish_protects_audits_and_serves(any_settings: Settings) -> None:
     assert village["sources"].str.startswith("03901001-20231231").all()
     assert (village["reference_date"].astype(str) == "2023-12-31").all()
     areas = read_release_table(reader, "areas", report.release_id).set_index("area_key")
-    assert areas.loc["04021000-000", "name"].endswith("ohne Ortsteilzuordnung") or (
-        "04021000-000" not in set(population["area_key"])
-    )
+    if "04021000-000" in areas.index:
+        assert areas.loc["04021000-000", "name"].endswith("ohne Ortsteilzuordnung")
     assert areas.loc["R-verbund", "level"] == "region"
     assert areas.loc["04", "name"] == "Bremen"
 
@@ -71,11 +70,18 @@ def test_release_passes_an_independent_audit_of_the_published_statuses(settings:
                                                         how="left", validate="1:1")  # fmt: skip
     status = rows["status"].map({"published": "published", "zero": "zero",
                                  "suppressed": "secondary"})  # fmt: skip
-    result = pd.concat([
-        pd.DataFrame({"cell": rows["cell"], "value": rows["value"].astype("Int64").mask(
-            status == "secondary"), "status": status}),
-        pd.DataFrame({"cell": [pub.GRID_TOTAL], "value": [pd.NA], "status": ["secondary"]}),
-    ], ignore_index=True)  # fmt: skip
+    result = pd.DataFrame(
+        {
+            "cell": rows["cell"],
+            "status": status,
+            "value": rows["value"].astype("Int64").mask(status == "secondary"),
+        }
+    )
+    if pub.GRID_TOTAL in set(problem.cells["cell"]):  # never stored: count it as suppressed
+        grid_total = pd.DataFrame(
+            {"cell": [pub.GRID_TOTAL], "value": [pd.NA], "status": ["secondary"]}
+        )
+        result = pd.concat([result, grid_total], ignore_index=True)
     small = problem.cells["value"].between(1, 2)
     result.loc[result["cell"].isin(problem.cells.loc[small, "cell"]), "status"] = "primary"
     verdict = audit(problem.cells, problem.relations, result, protection=0.3, min_count=3)

@@ -1,0 +1,161 @@
+"""The Prognose page: callbacks and figure builders as plain functions, one timed recompute."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import Dash
+
+from dashboard.app import PAGES, create_app
+from dashboard.pages import prognose
+from dashboard.projection_figures import pyramid_animation
+from dashboard.projection_service import Params, get_projection_service, key_groups_frame
+from etl.config import Settings
+from etl.store.engine import publisher_engine
+from etl.store.published import write_vintage
+
+STATE = {"release": None, "lang": "de"}
+CITY = "04021000"
+
+
+@pytest.fixture
+def prognose_app(settings: Settings, release_id: str) -> Dash:
+    return create_app(settings, pages=(*PAGES, prognose))
+
+
+def _run(app: Dash, areas: list[str], tfr=1.55, e0=3.5, migration=0.0, horizon=20, lang="de"):
+    with app.server.test_request_context("/"):
+        return prognose.update_projection(
+            areas, tfr, e0, migration, horizon, {**STATE, "lang": lang}
+        )
+
+
+def test_page_is_served_and_in_the_navigation(prognose_app: Dash) -> None:
+    response = prognose_app.server.test_client().get("/prognose")
+    assert response.status_code == 200
+    with prognose_app.server.test_request_context("/"):
+        page = str(prognose.layout(lang="de"))
+    assert "prognose-tfr" in page and "/prognose" in page and "Annahmen" in page
+
+
+def test_init_controls_default_to_the_largest_municipality(prognose_app: Dash) -> None:
+    with prognose_app.server.test_request_context("/"):
+        options, chosen = prognose.init_controls(STATE)
+        kept = prognose.init_controls({**STATE, "areas": "03901001,03902001"})[1]
+    assert chosen == [CITY]
+    assert any(o["value"] == "R-verbund" for o in options)
+    assert kept == ["03901001", "03902001"]
+
+
+def test_scenario_edit_changes_the_numbers(prognose_app: Dash) -> None:
+    low_fertility = _run(prognose_app, [CITY], tfr=1.2)
+    high_fertility = _run(prognose_app, [CITY], tfr=2.0)
+    assert low_fertility[0] != high_fertility[0]
+    low_groups, high_groups = low_fertility[2], high_fertility[2]
+    assert low_groups.data[4].y[-1] < high_groups.data[4].y[-1]  # total, middle, last year
+    assert "Weserhaven" in low_fertility[0] and "Einwohner 2023" in low_fertility[0]
+
+
+def test_band_lies_between_low_and_high(prognose_app: Dash) -> None:
+    with prognose_app.server.test_request_context("/"):
+        service = get_projection_service()
+        release = service.service.resolve_release(None)
+        projection = service.project(release, (CITY, "03901001"), Params(horizon=25))
+    wide = key_groups_frame(projection).pivot_table(
+        index=["group", "year"], columns="scenario", values="value"
+    )
+    assert (wide["low"] <= wide["middle"] + 1e-9).all()
+    assert (wide["middle"] <= wide["high"] + 1e-9).all()
+    assert (wide.xs("grp_total")["high"] - wide.xs("grp_total")["low"]).iloc[-1] > 0
+
+
+def test_custom_region_is_the_sum_of_its_parts(prognose_app: Dash) -> None:
+    with prognose_app.server.test_request_context("/"):
+        service = get_projection_service()
+        release = service.service.resolve_release(None)
+        parts = [service.project(release, (key,), Params()) for key in (CITY, "03902001")]
+        region = service.project(release, (CITY, "03902001"), Params())
+    np.testing.assert_allclose(region.population, parts[0].population + parts[1].population)
+
+
+def test_figures_and_tables_are_accessible(prognose_app: Dash) -> None:
+    summary, pyramid, groups, groups_table, households, households_table = _run(
+        prognose_app, [CITY], horizon=10
+    )
+    assert len(pyramid.frames) == 11 and pyramid.layout.sliders[0].steps[-1].label == "2033"
+    assert pyramid.layout.separators == ",."
+    assert "0–2 Jahre (Krippe)" in str(groups.layout.annotations)
+    assert "Tabelle" not in summary and "ms" in summary
+    assert "Insgesamt 2033" in str(groups_table) and "caption" in str(groups_table).lower()
+    assert "2033 mittel" in str(households_table)
+    assert households.data[1].error_y.array is not None
+
+
+def test_english_labels(prognose_app: Dash) -> None:
+    summary, _pyramid, groups, *_ = _run(prognose_app, [CITY], lang="en")
+    assert "inhabitants in 2023" in summary
+    assert "0–2 (day care)" in str(groups.layout.annotations)
+
+
+def test_no_area_chosen(prognose_app: Dash) -> None:
+    summary, *_ = _run(prognose_app, [])
+    assert summary == "Bitte mindestens ein Gebiet wählen."
+
+
+def test_vintage_against_actual(prognose_app: Dash, settings: Settings) -> None:
+    with prognose_app.server.test_request_context("/"):
+        figure, table = prognose.update_vintages([CITY], STATE)
+    assert "archivierten" in figure.layout.annotations[0].text
+    rows = [
+        (s, CITY, y, "total", 0, None, v + d)
+        for s, d in (("low", -100), ("middle", 0), ("high", 100))
+        for y, v in ((2022, 11000), (2023, 11100), (2024, 11200))
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["scenario", "area_key", "year", "sex", "age_from", "age_to", "value"]
+    )
+    record = {
+        "base_year": 2022,
+        "horizon": 2,
+        "method": "test",
+        "scenarios": {},
+        "rounding": 10,
+        "min_population": 5000,
+        "note": "",
+    }
+    write_vintage(publisher_engine(settings), record, frame)
+    with prognose_app.server.test_request_context("/"):
+        figure, table = prognose.update_vintages([CITY], STATE)
+    names = [trace.name for trace in figure.data]
+    assert "Tatsächlich (veröffentlicht)" in names and "Jahrgang P001-2022 (Basis 2022)" in names
+    assert "11.100" in str(table) and "11.000 – 11.200" in str(table)
+
+
+def test_pyramid_animation_is_pure() -> None:
+    population = np.ones((3, 2, 101))
+    figure = pyramid_animation(population, (2023, 2024, 2025), "en")
+    assert [frame.name for frame in figure.frames] == ["2023", "2024", "2025"]
+    assert list(figure.data[0].x)[:1] == [-5.0]  # men left, 5 single years per group
+
+
+def test_one_recompute_is_fast(prognose_app: Dash) -> None:
+    """Timing of one recompute after an assumption edit (printed, not asserted)."""
+    with prognose_app.server.test_request_context("/"):
+        service = get_projection_service()
+        release = service.service.resolve_release(None)
+        inputs = service.inputs(release, (CITY,))
+        from dashboard.projection_service import project_inputs
+
+        project_inputs(inputs, Params())
+        timings = []
+        for tfr in (1.3, 1.5, 1.7, 1.9, 2.1):
+            started = time.perf_counter()
+            project_inputs(inputs, Params(tfr=tfr, horizon=30))
+            timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"\nrecompute (1 region, 3 variants, 30 years): median {np.median(timings):.1f} ms, "
+        f"max {max(timings):.1f} ms"
+    )
