@@ -1,0 +1,1 @@
+"""Seeded sample data of a fictional cross-border region (see README.md)."""

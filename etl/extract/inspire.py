@@ -1,0 +1,61 @@
+"""INSPIRE grid cells (EPSG:3035, as in the Zensus 2011/2022 grid) for ETRS89/UTM32 coordinates.
+
+A cell's id names its lower left corner in ETRS89-LAEA divided by the cell size:
+`1kmN2689E4337` is the 1 km cell whose south-west corner is N 2 689 000 m, E 4 337 000 m;
+`100mN26891E43372` the 100 m cell at N 2 689 100 m, E 4 337 200 m. Points on a cell edge belong
+to the cell to the north and east (floor).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+SOURCE_CRS: Final = "EPSG:25832"  # ETRS89 / UTM zone 32N, coordinates of German registers
+GRID_CRS: Final = "EPSG:3035"  # ETRS89-extended / LAEA Europe
+CELL_SIZES: Final = {"grid1km": 1000, "grid100m": 100}
+ID_PREFIX: Final = {"grid1km": "1km", "grid100m": "100m"}
+
+
+@lru_cache(maxsize=1)
+def _transformer() -> Transformer:
+    return Transformer.from_crs(SOURCE_CRS, GRID_CRS, always_xy=True)
+
+
+def to_laea(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """UTM32 (x = easting, y = northing) to LAEA (easting, northing) in metres."""
+    x = np.asarray(easting, dtype="float64")
+    y = np.asarray(northing, dtype="float64")
+    return _transformer().transform(x, y)
+
+
+def cell_indices(
+    easting: np.ndarray, northing: np.ndarray, cell_size: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
+    """(northing index, easting index) of the `cell_size` metre LAEA cells holding the points."""
+    laea_e, laea_n = to_laea(easting, northing)
+    if not (np.isfinite(laea_e).all() and np.isfinite(laea_n).all()):
+        raise ValueError("coordinates outside the valid area of EPSG:25832")
+    return (
+        np.floor(laea_n / cell_size).astype("int64"),
+        np.floor(laea_e / cell_size).astype("int64"),
+    )
+
+
+def cell_id(level: str, north_index: int, east_index: int) -> str:
+    """The INSPIRE id of one cell, e.g. cell_id('grid1km', 2689, 4337) == '1kmN2689E4337'."""
+    return f"{ID_PREFIX[level]}N{north_index}E{east_index}"
+
+
+def cell_ids(level: str, easting: np.ndarray, northing: np.ndarray) -> pd.Series:
+    """INSPIRE ids of the cells at `level` (`grid1km` or `grid100m`) holding the points."""
+    north, east = cell_indices(easting, northing, CELL_SIZES[level])
+    prefix = ID_PREFIX[level]
+    return pd.Series(
+        [f"{prefix}N{n}E{e}" for n, e in zip(north.tolist(), east.tolist(), strict=True)],
+        dtype=object,
+    )
