@@ -1,0 +1,142 @@
+"""Benchmark of disclosure control: protect and audit a municipality x sex x age table.
+
+Run with `python -m benchmarks.bench_privacy [N ...]` (default: 400 and 1000 municipalities).
+The table is generated with a seeded RNG: many small villages, Kreis and Land totals and
+one region that cuts across Kreis and Land borders.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from etl.privacy import audit, cube_relations, protect
+
+AGE_GROUPS = [f"{low:02d}-{low + 4:02d}" for low in range(0, 80, 5)] + ["80+"]
+# Rough German age structure, one weight per five-year group.
+AGE_WEIGHTS = np.array(
+    [4.7, 4.6, 4.6, 4.9, 5.4, 6.2, 6.5, 6.3, 6.0, 6.3, 7.9, 8.2, 7.0, 5.8, 4.9, 4.4, 6.9]
+)
+MUNICIPALITIES_PER_KREIS = 25
+LAENDER = 4
+MEAN_LOG = 6.3  # log population: median municipality about 550 inhabitants
+
+
+def _areas(n_municipalities: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Municipality keys with their Kreis and Land, and the area hierarchy's edges."""
+    n_kreise = max(1, n_municipalities // MUNICIPALITIES_PER_KREIS)
+    kreis_number = np.arange(n_municipalities) * n_kreise // n_municipalities
+    land_number = kreis_number * LAENDER // n_kreise
+    kreis = np.array(
+        [f"{land + 1:02d}{k + 1:03d}" for land, k in zip(land_number, kreis_number, strict=True)]
+    )
+    municipalities = pd.DataFrame(
+        {
+            "gemeinde": [f"{k}{i + 1:03d}" for i, k in enumerate(kreis)],
+            "kreis": kreis,
+            "land": [key[:2] for key in kreis],
+        }
+    )
+    # The region takes the last municipalities of one Land and the first of the next.
+    middle = n_municipalities // 2
+    region = municipalities["gemeinde"].iloc[middle - 20 : middle + 20]
+    edges = pd.concat(
+        [
+            municipalities[["kreis", "gemeinde"]].set_axis(["total", "part"], axis=1),
+            municipalities[["land", "kreis"]].drop_duplicates().set_axis(["total", "part"], axis=1),
+            pd.DataFrame({"total": "R01", "part": region}),
+        ],
+        ignore_index=True,
+    )
+    return municipalities, edges
+
+
+def build_table(n_municipalities: int, seed: int = 20261121) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cells (`cell, value`) and relations of the benchmark table."""
+    rng = np.random.default_rng(seed)
+    municipalities, area_edges = _areas(n_municipalities)
+    population = np.maximum(8, rng.lognormal(mean=MEAN_LOG, sigma=1.3, size=n_municipalities))
+    shares = rng.dirichlet(AGE_WEIGHTS * 40, size=n_municipalities)
+    counts = rng.poisson(
+        population[:, None, None] * shares[:, None, :] / 2,
+        size=(n_municipalities, 2, len(AGE_GROUPS)),
+    )
+    leaves = pd.DataFrame(
+        {
+            "area": np.repeat(municipalities["gemeinde"].to_numpy(), 2 * len(AGE_GROUPS)),
+            "sex": np.tile(np.repeat(["f", "m"], len(AGE_GROUPS)), n_municipalities),
+            "age": np.tile(AGE_GROUPS, 2 * n_municipalities),
+            "value": counts.ravel(),
+        }
+    )
+    values = _aggregate(leaves, area_edges)
+    hierarchies = {
+        "area": area_edges,
+        "sex": pd.DataFrame({"total": "T", "part": ["f", "m"]}),
+        "age": pd.DataFrame({"total": "T", "part": AGE_GROUPS}),
+    }
+    relations = cube_relations(values[["area", "sex", "age"]], hierarchies)
+    cells = pd.DataFrame(
+        {
+            "cell": values["area"] + "|" + values["sex"] + "|" + values["age"],
+            "value": values["value"].to_numpy(),
+        }
+    )
+    return cells, relations
+
+
+def _aggregate(leaves: pd.DataFrame, area_edges: pd.DataFrame) -> pd.DataFrame:
+    """Add sex totals, age totals and every area total (Kreis, Land, region)."""
+    with_sex = pd.concat([leaves, leaves.assign(sex="T")])
+    with_age = pd.concat([with_sex, with_sex.assign(age="T")])
+    frame = with_age.groupby(["area", "sex", "age"], as_index=False)["value"].sum()
+    levels = [frame]
+    current = frame
+    for _ in range(2):  # Gemeinde -> Kreis/region, Kreis -> Land
+        upper = current.merge(
+            area_edges.rename(columns={"part": "area"}), on="area", validate="m:m"
+        )
+        current = upper.groupby(["total", "sex", "age"], as_index=False)["value"].sum()
+        current = current.rename(columns={"total": "area"})
+        levels.append(current)
+    return pd.concat(levels, ignore_index=True).drop_duplicates(["area", "sex", "age"])
+
+
+def run(n_municipalities: int) -> None:
+    """Build, protect and audit one table and print the timings."""
+    started = time.perf_counter()
+    cells, relations = build_table(n_municipalities)
+    built, cpu_built = time.perf_counter(), time.process_time()
+    result = protect(cells, relations)
+    protected, cpu_protected = time.perf_counter(), time.process_time()
+    report = audit(cells, relations, result)
+    audited, cpu_audited = time.perf_counter(), time.process_time()
+    status = result["status"].value_counts()
+    print(
+        f"{n_municipalities} Gemeinden: {len(cells)} Zellen, {len(relations)} Relationszeilen, "
+        f"primär {status.get('primary', 0)}, sekundär {status.get('secondary', 0)}, "
+        f"null {status.get('zero', 0)}"
+    )
+    print(
+        f"  Tabelle {built - started:.2f} s, protect {protected - built:.2f} s, "
+        f"audit {audited - protected:.2f} s, protect+audit {audited - built:.2f} s, "
+        f"audit sicher={report.safe} (geprüft {report.checked})"
+    )
+    print(
+        f"  CPU-Zeit: protect {cpu_protected - cpu_built:.2f} s, "
+        f"audit {cpu_audited - cpu_protected:.2f} s, "
+        f"protect+audit {cpu_audited - cpu_built:.2f} s"
+    )
+
+
+def main(argv: list[str]) -> None:
+    """Benchmark each size given on the command line (default 400 and 1000)."""
+    for size in [int(arg) for arg in argv] or [400, 1000]:
+        run(size)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

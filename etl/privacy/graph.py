@@ -1,0 +1,76 @@
+"""The relation graph: which cells share relations, and fast row access to sparse matrices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class RelationGraph:
+    """The relation matrix by relation and by cell, for neighbourhood searches."""
+
+    by_relation: sp.csr_matrix
+    by_cell: sp.csr_matrix  # transpose, one row per cell
+
+    @classmethod
+    def of(cls, matrix: sp.csr_matrix) -> RelationGraph:
+        """Both orientations of the matrix."""
+        return cls(by_relation=matrix.tocsr(), by_cell=matrix.T.tocsr())
+
+
+def row_entries(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row number, entry position) of every stored entry of the given CSR rows."""
+    starts, stops = matrix.indptr[rows], matrix.indptr[rows + 1]
+    lengths = stops - starts
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, np.repeat(starts, lengths) + offsets
+
+
+def row_columns(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """Distinct column numbers stored in the given CSR rows."""
+    return np.unique(matrix.indices[row_entries(matrix, rows)[1]])
+
+
+def neighbourhood(
+    graph: RelationGraph, cell: int, radius: int | None, movable: np.ndarray
+) -> np.ndarray:
+    """Movable cells reachable from `cell` through at most `radius` relations (None: all)."""
+    seen = np.zeros(graph.by_cell.shape[0], dtype=bool)
+    seen[cell] = True
+    frontier = np.array([cell])
+    step = 0
+    while len(frontier) and (radius is None or step < radius):
+        reached = row_columns(graph.by_relation, row_columns(graph.by_cell, frontier))
+        frontier = reached[movable[reached] & ~seen[reached]]
+        seen[frontier] = True
+        step += 1
+    return np.flatnonzero(seen)
+
+
+def local_system(
+    graph: RelationGraph, cells: np.ndarray, values: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Relations touching `cells` restricted to them; the other cells keep their values.
+
+    Returns the local matrix (one row per touching relation, one column per cell) and the
+    right-hand side that the fixed cells leave.
+    """
+    relations = row_columns(graph.by_cell, cells)
+    owner, entries = row_entries(graph.by_relation, relations)
+    local = np.full(graph.by_cell.shape[0], -1)
+    local[cells] = np.arange(len(cells))
+    members = graph.by_relation.indices[entries]
+    coef = graph.by_relation.data[entries]
+    columns = local[members]
+    inside = columns >= 0
+    matrix = sp.csr_matrix(
+        (coef[inside], (owner[inside], columns[inside])), shape=(len(relations), len(cells))
+    )
+    rhs = -np.bincount(
+        owner[~inside], weights=coef[~inside] * values[members[~inside]], minlength=len(relations)
+    )
+    return matrix, rhs

@@ -1,0 +1,144 @@
+"""Repair step of secondary suppression: the cheapest perturbation that protects one cell.
+
+To show that a suppressed cell can reach x + t, it suffices to find a table x + y that
+satisfies every relation, keeps published cells (y = 0 there), zeros at zero and every
+other cell at 1 or more, with y = t at the cell. Suppressing every cell that y moves makes
+x + y a table the attacker cannot rule out, so the requirement holds for good (more
+suppression only widens the attacker's polytope). The LP minimises the cost of moving
+published cells (their value per unit moved, so small cells are preferred) while cells
+already suppressed move almost for free. It is solved on a small neighbourhood of the cell
+first and grown until feasible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from etl.privacy.graph import (
+    RelationGraph,
+    local_system,
+    neighbourhood,
+    row_columns,
+    row_entries,
+)
+from etl.privacy.highs import LinearProgram
+
+_RADII = (2, 4, 8)
+_CANDIDATE_RADIUS = 3
+_CANDIDATES_PER_RELATION = 2
+_FREE_MOVE = 1e-3  # cost per unit of moving an already suppressed cell
+_MOVED = 1e-7  # smaller moves are LP noise
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """Cells a perturbation moves (table positions) and the table x + y on those cells."""
+
+    cells: np.ndarray
+    moved_values: np.ndarray
+
+
+def _cheapest_members(
+    graph: RelationGraph, relations: np.ndarray, values: np.ndarray, open_: np.ndarray, count: int
+) -> np.ndarray:
+    """The `count` cheapest open cells (smallest value, then position) of each relation."""
+    owner, entries = row_entries(graph.by_relation, relations)
+    cols = graph.by_relation.indices[entries]
+    keep = open_[cols]
+    owner, cols = owner[keep], cols[keep]
+    order = np.lexsort((cols, values[cols], owner))
+    owner, cols = owner[order], cols[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    return np.unique(cols[rank < count])
+
+
+def candidate_cells(
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    cell: int,
+    radius: int = _CANDIDATE_RADIUS,
+    per_relation: int = _CANDIDATES_PER_RELATION,
+) -> np.ndarray:
+    """Cells within `radius` relations of `cell`: all suppressed ones, and per relation only
+    the `per_relation` cheapest published ones (the LP would rarely pick dearer cells)."""
+    chosen = np.zeros(len(values), dtype=bool)
+    chosen[cell] = True
+    frontier = np.array([cell])
+    seen_relations = np.zeros(graph.by_relation.shape[0], dtype=bool)
+    open_ = ~suppressed & (values > 0)
+    for _ in range(radius):
+        relations = row_columns(graph.by_cell, frontier)
+        relations = relations[~seen_relations[relations]]
+        seen_relations[relations] = True
+        reached = row_columns(graph.by_relation, relations)
+        reached = np.union1d(
+            reached[suppressed[reached]],
+            _cheapest_members(graph, relations, values, open_, per_relation),
+        )
+        frontier = reached[~chosen[reached]]
+        chosen[frontier] = True
+    return np.flatnonzero(chosen)
+
+
+def _cheapest_perturbation(
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    cells: np.ndarray,
+    target: tuple[int, float],
+) -> Perturbation | None:
+    """The cheapest perturbation moving only `cells`, or None if there is none."""
+    local, _ = local_system(graph, cells, values)
+    n = len(cells)
+    cell, shift = target
+    at = int(np.searchsorted(cells, cell))
+    rise_lower, rise_upper = np.zeros(n), np.full(n, np.inf)
+    fall_lower, fall_upper = np.zeros(n), values[cells].astype(np.float64) - 1.0  # stay >= 1
+    rise_lower[at] = rise_upper[at] = max(shift, 0.0)
+    fall_lower[at] = fall_upper[at] = max(-shift, 0.0)
+    if fall_upper[at] < fall_lower[at]:
+        return None
+    program = LinearProgram(
+        sp.hstack([local, -local], format="csr"),
+        np.zeros(local.shape[0]),
+        np.concatenate([rise_lower, fall_lower]),
+        np.concatenate([rise_upper, fall_upper]),
+    )
+    unit_cost = np.where(suppressed[cells], _FREE_MOVE, values[cells].astype(np.float64))
+    optimum = program.maximise(-np.concatenate([unit_cost, unit_cost]))
+    if optimum.point is None:
+        return None  # infeasible; this LP is never unbounded
+    change = optimum.point[:n] - optimum.point[n:]
+    moved = np.abs(change) > _MOVED
+    return Perturbation(cells=cells[moved], moved_values=values[cells[moved]] + change[moved])
+
+
+def protecting_perturbation(
+    graph: RelationGraph, values: np.ndarray, suppressed: np.ndarray, target: tuple[int, float]
+) -> Perturbation | None:
+    """A cheap perturbation moving cell `target[0]` by `target[1]`; None if impossible.
+
+    Only non-zero cells move. The cells near the target (all suppressed ones, the cheapest
+    published ones) are tried first, then neighbourhoods of growing radius, then the whole
+    connected table. Suppressing the cells it moves protects the target.
+    """
+    perturbation = _cheapest_perturbation(
+        graph, values, suppressed, candidate_cells(graph, values, suppressed, target[0]), target
+    )
+    if perturbation is not None:
+        return perturbation
+    movable = values > 0
+    previous_size = 0
+    for radius in (*_RADII, None):
+        cells = neighbourhood(graph, target[0], radius, movable)
+        if len(cells) == previous_size:
+            return None  # the neighbourhood stopped growing: the whole component failed
+        previous_size = len(cells)
+        perturbation = _cheapest_perturbation(graph, values, suppressed, cells, target)
+        if perturbation is not None:
+            return perturbation
+    return None

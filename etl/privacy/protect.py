@@ -1,0 +1,178 @@
+"""Primary and secondary suppression of a table of cells and relations.
+
+1. Primary: cells with 1 <= n < k and the cells the input forces primary (never zeros).
+2. Greedy: relation by relation, add the cheapest cells that give every suppressed cell
+   room to move (`greedy`); fast, and enough for most cells.
+3. Repair: the attacker's LP (`intervals`) finds the cells that are still too narrow;
+   for each, the cheapest perturbation LP (`perturb`) names the cells to suppress so that
+   it can move far enough. Repeat until the attacker's LP certifies every cell.
+4. Prune: in small components, publish secondaries that are not needed after all
+   (`prune`), each step confirmed by the exact interval check.
+
+All relations are considered jointly in step 3; the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from etl.errors import DisclosureError
+from etl.privacy.greedy import Needs, greedy_suppression
+from etl.privacy.intervals import Failure, interval_failures
+from etl.privacy.perturb import RelationGraph, protecting_perturbation
+from etl.privacy.prune import prune_secondaries
+from etl.privacy.rules import (
+    STATUS_PRIMARY,
+    STATUS_PUBLISHED,
+    STATUS_SECONDARY,
+    STATUS_ZERO,
+    TOLERANCE,
+    interval_targets,
+    primary_mask,
+)
+from etl.privacy.table import Table, parse_table
+
+logger = logging.getLogger(__name__)
+
+ATTACKER_LOWER_BOUND = 1  # suppressed cells are known to be >= 1: zeros are published
+_MAX_REPAIR_ROUNDS = 50
+
+
+def _shift(failure: Failure, value: int) -> float:
+    """The move that would fix a failure: up to the upper target, down, or by one."""
+    if "upper" in failure.reasons:
+        return failure.required_upper - value
+    if "lower" in failure.reasons:
+        return failure.required_lower - value
+    return 1.0
+
+
+def _still_failing(failure: Failure, reach: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Whether the failure still stands against every table found so far.
+
+    The audit's points and this round's perturbations are all possible tables under the
+    grown suppression, so together they bound what the attacker can reach.
+    """
+    high = max(reach[0][failure.cell], failure.upper)
+    low = min(reach[1][failure.cell], failure.lower)
+    if "upper" in failure.reasons and high < failure.required_upper - TOLERANCE:
+        return True
+    if "lower" in failure.reasons and low > failure.required_lower + TOLERANCE:
+        return True
+    return "exact" in failure.reasons and high - low < 1.0 - TOLERANCE
+
+
+def _repair_round(
+    table: Table, graph: RelationGraph, suppressed: np.ndarray, failures: list[Failure]
+) -> int:
+    """Suppress the cells of one perturbation per failure; returns how many were added.
+
+    Each perturbation is a table the attacker cannot exclude once its cells are suppressed,
+    so it also counts as evidence for later failures of the same round.
+    """
+    reach = (table.values.astype(np.float64), table.values.astype(np.float64))
+    added = 0
+    for failure in failures:
+        if not _still_failing(failure, reach):
+            continue
+        shift = _shift(failure, int(table.values[failure.cell]))
+        perturbation = protecting_perturbation(
+            graph, table.values, suppressed, (failure.cell, shift)
+        )
+        if perturbation is None:
+            raise DisclosureError(
+                f"Zelle {table.ids[failure.cell]!r} lässt sich nicht "
+                "schützen: keine Unterdrückung erreicht ihr Intervall."
+            )
+        added += int((~suppressed[perturbation.cells]).sum())
+        suppressed[perturbation.cells] = True
+        moved, moved_values = perturbation.cells, perturbation.moved_values
+        reach[0][moved] = np.maximum(reach[0][moved], moved_values)
+        reach[1][moved] = np.minimum(reach[1][moved], moved_values)
+    return added
+
+
+def _repair(
+    table: Table, suppressed: np.ndarray, targets: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Audit with the attacker LP and add cheapest perturbations until nothing fails.
+
+    Rounds use the cheap unconfirmed audit; when a round adds nothing, the suspicions are
+    confirmed by exact LPs before giving up.
+    """
+    graph = RelationGraph.of(table.matrix)
+    lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
+    suppressed = suppressed.copy()
+    for round_number in range(_MAX_REPAIR_ROUNDS):
+        failures = interval_failures(
+            table.matrix, table.values, suppressed, targets, lower_bounds, confirm=False
+        )
+        logger.debug("repair round %d: %d suspicious cells", round_number, len(failures))
+        if not failures:
+            return suppressed
+        if _repair_round(table, graph, suppressed, failures) > 0:
+            continue
+        confirmed = interval_failures(table.matrix, table.values, suppressed, targets, lower_bounds)
+        if not confirmed:
+            return suppressed
+        raise DisclosureError(
+            "Sekundärunterdrückung kommt nicht voran: das Audit findet "
+            f"{len(confirmed)} unsichere Zellen, die Reparatur keine "
+            "weitere Unterdrückung."
+        )
+    raise DisclosureError(f"Sekundärunterdrückung nach {_MAX_REPAIR_ROUNDS} Runden nicht sicher.")
+
+
+def _needs(
+    values: np.ndarray, primary: np.ndarray, targets: tuple[np.ndarray, np.ndarray]
+) -> Needs:
+    x = values.astype(np.float64)
+    return Needs(
+        up=np.where(primary, targets[0] - x, 0.0), down=np.where(primary, x - targets[1], 0.0)
+    )
+
+
+def suppression_pattern(table: Table, *, min_count: int, protection: float) -> np.ndarray:
+    """Status per cell (published, zero, primary, secondary) of a safe pattern."""
+    primary = primary_mask(table.values, table.forced, min_count)
+    targets = interval_targets(table.values, primary, protection, ATTACKER_LOWER_BOUND)
+    suppressed = greedy_suppression(
+        table.matrix, table.values, primary, _needs(table.values, primary, targets)
+    )
+    suppressed = _repair(table, suppressed, targets)
+    lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
+    suppressed = prune_secondaries(
+        RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds
+    )
+    status = np.full(table.n_cells, STATUS_PUBLISHED, dtype=object)
+    status[table.values == 0] = STATUS_ZERO
+    status[suppressed] = STATUS_SECONDARY
+    status[primary] = STATUS_PRIMARY
+    return status
+
+
+def protect(
+    cells: pd.DataFrame,
+    relations: pd.DataFrame,
+    *,
+    min_count: int = 3,
+    protection: float = 0.3,
+) -> pd.DataFrame:
+    """Suppress primary cells (1 <= n < k and forced) and enough others to protect them.
+
+    Returns one row per input cell in input order with columns `cell`, `value` (pandas
+    Int64, <NA> when suppressed) and `status`. The pattern passes `audit`: every primary
+    cell's attacker interval reaches x + d(x) and max(1, x - d(x)), and no suppressed cell
+    can be derived exactly. Deterministic for the same input.
+    """
+    table = parse_table(cells, relations)
+    status = suppression_pattern(table, min_count=min_count, protection=protection)
+    published = np.isin(status, (STATUS_PUBLISHED, STATUS_ZERO))
+    value = pd.array(np.where(published, table.values, 0), dtype="Int64")
+    value[~published] = pd.NA
+    return pd.DataFrame(
+        {"cell": table.ids.astype(str), "value": value, "status": status.astype(str)}
+    )

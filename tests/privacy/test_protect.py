@@ -1,0 +1,223 @@
+"""protect: tiny literal tables with the expected statuses side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from etl.privacy import audit, protect
+
+Builder = Callable[..., pd.DataFrame]
+
+
+@pytest.fixture
+def make_cells(cells_of: Builder) -> Builder:
+    return cells_of
+
+
+@pytest.fixture
+def make_relations(relations_of: Builder) -> Builder:
+    return relations_of
+
+
+def statuses(result: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(result["cell"], result["status"], strict=True))
+
+
+def test_two_by_two_table_one_primary_forces_exactly_three_secondaries(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    #            c1      c2      total
+    # r1         a=2 P   b=10 S  12
+    # r2         c=8 S   d=12 S  20
+    # total      10      22      32
+    cells = make_cells(
+        {"a": 2, "b": 10, "r1": 12, "c": 8, "d": 12, "r2": 20, "c1": 10, "c2": 22, "T": 32}
+    )
+    relations = make_relations(
+        ("r1", ["a", "b"]),
+        ("r2", ["c", "d"]),
+        ("c1", ["a", "c"]),
+        ("c2", ["b", "d"]),
+        ("T", ["r1", "r2"]),
+        ("T", ["c1", "c2"]),
+    )
+    result = protect(cells, relations)
+    assert statuses(result) == {
+        "a": "primary",
+        "b": "secondary",
+        "r1": "published",
+        "c": "secondary",
+        "d": "secondary",
+        "r2": "published",
+        "c1": "published",
+        "c2": "published",
+        "T": "published",
+    }
+    assert result["value"].isna().tolist() == [
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert str(result["value"].dtype) == "Int64"
+    assert audit(cells, relations, result).safe
+
+
+def test_small_primaries_in_one_branch_push_suppression_up_the_hierarchy(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # L = K1 + K2, K1 = g1 + g2, K2 = g3 + g4. g1 = g2 = 1 cannot move against each other
+    # (both >= 1), so K1 (itself 2, primary) must move, hence K2 and its cheapest part g3.
+    cells = make_cells({"L": 37, "K1": 2, "K2": 35, "g1": 1, "g2": 1, "g3": 5, "g4": 30})
+    relations = make_relations(("L", ["K1", "K2"]), ("K1", ["g1", "g2"]), ("K2", ["g3", "g4"]))
+    result = protect(cells, relations)
+    assert statuses(result) == {
+        "L": "published",
+        "K1": "primary",
+        "K2": "secondary",
+        "g1": "primary",
+        "g2": "primary",
+        "g3": "secondary",
+        "g4": "published",
+    }
+    assert audit(cells, relations, result).safe
+
+
+def test_one_level_hierarchy_takes_the_cheapest_partner(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    cells = make_cells(
+        {"L": 96, "K1": 26, "K2": 70, "g1": 1, "g2": 5, "g3": 20, "g4": 30, "g5": 40}
+    )
+    relations = make_relations(
+        ("L", ["K1", "K2"]), ("K1", ["g1", "g2", "g3"]), ("K2", ["g4", "g5"])
+    )
+    result = protect(cells, relations)
+    assert statuses(result) == {
+        "L": "published",
+        "K1": "published",
+        "K2": "published",
+        "g1": "primary",
+        "g2": "secondary",
+        "g3": "published",
+        "g4": "published",
+        "g5": "published",
+    }
+
+
+def test_difference_of_two_overlapping_regions_does_not_reveal_a_cell(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # R1 = g1 + g2 + g3 and R2 = g1 + g2 overlap: R1 - R2 = g3. Hiding g3 with g1 (and g2)
+    # is not enough while R1 and R2 are both published; hiding R2 as well is.
+    cells = make_cells({"L": 65, "R1": 15, "R2": 13, "g1": 6, "g2": 7, "g3": 2, "g4": 50})
+    relations = make_relations(
+        ("L", ["g1", "g2", "g3", "g4"]), ("R1", ["g1", "g2", "g3"]), ("R2", ["g1", "g2"])
+    )
+    result = protect(cells, relations)
+    assert statuses(result) == {
+        "L": "published",
+        "R1": "published",
+        "R2": "secondary",
+        "g1": "secondary",
+        "g2": "published",
+        "g3": "primary",
+        "g4": "published",
+    }
+    assert audit(cells, relations, result).safe
+    naive = result.assign(status=result["status"].replace({"secondary": "published"}))
+    naive.loc[naive["cell"] == "g1", "status"] = "secondary"
+    naive.loc[naive["cell"] == "g2", ["status", "value"]] = ["secondary", None]
+    naive.loc[naive["cell"] == "R2", "value"] = 13
+    exposed = audit(cells, relations, naive).unsafe
+    assert "g3" in exposed["cell"].tolist()
+
+
+def test_zeros_are_published_and_never_suppressed(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # T = a + b + z with z = 0: the zero stays published even though it is the smallest cell.
+    cells = make_cells({"T": 12, "a": 2, "b": 10, "z": 0})
+    relations = make_relations(("T", ["a", "b", "z"]))
+    result = protect(cells, relations)
+    assert statuses(result) == {"T": "published", "a": "primary", "b": "secondary", "z": "zero"}
+    assert result.loc[result["cell"] == "z", "value"].item() == 0
+
+
+def test_forced_primary_is_suppressed_with_its_own_protection_distance(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # b = 20 is forced primary: d(20) = 6, so its partner must have room for 6 downwards.
+    cells = make_cells({"T": 50, "a": 4, "b": 20, "c": 26}, primary={"b"})
+    relations = make_relations(("T", ["a", "b", "c"]))
+    result = protect(cells, relations)
+    assert statuses(result) == {
+        "T": "published",
+        "a": "published",
+        "b": "primary",
+        "c": "secondary",
+    }
+    assert audit(cells, relations, result).safe
+
+
+def test_min_count_and_protection_are_parameters(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    cells = make_cells({"T": 30, "a": 4, "b": 11, "c": 15})
+    relations = make_relations(("T", ["a", "b", "c"]))
+    assert statuses(protect(cells, relations))["a"] == "published"
+    result = protect(cells, relations, min_count=5, protection=0.5)
+    # a = 4 needs d = 2 up and down; b = 11 is the cheapest partner with that room
+    assert statuses(result) == {
+        "T": "published",
+        "a": "primary",
+        "b": "secondary",
+        "c": "published",
+    }
+    assert audit(cells, relations, result, min_count=5, protection=0.5).safe
+
+
+def test_nothing_to_protect_publishes_everything_and_keeps_input_order(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    cells = make_cells({"b": 4, "T": 9, "a": 5})
+    relations = make_relations(("T", ["a", "b"]))
+    result = protect(cells, relations)
+    assert result["cell"].tolist() == ["b", "T", "a"]
+    assert result["value"].tolist() == [4, 9, 5]
+    assert set(result["status"]) == {"published"}
+
+
+def test_result_is_deterministic(make_cells: Builder, make_relations: Builder) -> None:
+    cells = make_cells({"a": 1, "b": 1, "r1": 2, "c": 5, "d": 2, "r2": 7, "c1": 6, "c2": 3, "T": 9})
+    relations = make_relations(
+        ("r1", ["a", "b"]),
+        ("r2", ["c", "d"]),
+        ("c1", ["a", "c"]),
+        ("c2", ["b", "d"]),
+        ("T", ["r1", "r2"]),
+        ("T", ["c1", "c2"]),
+    )
+    first = protect(cells, relations)
+    for _ in range(3):
+        pd.testing.assert_frame_equal(protect(cells, relations), first)
+    assert audit(cells, relations, first).safe
+
+
+def test_suppressed_cell_without_any_relation_is_safe(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    cells = make_cells({"lonely": 1, "T": 8, "a": 4, "b": 4})
+    relations = make_relations(("T", ["a", "b"]))
+    result = protect(cells, relations)
+    assert statuses(result)["lonely"] == "primary"
+    assert statuses(result)["a"] == "published"
+    assert audit(cells, relations, result).safe
