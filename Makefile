@@ -18,7 +18,7 @@ install: $(STAMP)
 # The portal runs beside the dashboard and stops with it.
 demo: $(STAMP)
 	$(BIN)/python -m etl demo
-	$(BIN)/python -m portal --host 127.0.0.1 --port 8051 & portal=$$!; \
+	$(BIN)/python -m portal --demo-accounts --host 127.0.0.1 --port 8051 & portal=$$!; \
 	trap 'kill $$portal 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m dashboard --host 127.0.0.1 --port 8050
 

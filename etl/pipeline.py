@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from etl.config import Settings
 from etl.errors import StoreError
@@ -59,7 +59,7 @@ class YearInput:
     events: pd.DataFrame
 
 
-def _year_inputs(engine: Engine, uploads: pd.DataFrame) -> list[YearInput]:
+def year_inputs(engine: Engine | Connection, uploads: pd.DataFrame) -> list[YearInput]:
     uploads = uploads.assign(year=pd.to_datetime(uploads["reference_date"]).dt.year)
     # One extract per municipality and year: the one with the latest reference date.
     uploads = uploads.sort_values("reference_date").drop_duplicates(
@@ -109,7 +109,7 @@ def _lineage(rows: pd.DataFrame, uploads: pd.DataFrame, edges: pd.DataFrame) -> 
     return rows["area_key"].map(sources)
 
 
-def _protect_year(
+def protect_year(
     data: YearInput, expected: list[str], regions: pd.DataFrame, settings: Settings
 ) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     leaves = pub.population_leaves(data.population)
@@ -164,66 +164,94 @@ def _with_missing_aggregates(rows: pd.DataFrame, edges: pd.DataFrame, name: str)
     return pd.concat([rows, filler], ignore_index=True)
 
 
+@dataclass(frozen=True)
+class RestrictedSnapshot:
+    """Everything a publish run reads from the restricted zone, read in one transaction."""
+
+    years: list[YearInput]
+    expected: list[str]
+    areas: pd.DataFrame
+    regions: pd.DataFrame
+    boundaries: pd.DataFrame
+    official_values: pd.DataFrame
+    official_sources: pd.DataFrame
+
+
+def read_restricted(engine: Engine) -> RestrictedSnapshot:
+    """A consistent snapshot, so uploads or imports arriving meanwhile cannot mix in."""
+    with store.snapshot(engine) as connection:
+        uploads = store.active_uploads(connection)
+        if uploads.empty:
+            raise StoreError(
+                "Im geschützten Bereich liegen keine Meldungen. Erst "
+                "`python -m etl import-extract` ausführen."
+            )
+        areas = store.read_table(connection, "areas")
+        return RestrictedSnapshot(
+            years=year_inputs(connection, uploads),
+            expected=areas.loc[areas["level"] == "gemeinde", "area_key"].tolist(),
+            areas=areas,
+            regions=store.read_table(connection, "region_sets"),
+            boundaries=store.read_table(connection, "boundaries"),
+            official_values=store.read_table(connection, "official_values"),
+            official_sources=store.read_table(connection, "official_sources"),
+        )
+
+
 def publish(
     settings: Settings, *, actor: str = "etl", note: str = "", progress: Progress | None = None
 ) -> PublishReport:
     """Protect and audit every year of the active uploads and write one release atomically."""
     say = progress or log.info
     restricted, publisher = init_stores(settings)
-    uploads = store.active_uploads(restricted)
-    if uploads.empty:
-        raise StoreError(
-            "Im geschützten Bereich liegen keine Meldungen. Erst "
-            "`python -m etl import-extract` ausführen."
-        )
-    areas = store.read_table(restricted, "areas")
-    regions = store.read_table(restricted, "region_sets")
-    expected = areas.loc[areas["level"] == "gemeinde", "area_key"].tolist()
+    data = read_restricted(restricted)
     tables: dict[str, list[pd.DataFrame]] = {"population": [], "households": [], "events": []}
     stats: list[dict] = []
-    inputs = _year_inputs(restricted, uploads)
-    for data in inputs:
-        say(f"Jahr {data.year}: {len(data.uploads)} Meldungen schützen und prüfen …")
-        frames, year_stats = _protect_year(data, expected, regions, settings)
+    for year_data in data.years:
+        say(f"Jahr {year_data.year}: {len(year_data.uploads)} Meldungen schützen und prüfen …")
+        frames, year_stats = protect_year(year_data, data.expected, data.regions, settings)
         for name, frame in frames.items():
             tables[name].append(frame)
         stats += year_stats
     release_tables = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
     published_keys = pd.concat([t["area_key"] for t in release_tables.values()]).unique()
-    official, official_sources = official_frame(
-        store.read_table(restricted, "official_values"),
-        store.read_table(restricted, "official_sources"),
-    )
+    official, official_sources = official_frame(data.official_values, data.official_sources)
     release_tables["official"] = official
-    release_tables["areas"] = areas_frame(published_keys, areas, regions)
-    release_tables["boundaries"] = boundaries_frame(
-        store.read_table(restricted, "boundaries"), release_tables["areas"]
-    )
-    release_tables["region_sets"] = regions
-    years = [d.year for d in inputs]
-    release = {
+    release_tables["areas"] = areas_frame(published_keys, data.areas, data.regions)
+    release_tables["boundaries"] = boundaries_frame(data.boundaries, release_tables["areas"])
+    release_tables["region_sets"] = data.regions
+    release = _release_record(settings, data.years, stats, official_sources, note)
+    say("Veröffentlichung schreiben …")
+    release_id = write_release(publisher, release, release_tables)
+    with restricted.begin() as connection:
+        store.log_event(
+            connection, actor, "publish", {"release_id": release_id, "years": release["years"]}
+        )
+    return PublishReport(release_id, release["years"], stats)
+
+
+def _release_record(
+    settings: Settings,
+    years: list[YearInput],
+    stats: list[dict],
+    official_sources: list[dict],
+    note: str,
+) -> dict:
+    """Release metadata: parameters, lineage of every upload per year, attribution, audit."""
+    uploads = {
+        str(d.year): dict(zip(d.uploads["municipality"], d.uploads["upload_id"], strict=True))
+        for d in years
+    }
+    return {
         "min_count": settings.min_count,
         "protection": settings.protection,
-        "territorial_status": max(d.reference_date for d in inputs),
-        "years": years,
-        "sources": {
-            "uploads": {
-                str(d.year): dict(
-                    zip(d.uploads["municipality"], d.uploads["upload_id"], strict=True)
-                )
-                for d in inputs
-            },
-            "official": official_sources,
-        },
+        "territorial_status": max(d.reference_date for d in years),
+        "years": [d.year for d in years],
+        "sources": {"uploads": uploads, "official": official_sources},
         "attribution": _attribution(official_sources),
         "note": note,
         "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},
     }
-    say("Veröffentlichung schreiben …")
-    release_id = write_release(publisher, release, release_tables)
-    with restricted.begin() as connection:
-        store.log_event(connection, actor, "publish", {"release_id": release_id, "years": years})
-    return PublishReport(release_id, years, stats)
 
 
 def _attribution(official_sources: list[dict]) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 import json
+import threading
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from etl.config import Settings
 from etl.errors import StoreError
-from etl.store.engine import _engine, create_zone
+from etl.store.engine import create_zone, zone_engine
 
 ACCOUNTS_SCHEMA = "accounts"
 
@@ -98,7 +98,7 @@ def accounts_engine(settings: Settings) -> Engine:
 @functools.lru_cache(maxsize=8)
 def _accounts_engine(settings: Settings) -> Engine:
     # The zone name only matters for the default schema, which accounts_url always sets.
-    engine = _engine(accounts_url(settings), "restricted")
+    engine = zone_engine(accounts_url(settings), "accounts")
     create_zone(engine, accounts)
     from etl.store.jobs import portal
 

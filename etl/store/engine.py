@@ -13,15 +13,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.store import schema
 
-DEFAULT_SCHEMAS = {"restricted": "restricted", "published": "published"}
+DEFAULT_SCHEMAS = {"restricted": "restricted", "published": "published", "accounts": "accounts"}
 
 
-def _engine(url: str, zone: str, *, read_only: bool = False) -> Engine:
+def zone_engine(url: str, zone: str, *, read_only: bool = False) -> Engine:
+    """Engine of one zone from its URL; PostgreSQL URLs may name the schema (`?schema=`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed.database or "", read_only=read_only)
@@ -66,17 +68,17 @@ def _sqlite_engine(path: str, *, read_only: bool) -> Engine:
 
 def restricted_engine(settings: Settings) -> Engine:
     """Read-write engine of the restricted zone (ETL only)."""
-    return _engine(settings.restricted_store_url, "restricted")
+    return zone_engine(settings.restricted_store_url, "restricted")
 
 
 def publisher_engine(settings: Settings) -> Engine:
     """Read-write engine of the published zone (the ETL's publish step only)."""
-    return _engine(settings.publisher_store_url, "published")
+    return zone_engine(settings.publisher_store_url, "published")
 
 
 def reader_engine(settings: Settings) -> Engine:
     """Read-only engine of the published zone: the only engine the dashboard and API get."""
-    return _engine(settings.published_store_url, "published", read_only=True)
+    return zone_engine(settings.published_store_url, "published", read_only=True)
 
 
 def _schema_name(engine: Engine) -> str | None:
@@ -87,10 +89,18 @@ def _schema_name(engine: Engine) -> str | None:
 def create_zone(engine: Engine, metadata: MetaData) -> None:
     """Create the zone's schema (PostgreSQL) and tables if they do not exist."""
     schema_name = _schema_name(engine)
-    with engine.begin() as connection:
-        if schema_name and engine.dialect.name == "postgresql":
-            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"'))
-        metadata.create_all(connection)
+    if schema_name and engine.dialect.name == "postgresql":
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"'))
+        except (IntegrityError, ProgrammingError):
+            pass  # another worker created it at the same moment: IF NOT EXISTS is not atomic
+    try:
+        with engine.begin() as connection:
+            metadata.create_all(connection)
+    except (IntegrityError, ProgrammingError):
+        with engine.begin() as connection:  # a concurrent create_all won; check it is complete
+            metadata.create_all(connection)
 
 
 def init_stores(settings: Settings) -> tuple[Engine, Engine]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from etl.model import TABLE_COLUMNS, ExtractBundle
 from etl.store import schema
@@ -65,13 +68,19 @@ def save_extract(
     sha = bundle_sha256(bundle)
     upload_id = upload_id_for(bundle, sha)
     with engine.begin() as connection:
+        _lock_municipality(connection, bundle.municipality)
+        # Supersede first: the UPDATE takes SQLite's write lock at once, so two concurrent
+        # uploads of one municipality and date cannot both stay active (unique index too).
         previous = (
             connection.execute(
-                select(schema.uploads.c.upload_id).where(
+                update(schema.uploads)
+                .where(
                     schema.uploads.c.municipality == bundle.municipality,
                     schema.uploads.c.reference_date == bundle.reference_date,
                     schema.uploads.c.state == "active",
                 )
+                .values(state="superseded", superseded_by=upload_id)
+                .returning(schema.uploads.c.upload_id)
             )
             .scalars()
             .all()
@@ -83,12 +92,6 @@ def save_extract(
             "received_at": now(), "uploaded_by": actor, "state": "active",
             "review_state": review_state,
         })  # fmt: skip
-        if previous:
-            connection.execute(
-                update(schema.uploads)
-                .where(schema.uploads.c.upload_id.in_(previous))
-                .values(state="superseded", superseded_by=upload_id)
-            )
         for name, table in (("population", schema.population_counts),
                             ("households", schema.household_counts),
                             ("events", schema.event_counts)):  # fmt: skip
@@ -100,14 +103,51 @@ def save_extract(
     return upload_id
 
 
-def active_uploads(engine: Engine) -> pd.DataFrame:
+def upload_lock_key(municipality: str) -> int:
+    """Advisory-lock key of a municipality's uploads (shared with the portal's upload lock)."""
+    return zlib.crc32(f"demografie-upload-{municipality}".encode())
+
+
+def _lock_municipality(connection: Connection, municipality: str) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": upload_lock_key(municipality)}
+        )
+
+
+@contextmanager
+def _connected(bind: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """One consistent read of the restricted zone (REPEATABLE READ; SQLite: one transaction)."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
+        else:
+            connection.exec_driver_sql("BEGIN")
+            try:
+                yield connection
+            finally:
+                connection.exec_driver_sql("ROLLBACK")
+
+
+def active_uploads(engine: Engine | Connection) -> pd.DataFrame:
     """Active, accepted uploads: one per municipality and reference date."""
     query = (
         select(schema.uploads)
         .where(schema.uploads.c.state == "active", schema.uploads.c.review_state == "accepted")
         .order_by(schema.uploads.c.reference_date, schema.uploads.c.municipality)
     )
-    with engine.connect() as connection:
+    with _connected(engine) as connection:
         return pd.read_sql(query, connection, dtype={"municipality": "str"})
 
 
@@ -118,13 +158,15 @@ def all_uploads(engine: Engine) -> pd.DataFrame:
         )
 
 
-def read_counts(engine: Engine, table_name: str, upload_ids: list[str]) -> pd.DataFrame:
+def read_counts(
+    engine: Engine | Connection, table_name: str, upload_ids: list[str]
+) -> pd.DataFrame:
     """Counts of the given uploads from `population_counts`, `household_counts` or
     `event_counts`, with the upload id."""
     table = schema.restricted.tables[table_name]
     if not upload_ids:
         return pd.DataFrame(columns=[c.name for c in table.columns])
-    with engine.connect() as connection:
+    with _connected(engine) as connection:
         return pd.read_sql(
             select(table).where(table.c.upload_id.in_(upload_ids)),
             connection,
@@ -189,12 +231,12 @@ def save_official(
                   {"table_code": table_code, "rows": len(values), "replaces": old})  # fmt: skip
 
 
-def read_table(engine: Engine, table_name: str) -> pd.DataFrame:
+def read_table(engine: Engine | Connection, table_name: str) -> pd.DataFrame:
     """A whole restricted master table (areas, boundaries, region_sets, crosswalk, official_*)."""
     table = schema.restricted.tables[table_name]
     key_columns = {c.name: "str" for c in table.columns if c.name.endswith("_key")}
     key_columns.update({c: "str" for c in ("ags", "municipality") if c in table.columns})
-    with engine.connect() as connection:
+    with _connected(engine) as connection:
         return pd.read_sql(select(table), connection, dtype=key_columns)
 
 

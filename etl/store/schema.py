@@ -43,6 +43,15 @@ uploads = Table(
     Column("review_state", String(16), nullable=False, default="accepted"),
 )
 Index("ix_uploads_municipality_date", uploads.c.municipality, uploads.c.reference_date)
+# At most one active extract per municipality and reference date, whatever races.
+Index(
+    "ux_uploads_active",
+    uploads.c.municipality,
+    uploads.c.reference_date,
+    unique=True,
+    postgresql_where=uploads.c.state == "active",
+    sqlite_where=uploads.c.state == "active",
+)
 
 population_counts = Table(
     "population_counts",

@@ -50,14 +50,14 @@ def test_publish_protects_audits_and_serves(any_settings: Settings) -> None:
 
 def test_release_passes_an_independent_audit_of_the_published_statuses(settings: Settings) -> None:
     """Rebuild the problem from the restricted zone and audit what was actually stored."""
-    from etl.pipeline import _year_inputs
+    from etl.pipeline import year_inputs
     from etl.transform import publication as pub
     from etl.transform.hierarchy import area_edges
 
     tiny_restricted_store(settings, years=(2023,))
     report = publish(settings)
     restricted, _ = init_stores(settings)
-    data = _year_inputs(restricted, store.active_uploads(restricted))[0]
+    data = year_inputs(restricted, store.active_uploads(restricted))[0]
     regions = store.read_table(restricted, "region_sets")
     leaves = pub.population_leaves(data.population)
     edges = area_edges(leaves["area_key"], regions)

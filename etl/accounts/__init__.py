@@ -1,0 +1,1 @@
+"""Accounts and roles of the upload portal: who may upload, review, publish and administer."""

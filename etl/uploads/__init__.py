@@ -1,0 +1,1 @@
+"""Uploads through the portal: intake, validation report, plausibility, diff, preview, jobs."""

@@ -1,0 +1,57 @@
+"""How many cells of the municipality's own tables disclosure control would suppress.
+
+Runs the publication's own protection (cube, primary and secondary suppression, audit) on this
+one extract alone. In the real release the municipality's cells are also linked to Kreis, Land
+and regional totals, so the real count can be somewhat higher; the preview says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+
+from etl.config import Settings
+from etl.errors import EtlError
+from etl.model import ExtractBundle
+
+log = logging.getLogger(__name__)
+PREVIEW_ID = "vorschau"
+NOTE = (
+    "Vorschau nur mit den Tabellen dieser Gemeinde; in der Veröffentlichung kommen "
+    "Summen über Kreis, Land und Regionen hinzu, daher können es etwas mehr werden."
+)
+
+
+def _year_input(bundle: ExtractBundle):
+    from etl.pipeline import YearInput
+
+    def with_owner(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(upload_id=PREVIEW_ID, municipality=bundle.municipality)
+
+    uploads = pd.DataFrame({"upload_id": [PREVIEW_ID], "municipality": [bundle.municipality],
+                            "reference_date": [bundle.reference_date]})  # fmt: skip
+    return YearInput(year=bundle.year, reference_date=bundle.reference_date, uploads=uploads,
+                     population=with_owner(bundle.population),
+                     households=with_owner(bundle.households),
+                     events=with_owner(bundle.events))  # fmt: skip
+
+
+def suppression_preview(bundle: ExtractBundle, settings: Settings) -> dict[str, Any]:
+    """Cells, primary and secondary suppressions per table, or why no preview is available."""
+    # Imported lazily: the privacy engine is heavy and only this step needs it.
+    from etl.pipeline import protect_year
+
+    regions = pd.DataFrame(columns=["region_set", "region_key", "region_name", "member_key"])
+    try:
+        _, stats = protect_year(_year_input(bundle), [bundle.municipality], regions, settings)
+    except EtlError as error:
+        return {"available": False, "reason": str(error), "tables": []}
+    except (ValueError, KeyError, IndexError, ArithmeticError) as error:
+        # The preview is advice; a failure of the solver must not block a valid upload.
+        log.exception("Vorschau der Geheimhaltung fehlgeschlagen")
+        return {"available": False, "reason": f"interner Fehler ({type(error).__name__})",
+                "tables": []}  # fmt: skip
+    tables = [{k: s[k] for k in ("table", "cells", "primary", "secondary")} for s in stats]
+    return {"available": True, "note": NOTE, "min_count": settings.min_count, "tables": tables}

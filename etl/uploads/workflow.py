@@ -1,0 +1,148 @@
+"""After the upload: submissions and their status, the review queue, publishing, the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from etl.accounts.service import AccessDenied, Account, require
+from etl.config import Settings
+from etl.store import jobs as job_store
+from etl.store import review
+from etl.store.accounts import read_security_events
+from etl.store.engine import zone_exists
+from etl.store.restricted import read_audit_log
+from etl.uploads.jobs import Progress, submit
+from etl.uploads.service import engines, publisher
+
+STATE_LABELS = {"pending": "wartet auf Prüfung", "accepted": "angenommen",
+                "rejected": "zurückgewiesen"}  # fmt: skip
+
+
+def release_lineage(settings: Settings) -> tuple[dict[str, list[str]], str | None]:
+    """For each upload id the releases containing it (oldest first), and the live release."""
+    from etl.store.published import list_releases
+
+    engine = publisher(settings)
+    if not zone_exists(engine, "releases"):
+        return {}, None
+    releases = list_releases(engine).sort_values("sequence")
+    lineage: dict[str, list[str]] = {}
+    live = None
+    for row in releases.itertuples():
+        live = row.release_id if row.live else live
+        uploads = json.loads(row.sources).get("uploads", {})
+        ids = (uploads if isinstance(uploads, list)
+               else [u for year in uploads.values() for u in year.values()])  # fmt: skip
+        for upload_id in ids:
+            lineage.setdefault(upload_id, []).append(row.release_id)
+    return lineage, live
+
+
+def status_text(upload: dict[str, Any], releases: list[str], live: str | None) -> str:
+    """pending / accepted / rejected / live in release Rxxxx / replaced by a newer upload."""
+    if live in releases:
+        return f"veröffentlicht in {live} (live)"
+    if upload["state"] != "active":
+        where = f", war in {releases[-1]}" if releases else ""
+        return f"ersetzt durch neuere Meldung{where}"
+    if releases:
+        return f"{STATE_LABELS[upload['review_state']]}, enthalten in {releases[-1]}"
+    return STATE_LABELS.get(upload["review_state"], upload["review_state"])
+
+
+def submissions(settings: Settings, account: Account) -> list[dict[str, Any]]:
+    """Uploads the account may see (an uploader: only their municipalities'), with status."""
+    require(account, "submissions")
+    restricted, _ = engines(settings)
+    scope = None if account.role == "statistician" else list(account.municipalities)
+    frame = review.uploads_of(restricted, scope)
+    lineage, live = release_lineage(settings)
+    rows = []
+    for upload in frame.to_dict("records"):
+        releases = lineage.get(upload["upload_id"], [])
+        rows.append({
+            "upload_id": upload["upload_id"], "municipality": upload["municipality"],
+            "reference_date": str(pd.Timestamp(upload["reference_date"]).date()),
+            "file_name": upload["file_name"], "uploaded_by": upload["uploaded_by"],
+            "received_at": str(pd.Timestamp(upload["received_at"]))[:19],
+            "status": status_text(upload, releases, live), "state": upload["state"],
+            "review_state": upload["review_state"], "live": live in releases,
+        })  # fmt: skip
+    return rows
+
+
+def submission_report(settings: Settings, account: Account, upload_id: str) -> dict[str, Any]:
+    """The validation report stored with an upload; only for those who may see it."""
+    require(account, "submissions")
+    restricted, accounts = engines(settings)
+    frame = review.uploads_of(restricted)
+    match = frame[frame["upload_id"] == upload_id]
+    if match.empty or not account.may_see(match["municipality"].iloc[0]):
+        raise AccessDenied("Diese Meldung gibt es nicht oder sie gehört einer anderen Gemeinde.")
+    job = job_store.job_for_upload(accounts, upload_id)
+    return job["result"].get("report", {}) if job else {}
+
+
+def review_queue(settings: Settings, account: Account) -> list[dict[str, Any]]:
+    """Active uploads waiting for a decision, with the warnings of their validation."""
+    require(account, "review")
+    rows = [r for r in submissions(settings, account)
+            if r["state"] == "active" and r["review_state"] == "pending"]  # fmt: skip
+    _, accounts = engines(settings)
+    for row in rows:
+        job = job_store.job_for_upload(accounts, row["upload_id"])
+        checks = job["result"].get("report", {}).get("checks", []) if job else []
+        row["warnings"] = [c for c in checks if c["level"] == "warning"]
+    return rows
+
+
+def decide(settings: Settings, account: Account, upload_id: str, state: str,
+           note: str = "") -> None:  # fmt: skip
+    require(account, "review")
+    restricted, _ = engines(settings)
+    review.set_review_state(restricted, upload_id, state, actor=account.username, note=note)
+
+
+def start_publish(settings: Settings, account: Account, note: str = "", *,
+                  wait: bool = False) -> str:  # fmt: skip
+    """Publish a release in the background (etl.pipeline.publish); returns the job id."""
+    require(account, "publish")
+    _, accounts = engines(settings)
+
+    def work(progress: Progress) -> dict[str, Any]:
+        from etl.pipeline import publish
+
+        steps = iter(range(10, 95, 5))
+        report = publish(
+            settings,
+            actor=account.username,
+            note=note[:500],
+            progress=lambda message: progress(next(steps, 95), message),
+        )
+        return {"ok": True, "release_id": report.release_id, "summary": report.summary()}
+
+    return submit(accounts, "publish", account.username, work, wait=wait)
+
+
+def live_release(settings: Settings) -> str | None:
+    return release_lineage(settings)[1]
+
+
+def audit_entries(settings: Settings, account: Account, limit: int = 200) -> list[dict]:
+    """Uploads, reviews and releases (restricted audit log) and logins (accounts store)."""
+    require(account, "audit")
+    restricted, accounts = engines(settings)
+    entries = [
+        {"at": str(pd.Timestamp(r["at"]))[:19], "actor": r["actor"], "action": r["action"],
+         "detail": r["detail"]}
+        for r in read_audit_log(restricted, limit).to_dict("records")
+    ]  # fmt: skip
+    entries += [
+        {"at": str(pd.Timestamp(r["at"]).tz_localize(None))[:19], "actor": r["actor"],
+         "action": r["action"], "detail": f"{r['detail']} {r['remote_addr']}".strip()}
+        for r in read_security_events(accounts, limit)
+    ]  # fmt: skip
+    return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]

@@ -1,0 +1,107 @@
+"""`create_app(settings) -> Dash`: the portal; no data is read at import or creation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import flask
+from dash import Dash, Input, Output, dcc, html
+
+from etl.accounts.service import Account
+from etl.config import Settings
+from etl.errors import EtlError
+from portal import components, ids, security
+from portal.pages import audit, home, review, submissions, upload, users
+
+ASSETS = Path(__file__).with_name("assets")
+VIEWPORT = {"name": "viewport", "content": "width=device-width, initial-scale=1"}
+INDEX = """<!DOCTYPE html>
+<html lang="de">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer hidden>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+HEADER = "portal-header"
+PAGE_MODULES: dict[str, ModuleType] = {
+    "/": home, "/hochladen": upload, "/meldungen": submissions, "/pruefung": review,
+    "/protokoll": audit, "/konten": users,
+}  # fmt: skip
+
+
+def shell() -> html.Div:
+    return html.Div([
+        dcc.Location(id=ids.LOCATION),
+        html.Div(id=HEADER),
+        html.Main(html.Div(id=ids.CONTENT), id="inhalt", tabIndex="-1"),
+    ])  # fmt: skip
+
+
+def validation_layout(settings: Settings) -> html.Div:
+    """Every component a callback names, without data: lets Dash check the callbacks."""
+    dummy = Account(0, "x", "statistician", ("00000000",), False, "")
+    skeleton = [
+        upload.layout(settings, dummy, ""),
+        html.Div(id=ids.REVIEW_QUEUE), html.Div(id=ids.REVIEW_MESSAGE),
+        html.P(id=ids.LIVE_RELEASE), dcc.Input(id=ids.PUBLISH_NOTE),
+        html.Button(id=ids.PUBLISH_BUTTON), dcc.Store(id=ids.PUBLISH_JOB),
+        dcc.Interval(id=ids.PUBLISH_POLL), html.Div(id=ids.PUBLISH_STATUS),
+        html.Div(id=ids.USERS_MESSAGE), html.Div(id=ids.USERS_TABLE),
+        dcc.Input(id=ids.USERS_NAME), dcc.RadioItems(id=ids.USERS_ROLE),
+        dcc.Input(id=ids.USERS_AGS), html.Button(id=ids.USERS_ADD),
+    ]  # fmt: skip
+    return html.Div([shell(), *skeleton])
+
+
+def render_page(settings: Settings, account: Account | None, path: str, search: str):
+    """(header, content) for a path: the page, or why it cannot be shown."""
+    path = path.rstrip("/") or "/"
+    header = components.header(account, path, security.csrf_token())
+    module = PAGE_MODULES.get(path)
+    if account is None:
+        return header, components.notice("Bitte anmelden.", "error")
+    if module is None:
+        return header, components.notice(f"Die Seite {path} gibt es nicht.", "error")
+    permission = components.permission_for(path)
+    if permission and not account.can(permission):
+        return header, components.notice("Für diese Seite fehlt Ihrem Konto die Berechtigung.",
+                                         "error")  # fmt: skip
+    try:
+        return header, module.layout(settings, account, search)
+    except EtlError as error:
+        return header, components.notice(str(error), "error")
+
+
+def _health() -> flask.Response:
+    return flask.Response("ok", mimetype="text/plain")
+
+
+def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Dash:
+    """The portal app; every page and callback needs a login (see portal.security)."""
+    app = Dash(__name__, title="Meldeportal Demografie", update_title=None,
+               assets_folder=str(ASSETS), serve_locally=True, index_string=INDEX,
+               meta_tags=[VIEWPORT])  # fmt: skip
+    app.layout = shell
+    app.validation_layout = validation_layout(settings)
+
+    @app.callback(
+        Output(HEADER, "children"),
+        Output(ids.CONTENT, "children"),
+        Input(ids.LOCATION, "pathname"),
+        Input(ids.LOCATION, "search"),
+    )
+    def route(pathname, search):
+        return render_page(settings, security.current_account(), pathname or "/", search or "")
+
+    for module in (upload, review, users):
+        module.register(app, settings)
+    app.server.add_url_rule("/healthz", "healthz", _health)
+    security.install(
+        app.server,
+        settings,
+        app_name="portal",
+        require_login=True,
+        permission_for=components.permission_for,
+        script_hashes=app.csp_hashes,
+        secure_cookies=secure_cookies,
+    )
+    return app

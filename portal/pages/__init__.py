@@ -1,0 +1,1 @@
+"""One module per page: `layout(settings, account, search)` and `register(app, settings)`."""

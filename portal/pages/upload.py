@@ -1,0 +1,131 @@
+"""Upload page: drop an extract, see the validation report, confirm or discard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from etl.accounts.service import Account
+from etl.config import Settings
+from etl.errors import EtlError
+from etl.uploads import service
+from portal import components, ids
+from portal.decode import decode_upload
+from portal.security import current_account
+
+ACCEPT = ".zip,.csv,.txt,.tsv,.xlsx,.parquet,.json"
+
+
+def layout(settings: Settings, account: Account, search: str) -> html.Div:
+    return html.Div([
+        html.H1("Auszug hochladen"),
+        html.P(["Ihr Konto meldet für: ", html.Strong(", ".join(account.municipalities)), ". "
+                "Hochgeladen wird der anonymisierte Auszug aus `python -m etl extract`: das ZIP "
+                "des Auszugsverzeichnisses oder die Dateien (CSV, XLSX oder Parquet) zusammen "
+                "mit manifest.json. Personenbezogene Daten werden abgelehnt."]),
+        html.Section([
+            html.H2("Datei wählen", id="upload-heading"),
+            dcc.Upload(id=ids.UPLOAD, multiple=True, max_size=settings.upload_max_bytes,
+                       accept=ACCEPT, className="dropzone", children=html.Div([
+                           html.P("Dateien hierher ziehen oder"),
+                           # The drop zone itself takes no keyboard focus; a button does, and
+                           # its click bubbles to the zone, which opens the file dialog.
+                           html.Button("Datei auswählen …", type="button", className="secondary"),
+                           html.P(f"Höchstens {settings.upload_max_bytes // 1_000_000} MB.",
+                                  className="muted")])),
+        ], className="card", **{"aria-labelledby": "upload-heading"}),
+        dcc.Store(id=ids.UPLOAD_JOB),
+        dcc.Interval(id=ids.UPLOAD_POLL, interval=600, disabled=True),
+        html.Section([
+            html.H2("Prüfbericht"),
+            html.Div(html.P("Noch keine Datei geprüft.", className="muted"),
+                     id=ids.UPLOAD_STATUS, **{"aria-live": "polite"}),
+            html.Div([
+                html.Button("Übernehmen", id=ids.UPLOAD_CONFIRM, hidden=True),
+                html.Button("Verwerfen", id=ids.UPLOAD_DISCARD, hidden=True,
+                            className="secondary"),
+            ], className="actions"),
+        ], className="card"),
+    ])  # fmt: skip
+
+
+def job_outcome(job: dict[str, Any]) -> tuple[Any, bool, bool]:
+    """(what to show, stop polling, hide the confirm buttons) for a validate or store job."""
+    if job["state"] in ("queued", "running"):
+        return components.job_view(job), False, True
+    result = job["result"]
+    if job["state"] == "failed" and not result.get("errors"):
+        return components.notice(job["message"], "error"), True, True
+    if job["kind"] == "store":
+        if not result.get("ok"):
+            return components.errors_view(result), True, True
+        return components.notice([
+            html.Strong("Übernommen. "),
+            f"Meldung {result['upload_id']} wartet auf die Prüfung durch die Statistikstelle. "
+            "Den Stand sehen Sie unter „Meldungen“.",
+        ], "ok"), True, True  # fmt: skip
+    return components.report_view(result), True, not result.get("ok")
+
+
+def start(settings: Settings, contents: Any, names: Any) -> str:
+    files = decode_upload(contents, names, settings.upload_max_bytes)
+    address = flask.request.remote_addr or ""
+    return service.start_validation(settings, current_account(), files, remote_addr=address)
+
+
+def register(app, settings: Settings) -> None:
+    @app.callback(
+        Output(ids.UPLOAD_JOB, "data"), Output(ids.UPLOAD_POLL, "disabled"),
+        Output(ids.UPLOAD_STATUS, "children"), Output(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def on_upload(contents, names):
+        if not contents:
+            raise PreventUpdate
+        try:
+            job_id = start(settings, contents, names)
+            return job_id, False, components.notice("Wird geprüft …"), None
+        except EtlError as error:
+            return None, True, components.notice(str(error), "error"), None
+
+    @app.callback(
+        Output(ids.UPLOAD_JOB, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+        Input(ids.UPLOAD_CONFIRM, "n_clicks"), State(ids.UPLOAD_JOB, "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def on_confirm(clicks, job_id):
+        if not clicks or not job_id:
+            raise PreventUpdate
+        return service.start_store(settings, current_account(), job_id), False
+
+    @app.callback(
+        Output(ids.UPLOAD_JOB, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
+        Output(ids.UPLOAD_CONFIRM, "hidden", allow_duplicate=True),
+        Output(ids.UPLOAD_DISCARD, "hidden", allow_duplicate=True),
+        Input(ids.UPLOAD_DISCARD, "n_clicks"), State(ids.UPLOAD_JOB, "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def on_discard(clicks, job_id):
+        if not clicks or not job_id:
+            raise PreventUpdate
+        service.discard_validation(settings, current_account(), job_id)
+        return None, components.notice("Verworfen; nichts wurde gespeichert."), True, True
+
+    @app.callback(
+        Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
+        Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+        Output(ids.UPLOAD_CONFIRM, "hidden"), Output(ids.UPLOAD_DISCARD, "hidden"),
+        Input(ids.UPLOAD_POLL, "n_intervals"), State(ids.UPLOAD_JOB, "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def on_poll(_, job_id):
+        if not job_id:
+            return no_update, True, True, True
+        shown, stop, hide = job_outcome(service.job_status(settings, current_account(), job_id))
+        return shown, stop, hide, hide
