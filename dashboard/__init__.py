@@ -1,0 +1,1 @@
+"""Demografie-Dashboard: Dash app and API over the published zone (see docs/dashboard.md)."""

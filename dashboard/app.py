@@ -1,0 +1,125 @@
+"""create_app(settings): the Dash app factory. Nothing is read from the store at import."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import dash
+from dash import Dash, Input, Output, State, dcc, html
+from flask import Flask
+
+from dashboard import compression, ids
+from dashboard.api import api
+from dashboard.i18n import t
+from dashboard.pages import daten, gebiet, karte, methodik, regionen, vergleich
+from dashboard.services import EXTENSION_KEY, DashboardService, get_service
+from etl.config import Settings
+
+log = logging.getLogger(__name__)
+PAGES: tuple[ModuleType, ...] = (karte, gebiet, vergleich, regionen, daten, methodik)
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+INDEX = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>{{%metas%}}<title>{{%title%}}</title>{{%favicon%}}{{%css%}}</head>
+<body>{{%app_entry%}}<footer hidden>{{%config%}}{{%scripts%}}{{%renderer%}}</footer></body>
+</html>"""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    extra_setup: Callable[[Flask, Dash], None] | None = None,
+    pages: tuple[ModuleType, ...] = PAGES,
+    warm: bool = True,
+) -> Dash:
+    """Build the app for `settings`.
+
+    extra_setup(server, app) runs after routes are registered and before the first request:
+    the hook for a security layer (Flask-Login, CSRF, headers) or extra pages. warm: fill
+    the caches of the live release in a background thread at the first request.
+    """
+    server = Flask(__name__)
+    server.config["SECRET_KEY"] = settings.secret_key or None
+    service = DashboardService(settings)
+    server.extensions[EXTENSION_KEY] = service
+    if warm:
+        _warm_on_first_request(server, service)
+    server.register_blueprint(api)
+    compression.install(server)
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        title=t("app_title", settings.language),
+        update_title=None,
+        serve_locally=True,
+        index_string=INDEX.format(lang=settings.language),
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    for module in pages:
+        dash.register_page(module.__name__, layout=module.layout, **module.PAGE)
+        module.register_callbacks(app)
+    app.layout = html.Div(
+        [dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"), dash.page_container]
+    )
+    _register_shell_callbacks(app)
+    if extra_setup is not None:
+        extra_setup(server, app)
+    return app
+
+
+def _warm_on_first_request(server: Flask, service: DashboardService) -> None:
+    started = threading.Event()
+
+    @server.before_request
+    def _warm() -> None:
+        if not started.is_set():
+            started.set()
+            threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
+
+
+def release_options(state: dict | None) -> tuple[list[dict], str]:
+    """Releases for the selector: '' means 'always the live release'."""
+    lang = (state or {}).get("lang", "de")
+    frame = get_service().releases()
+    live = frame.loc[frame["live"], "release_id"]
+    options = [
+        {
+            "label": f"{t('live', lang)}: {live.iloc[0]}" if len(live) else t("live", lang),
+            "value": "",
+        }
+    ]
+    options += [{"label": r, "value": r} for r in frame["release_id"]]
+    return options, (state or {}).get("release") or ""
+
+
+def _register_shell_callbacks(app: Dash) -> None:
+    app.callback(
+        Output(ids.SHELL_RELEASE, "options"),
+        Output(ids.SHELL_RELEASE, "value"),
+        Input(ids.SHELL_STATE, "data"),
+    )(release_options)
+    app.clientside_callback(
+        "function(state) { return window.dash_clientside.demografie.setLang(state); }",
+        Output(ids.SHELL_LANG_SINK, "children"),
+        Input(ids.SHELL_STATE, "data"),
+    )
+    app.clientside_callback(
+        """function(value, state) {
+            var current = (state && state.release) || "";
+            if (value === null || value === undefined || value === current) {
+                return window.dash_clientside.no_update; }
+            return window.dash_clientside.demografie.switchRelease(value || "live", state);
+        }""",
+        Output(ids.SHELL_RELEASE_SINK, "children"),
+        Input(ids.SHELL_RELEASE, "value"),
+        State(ids.SHELL_STATE, "data"),
+        prevent_initial_call=True,
+    )

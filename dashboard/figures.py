@@ -1,0 +1,238 @@
+"""Pure chart builders for profile and comparison: frames in, plotly figures out.
+
+Suppressed values are never drawn as numbers: bars leave a gap and a "•" marks the place;
+not-available values show "…". Every chart gets de-DE separators in German.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.i18n import fmt_number, plotly_separators, t
+from etl.symbols import PUBLISHED, SYMBOLS, ZERO
+from etl.transform.ages import group_label
+
+FEMALE, MALE, ACCENT, GREY = "#b2182b", "#2166ac", "#1b7837", "#595959"
+FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def _layout(figure: go.Figure, lang: str, title: str, height: int = 360) -> go.Figure:
+    figure.update_layout(
+        template="simple_white",
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        separators=plotly_separators(lang),
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        font={"family": FONT, "size": 13, "color": "#1a1a1a"},
+        legend={"orientation": "h", "y": -0.25, "x": 0},
+    )
+    return figure
+
+
+def _known(frame: pd.DataFrame) -> pd.Series:
+    return frame["status"].isin([PUBLISHED, ZERO])
+
+
+def _group_rows(cells: pd.DataFrame, year: int, sex: str) -> pd.DataFrame:
+    rows = cells[
+        (cells["year"] == year)
+        & (cells["sex"] == sex)
+        & (cells["nationality"] == "total")
+        & ~((cells["age_from"] == 0) & cells["age_to"].isna())
+    ]
+    rows = rows.sort_values("age_from")
+    labels = [
+        group_label(int(a), None if pd.isna(b) else int(b))
+        for a, b in zip(rows["age_from"], rows["age_to"], strict=True)
+    ]
+    return rows.assign(label=labels, number=pd.to_numeric(rows["value"]).astype(float))
+
+
+def pyramid(
+    cells: pd.DataFrame,
+    year: int,
+    lang: str,
+    overlay: pd.DataFrame | None = None,
+    overlay_name: str = "",
+) -> go.Figure:
+    """Age pyramid (men left, women right); overlay: outline of another year or shape."""
+    figure = go.Figure()
+    for sex, colour, sign in (("male", MALE, -1), ("female", FEMALE, 1)):
+        rows = _group_rows(cells, year, sex)
+        figure.add_bar(
+            y=rows["label"],
+            x=sign * rows["number"].where(_known(rows)),
+            orientation="h",
+            name=t(sex, lang),
+            marker_color=colour,
+            customdata=rows["number"],
+            hovertemplate="%{y}: %{customdata:,.0f}<extra>" + t(sex, lang) + "</extra>",
+        )
+        hidden = rows[~_known(rows)]
+        if not hidden.empty:
+            figure.add_scatter(
+                y=hidden["label"],
+                x=[sign * 0.5] * len(hidden),
+                mode="text",
+                showlegend=False,
+                text=[SYMBOLS.get(s, "…") for s in hidden["status"]],
+                hoverinfo="skip",
+                textposition="middle left" if sign < 0 else "middle right",
+            )
+        if overlay is not None:
+            other = overlay[overlay["sex"] == sex]
+            figure.add_scatter(
+                y=other["label"],
+                x=sign * other["number"],
+                mode="markers",
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 16,
+                    "color": "#111111",
+                    "line": {"width": 3, "color": "#111111"},
+                },
+                name=overlay_name,
+                showlegend=sex == "female",
+                legendgroup="overlay",
+            )
+    figure.update_layout(barmode="overlay", bargap=0.05)
+    figure.update_xaxes(title=t("persons", lang), **_symmetric_ticks(figure, lang))
+    return _layout(figure, lang, f"{t('pyramid', lang)} {year}", height=460)
+
+
+def _symmetric_ticks(figure: go.Figure, lang: str) -> dict:
+    """Ticks on both sides of the pyramid labelled with absolute numbers."""
+    values = [
+        abs(v)
+        for trace in figure.data
+        if trace.x is not None
+        for v in trace.x
+        if v is not None and v == v
+    ]
+    top = max(values, default=1.0)
+    step = 10 ** max(0, len(str(int(top))) - 1)
+    step = step * 2 if top / step > 5 else step
+    ticks = [i * step for i in range(0, int(top // step) + 1)]
+    vals = sorted({-v for v in ticks} | set(ticks))
+    return {
+        "tickvals": vals,
+        "ticktext": [fmt_number(abs(v), lang) for v in vals],
+        "range": [-top * 1.08, top * 1.08],
+    }
+
+
+def overlay_year(cells: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Outline of another year: sex, label, number (suppressed groups left out)."""
+    rows = pd.concat([_group_rows(cells, year, sex) for sex in ("female", "male")])
+    return rows[_known(rows)][["sex", "label", "number"]]
+
+
+def overlay_shape(parent_cells: pd.DataFrame, year: int, area_total: float) -> pd.DataFrame:
+    """The parent area's age structure scaled to this area's population."""
+    rows = pd.concat([_group_rows(parent_cells, year, sex) for sex in ("female", "male")])
+    rows = rows[_known(rows)]
+    share = rows["number"] / rows["number"].sum() if rows["number"].sum() else rows["number"]
+    return rows.assign(number=share * area_total)[["sex", "label", "number"]]
+
+
+def time_series(totals: pd.DataFrame, lang: str, official: pd.DataFrame | None = None) -> go.Figure:
+    """Population by year; suppressed years are gaps marked with the symbol."""
+    rows = totals.sort_values("year")
+    numbers = pd.to_numeric(rows["value"]).astype(float).where(_known(rows))
+    figure = go.Figure(
+        go.Scatter(
+            x=rows["year"],
+            y=numbers,
+            mode="lines+markers+text",
+            name=t("register", lang),
+            line={"color": ACCENT, "width": 3},
+            text=[SYMBOLS.get(s, "") for s in rows["status"]],
+            textposition="top center",
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    if official is not None and not official.empty:
+        figure.add_scatter(
+            x=official["year"],
+            y=pd.to_numeric(official["value"]).astype(float),
+            mode="lines+markers",
+            name=t("official", lang),
+            line={"color": GREY, "dash": "dash"},
+        )
+    figure.update_xaxes(dtick=1, title=t("year", lang))
+    figure.update_yaxes(tickformat=",.0f", title=t("persons", lang), rangemode="tozero")
+    return _layout(figure, lang, t("timeseries", lang))
+
+
+def components_of_change(events: pd.DataFrame, lang: str) -> go.Figure:
+    """Natural change (births - deaths) and net migration (in - out) per year."""
+    wide = events.assign(number=pd.to_numeric(events["value"]).astype(float).where(_known(events)))
+    wide = wide.pivot_table(
+        index="year", columns="event", values="number", aggfunc="sum", dropna=False
+    )
+    figure = go.Figure()
+    for key, plus, minus, colour in (
+        ("natural_change", "birth", "death", FEMALE),
+        ("net_migration", "move_in", "move_out", MALE),
+    ):
+        if plus in wide and minus in wide:
+            figure.add_bar(
+                x=wide.index,
+                y=wide[plus] - wide[minus],
+                name=t(key, lang),
+                marker_color=colour,
+                hovertemplate="%{x}: %{y:+,.0f}<extra></extra>",
+            )
+    figure.update_xaxes(dtick=1, title=t("year", lang))
+    figure.update_yaxes(tickformat="+,.0f", title=t("persons", lang), zeroline=True)
+    figure.update_layout(barmode="group")
+    return _layout(figure, lang, t("components", lang))
+
+
+def households_by_size(households: pd.DataFrame, year: int, lang: str) -> go.Figure:
+    rows = households[(households["year"] == year) & (households["size"] > 0)].sort_values("size")
+    labels = [t("hh_size_label", lang, n=f"{s}+" if s == 5 else s) for s in rows["size"]]
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=pd.to_numeric(rows["value"]).astype(float).where(_known(rows)),
+            marker_color=ACCENT,
+            text=[SYMBOLS.get(s, "") for s in rows["status"]],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    figure.update_yaxes(tickformat=",.0f", title=t("households", lang))
+    return _layout(figure, lang, f"{t('households_by_size', lang)} {year}")
+
+
+def compare_bars(values: pd.DataFrame, indicator: str, lang: str, decimals: int) -> go.Figure:
+    """One bar per area; suppressed or missing values shown as their symbol."""
+    numbers = pd.to_numeric(values["value"]).astype(float).where(values["status"] == PUBLISHED)
+    texts = [SYMBOLS.get(s, "") for s in values["status"]]
+    figure = go.Figure(
+        go.Bar(
+            x=numbers,
+            y=values["name"],
+            orientation="h",
+            marker_color=ACCENT,
+            text=texts,
+            textposition="outside",
+            hovertemplate=f"%{{y}}: %{{x:,.{decimals}f}}<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(tickformat=f",.{decimals}f")
+    return _layout(figure, lang, t(indicator, lang), height=120 + 40 * len(values))
+
+
+def graph_config(filename: str) -> dict:
+    """Modebar with offline PNG/SVG export and no plotly branding."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
