@@ -7,6 +7,7 @@ import logging
 import os
 
 from dashboard.app import create_app
+from dashboard.security import security_setup
 from etl.config import Settings
 
 
@@ -17,7 +18,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    app = create_app(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    app = create_app(settings, extra_setup=security_setup(settings))
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

@@ -15,12 +15,12 @@ from flask import Flask
 from dashboard import compression, ids
 from dashboard.api import api
 from dashboard.i18n import t
-from dashboard.pages import daten, gebiet, karte, methodik, regionen, vergleich
+from dashboard.pages import daten, gebiet, karte, methodik, prognose, regionen, vergleich
 from dashboard.services import EXTENSION_KEY, DashboardService, get_service
 from etl.config import Settings
 
 log = logging.getLogger(__name__)
-PAGES: tuple[ModuleType, ...] = (karte, gebiet, vergleich, regionen, daten, methodik)
+PAGES: tuple[ModuleType, ...] = (karte, gebiet, vergleich, regionen, daten, prognose, methodik)
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 INDEX = """<!DOCTYPE html>

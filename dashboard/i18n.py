@@ -39,6 +39,11 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "page_regionen": ("Regionen", "Regions"),
     "page_daten": ("Daten", "Data"),
     "page_methodik": ("Methodik", "Method"),
+    "page_prognose": ("Prognose", "Projection"),
+    "portal_link": (
+        "Meldeportal für Kommunen und Statistikstelle (Anmeldung)",
+        "Upload portal for municipalities and statisticians (login)",
+    ),
     # map controls
     "level": ("Ebene", "Level"),
     "indicator": ("Kennzahl", "Indicator"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 from dashboard.app import create_app
+from dashboard.security import security_setup
 from etl.config import Settings
 
-server = create_app(Settings.from_env(os.environ)).server
+settings = Settings.from_env(os.environ)
+server = create_app(settings, extra_setup=security_setup(settings)).server

@@ -15,6 +15,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.controls import dropdown
 from dashboard.i18n import t
+from dashboard.services import get_service
 
 KEEP_IN_NAV = ("release", "lang")
 
@@ -43,6 +44,15 @@ def nav_links(current: str, lang: str, release: str | None) -> list:
             )
         )
     return links
+
+
+def _portal_link(lang: str) -> html.P | None:
+    """Link to the separate upload portal (municipalities, statisticians)."""
+    try:
+        url = get_service().settings.portal_url
+    except (RuntimeError, KeyError):  # outside a request: plain-function tests
+        return None
+    return html.P(html.A(t("portal_link", lang), href=url, className="portal-link"))
 
 
 def page_frame(path: str, lang: str, query: dict[str, Any], children: list, title: str) -> html.Div:
@@ -114,6 +124,6 @@ def page_frame(path: str, lang: str, query: dict[str, Any], children: list, titl
                     *children,
                 ],
             ),
-            html.Footer(html.P(t("footer", lang)), className="footer"),
+            html.Footer([html.P(t("footer", lang)), _portal_link(lang)], className="footer"),
         ],
     )

@@ -16,7 +16,7 @@ from dashboard.pages.common import default_lang
 from dashboard.services import get_service
 from etl.symbols import NOT_AVAILABLE, SUPPRESSED, SYMBOLS, ZERO
 
-PAGE = {"path": "/methodik", "name": "Methodik", "order": 5, "label_key": "page_methodik"}
+PAGE = {"path": "/methodik", "name": "Methodik", "order": 6, "label_key": "page_methodik"}
 
 
 def layout(release: str | None = None, lang: str | None = None, **_: Any) -> html.Div:

@@ -36,7 +36,7 @@ from dashboard.projection_service import (
 )
 from dashboard.services import get_service
 
-PAGE = {"path": "/prognose", "name": "Prognose", "order": 5}
+PAGE = {"path": "/prognose", "name": "Prognose", "order": 5, "label_key": "page_prognose"}
 STATE: Final = "prognose-state"
 AREAS: Final = "prognose-areas"
 TFR: Final = "prognose-tfr"
