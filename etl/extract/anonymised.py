@@ -19,6 +19,13 @@ from typing import Any, Final
 import pandas as pd
 
 from etl.errors import InputError, PersonLevelDataError
+from etl.extract.person_level import (
+    HEADER_ALIASES,
+    PERSON_LEVEL_MESSAGE,
+    PERSON_NAMES,
+    PERSON_TOKENS,
+    check_person_level,
+)
 from etl.extract.register import EVENT_CODES, RESIDENCE_CODES, normalise_name
 from etl.extract.tabular import parse_table
 from etl.model import (
@@ -169,27 +176,6 @@ class _Container:
             self.zip.close()
 
 
-# Column names that only person-level data has (normalised, see register.normalise_name).
-PERSON_TOKENS: Final = frozenset({
-    "id", "person", "personen", "pseudonym", "name", "vorname", "nachname", "familienname",
-    "strasse", "street", "adresse", "address", "anschrift", "hausnummer", "geburtsdatum",
-    "geburtsjahr", "dob", "x", "y", "lat", "lon", "lng", "latitude", "longitude", "rechtswert",
-    "hochwert", "koordinate", "personid", "household",
-})  # fmt: skip
-PERSON_NAMES: Final = frozenset({"birth_date", "date_of_birth", "birth_year", "year_of_birth",
-                                 "person_id", "household_id", "haushalts_id"})  # fmt: skip
-PERSON_LEVEL_MESSAGE: Final = (
-    "Das sieht nach personenbezogenen Daten aus ({reason}). Angenommen werden nur anonymisierte "
-    "Auszüge, die mit `python -m etl extract` in der Gemeinde erzeugt wurden; Registerdaten "
-    "mit einzelnen Personen dürfen nicht hochgeladen werden."
-)
-HEADER_ALIASES: Final = {
-    "ebene": "area_level", "gebietsebene": "area_level", "gebiet": "area_key",
-    "gebietsschluessel": "area_key", "schluessel": "area_key", "geschlecht": "sex",
-    "alter": "age", "staatsangehoerigkeit": "nationality", "wohnungsstatus": "residence",
-    "anzahl": "count", "groesse": "size", "haushaltsgroesse": "size", "ereignis": "event",
-    "stichtag": "reference_date",
-}  # fmt: skip
 VALUE_ALIASES: Final = {
     "sex": {"weiblich": "female", "w": "female", "männlich": "male", "maennlich": "male",
             "m": "male"},
@@ -199,31 +185,6 @@ VALUE_ALIASES: Final = {
 }  # fmt: skip
 GRID_AGES: Final = frozenset(age_from for age_from, _ in BROAD_AGE_GROUPS)
 GRID_KEY: Final = {"grid1km": r"1kmN\d{4}E\d{4}", "grid100m": r"100mN\d{5}E\d{5}"}
-
-
-def check_person_level(frame: pd.DataFrame, file: str) -> None:
-    """Refuse tables with person-level columns, or rows of count 1 with a unique-value column."""
-    for column in frame.columns:
-        name = normalise_name(str(column))
-        if name in PERSON_NAMES or PERSON_TOKENS & set(name.split("_")):
-            raise PersonLevelDataError(
-                PERSON_LEVEL_MESSAGE.format(reason=f"Spalte {column!r}"), file=file,
-                column=str(column))  # fmt: skip
-    names = {HEADER_ALIASES.get(normalise_name(str(c)), normalise_name(str(c))) for c in frame}
-    if "count" not in names and {"sex", "age"} <= names:
-        raise PersonLevelDataError(
-            PERSON_LEVEL_MESSAGE.format(reason="Zeilen mit Geschlecht und Alter, aber ohne "
-                                        "Spalte count"), file=file)  # fmt: skip
-    canonical = {c: HEADER_ALIASES.get(normalise_name(str(c)), normalise_name(str(c)))
-                 for c in frame.columns}  # fmt: skip
-    counts = [c for c, name in canonical.items() if name == "count"]
-    known = {c for columns in TABLE_COLUMNS.values() for c in columns}
-    if counts and len(frame) >= 10 and (frame[counts[0]] == "1").all():
-        for column in frame.columns:
-            if canonical[column] not in known and frame[column].nunique() == len(frame):
-                raise PersonLevelDataError(PERSON_LEVEL_MESSAGE.format(
-                    reason=f"alle Anzahlen 1 und Spalte {column!r} eindeutig je Zeile"),
-                    file=file, column=str(column))  # fmt: skip
 
 
 def _fail(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str) -> None:
@@ -424,4 +385,12 @@ def read_extract(path: str | Path) -> ExtractBundle:
                          tables["households"], tables["events"], manifest)  # fmt: skip
 
 
-__all__ = ["PersonLevelDataError", "read_extract", "write_extract"]
+__all__ = [  # check_person_level and its tables live in etl.extract.person_level
+    "PERSON_LEVEL_MESSAGE",
+    "PERSON_NAMES",
+    "PERSON_TOKENS",
+    "PersonLevelDataError",
+    "check_person_level",
+    "read_extract",
+    "write_extract",
+]

@@ -8,7 +8,9 @@ to the cell to the north and east (floor).
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Final
 
 import numpy as np
@@ -19,18 +21,34 @@ SOURCE_CRS: Final = "EPSG:25832"  # ETRS89 / UTM zone 32N, coordinates of German
 GRID_CRS: Final = "EPSG:3035"  # ETRS89-extended / LAEA Europe
 CELL_SIZES: Final = {"grid1km": 1000, "grid100m": 100}
 ID_PREFIX: Final = {"grid1km": "1km", "grid100m": "100m"}
+PARALLEL_POINTS: Final = 250_000  # below this, threads cost more than they save
 
 
-@lru_cache(maxsize=1)
-def _transformer() -> Transformer:
+@cache
+def _transformer(slot: int = 0) -> Transformer:
+    """One cached Transformer per worker slot: a Transformer must not be shared by threads."""
     return Transformer.from_crs(SOURCE_CRS, GRID_CRS, always_xy=True)
 
 
 def to_laea(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """UTM32 (x = easting, y = northing) to LAEA (easting, northing) in metres."""
+    """UTM32 (x = easting, y = northing) to LAEA (easting, northing) in metres.
+
+    Large arrays are split over the cores (PROJ releases the GIL); each point is transformed
+    on its own, so the result does not depend on the split.
+    """
     x = np.asarray(easting, dtype="float64")
     y = np.asarray(northing, dtype="float64")
-    return _transformer().transform(x, y)
+    workers = min(os.cpu_count() or 1, len(x) // PARALLEL_POINTS)
+    if workers <= 1:
+        return _transformer().transform(x, y)
+    bounds = np.linspace(0, len(x), workers + 1).astype("int64")
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(
+            lambda i: _transformer(i).transform(x[bounds[i]:bounds[i + 1]],
+                                                y[bounds[i]:bounds[i + 1]]),
+            range(workers)))  # fmt: skip
+    return (np.concatenate([part[0] for part in parts]),
+            np.concatenate([part[1] for part in parts]))  # fmt: skip
 
 
 def cell_indices(

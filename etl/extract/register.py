@@ -124,18 +124,26 @@ def canonical_columns(header: list[str], kind: str, *, file: str) -> dict[str, s
     return found
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
+    """A duckdb identifier in double quotes."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def literal(value: str) -> str:
+    """A duckdb string literal in single quotes."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def trim_sql(text: str) -> str:
+    """SQL trim(text), cheaper: duckdb's trim strips spaces only, and most values have none."""
+    return (f"CASE WHEN starts_with({text}, ' ') OR ends_with({text}, ' ') THEN trim({text}) "
+            f"ELSE {text} END")  # fmt: skip
 
 
 def code_sql(column: str, codes: dict[str, str], *, iso_foreign: bool = False) -> str:
     """SQL mapping the raw text of a column to a canonical code (NULL when unknown)."""
     cases = " ".join(f"WHEN {literal(raw)} THEN {literal(code)}" for raw, code in codes.items())
-    value = f"lower(trim({column}))"
+    value = f"lower({trim_sql(f'CAST({column} AS VARCHAR)')})"
     mapped = f"CASE {value} {cases} ELSE NULL END"
     if iso_foreign:  # any other ISO 3166 alpha-2/alpha-3 code is a foreign nationality
         return f"coalesce({mapped}, CASE WHEN regexp_full_match({value}, '[a-z]{{2,3}}') " \
@@ -144,25 +152,26 @@ def code_sql(column: str, codes: dict[str, str], *, iso_foreign: bool = False) -
 
 
 def date_sql(column: str, source_type: str) -> str:
+    """SQL: a column as DATE; text in one of DATE_FORMATS, else NULL."""
     if source_type.startswith(("DATE", "TIMESTAMP")):
         return f"CAST({column} AS DATE)"
     formats = ", ".join(literal(f) for f in DATE_FORMATS)
-    return f"CAST(try_strptime(trim(CAST({column} AS VARCHAR)), [{formats}]) AS DATE)"
+    text = trim_sql(column) if source_type == "VARCHAR" else f"CAST({column} AS VARCHAR)"
+    return f"CAST(try_strptime({text}, [{formats}]) AS DATE)"
 
 
 def number_sql(column: str, source_type: str, kind: str) -> str:
+    """SQL: a column as number of type `kind`; text may use a decimal comma."""
     if source_type in ("VARCHAR", ""):
-        return f"TRY_CAST(replace(trim({column}), ',', '.') AS {kind})"
+        return f"TRY_CAST(replace({trim_sql(column)}, ',', '.') AS {kind})"
     return f"TRY_CAST({column} AS {kind})"
 
 
 def text_sql(column: str, source_type: str = "VARCHAR") -> str:
+    """SQL: the trimmed text of a column, NULL when empty."""
     if source_type == "VARCHAR":
-        return f"NULLIF(trim({column}), '')"
-    return f"NULLIF(trim(CAST({column} AS VARCHAR)), '')"
-
-
-Check = tuple[str, str, str]  # (column, SQL true for an invalid row, message)
+        return f"NULLIF({trim_sql(column)}, '')"
+    return f"NULLIF(CAST({column} AS VARCHAR), '')"  # a cast adds no spaces
 
 
 @dataclass(frozen=True)
@@ -217,196 +226,22 @@ def parse_reference_date(text: str, *, file: str | None = None) -> dt.date:
                      file=file, column="reference_date")  # fmt: skip
 
 
-def _hashed_sex_sql(person_id: str, sex_code: str) -> str:
-    """Female/male as given; divers/unknown by the parity of SHA-256(person id) (SEX_RULE)."""
-    parity = f"strpos('13579bdf', right(sha256({person_id}), 1)) > 0"
-    return (f"CASE WHEN {sex_code} IN ('divers', 'unknown') THEN "
-            f"CASE WHEN {parity} THEN 'male' ELSE 'female' END ELSE {sex_code} END")  # fmt: skip
-
-
-def _hashed_text(value: str) -> str:
-    """A 64-bit hash of a text (NULL stays NULL): ids are only compared, never shown."""
-    return f"CASE WHEN {value} IS NULL THEN NULL ELSE hash({value}) END"
-
-
-def _given(source: RegisterSource, *names: str) -> str:
-    """SQL: is any of the raw columns filled?"""
-    tests = [
-        f"{raw_sql(source, name)} IS NOT NULL" if source.types[name] == "VARCHAR"
-        else f"{_quote(source.columns[name])} IS NOT NULL"  # typed: no text cast needed
-        for name in names if name in source.columns
-    ]  # fmt: skip
-    return "(" + " OR ".join(tests) + ")" if tests else "false"
-
-
-def _birth_bad(prefix: str = "") -> str:
-    """Invalid birth over the normalised columns (see _birth_invalid for the raw form)."""
-    return (f"({prefix}birth_date IS NULL AND ({prefix}birth_date_given OR {prefix}birth_year "
-            f"IS NULL OR {prefix}birth_year NOT BETWEEN 1850 AND 2100))")  # fmt: skip
-
-
-PERSONS_INVALID: Final = (
-    "person_missing OR sex IS NULL OR nationality IS NULL OR residence IS NULL OR "
-    + _birth_bad()
-    + " OR (xy_given AND (x IS NULL OR y IS NULL OR x NOT BETWEEN 100000 AND "
-    "1000000 OR y NOT BETWEEN 5000000 AND 6200000)) OR (reference_date_given AND "
-    "reference_date IS NULL)"
-)
-EVENTS_INVALID: Final = (
-    "person_missing OR event IS NULL OR event_date IS NULL OR sex IS NULL OR "
-    + _birth_bad()
-    + " OR (event = 'birth' AND "
-    + _birth_bad("mother_")
-    + ")"
-)
-
-
 def raw_sql(source: RegisterSource, name: str) -> str:
+    """SQL: the trimmed text of a register column (NULL when empty or absent)."""
     if name not in source.columns:
         return "NULL::VARCHAR"
-    return text_sql(_quote(source.columns[name]), source.types[name])
+    return text_sql(quote(source.columns[name]), source.types[name])
 
 
 def date_expr(source: RegisterSource, name: str) -> str:
+    """SQL: a register column as DATE (NULL when not a date or absent)."""
     if name not in source.columns:
         return "NULL::DATE"
-    return date_sql(_quote(source.columns[name]), source.types[name])
+    return date_sql(quote(source.columns[name]), source.types[name])
 
 
-def _number(source: RegisterSource, name: str, kind: str) -> str:
+def number_expr(source: RegisterSource, name: str, kind: str) -> str:
+    """SQL: a register column as number of duckdb type `kind` (decimal comma allowed)."""
     if name not in source.columns:
         return f"NULL::{kind}"
-    return number_sql(_quote(source.columns[name]), source.types[name], kind)
-
-
-def _birth(source: RegisterSource, prefix: str = "") -> tuple[str, str]:
-    """(date SQL, year SQL) of a birth; a year without date must lie in 1850..2100."""
-    return date_expr(source, f"{prefix}birth_date"), _number(
-        source, f"{prefix}birth_year", "INTEGER"
-    )
-
-
-def _birth_invalid(source: RegisterSource, prefix: str = "") -> str:
-    date, year = _birth(source, prefix)
-    date_raw, year_raw = (
-        raw_sql(source, prefix + "birth_date"),
-        raw_sql(source, prefix + "birth_year"),
-    )
-    given = f"coalesce({date_raw}, {year_raw})"
-    return (f"{given} IS NULL OR ({raw_sql(source, prefix + 'birth_date')} IS NOT NULL AND {date} "
-            f"IS NULL) OR ({date} IS NULL AND ({year} IS NULL OR {year} NOT BETWEEN 1850 AND "
-            "2100))")  # fmt: skip
-
-
-BIRTH_MESSAGE: Final = ("Geburtsdatum/Geburtsjahr fehlt oder ist ungültig (erwartet JJJJ-MM-TT, "
-                        "TT.MM.JJJJ oder ein Jahr JJJJ).")  # fmt: skip
-
-
-def _xy(source: RegisterSource) -> tuple[str, str]:
-    return _number(source, "x", "DOUBLE"), _number(source, "y", "DOUBLE")
-
-
-def person_checks(source: RegisterSource) -> list[Check]:
-    """(column, SQL true for an invalid row of the raw file, message) for a persons file."""
-    c = source.columns
-    checks = [
-        ("person_id", f"{raw_sql(source, 'person_id')} IS NULL", "Personen-ID fehlt."),
-        ("sex", f"({code_sql(_quote(c['sex']), SEX_CODES)}) IS NULL",
-         "Geschlecht fehlt oder ist unbekannt; erlaubt: m/w/d/x, männlich/weiblich/divers/"
-         "ohne Angabe, male/female/diverse/unknown."),
-        ("nationality",
-         f"({code_sql(_quote(c['nationality']), NATIONALITY_CODES, iso_foreign=True)}) IS NULL",
-         "Staatsangehörigkeit fehlt oder ist unbekannt; erlaubt: deutsch/nichtdeutsch, "
-         "ISO-Code (DE, TR, ...), de/foreign."),
-        ("residence", f"({code_sql(_quote(c['residence']), RESIDENCE_CODES)}) IS NULL",
-         "Wohnungsstatus fehlt oder ist unbekannt; erlaubt: Hauptwohnung/Nebenwohnung, "
-         "haupt/neben, main/secondary."),
-        ("birth_date" if "birth_date" in c else "birth_year", _birth_invalid(source),
-         BIRTH_MESSAGE),
-    ]  # fmt: skip
-    if "x" in c:
-        x, y = _xy(source)
-        given = f"coalesce({raw_sql(source, 'x')}, {raw_sql(source, 'y')}) IS NOT NULL"
-        checks.append(("x", f"{given} AND ({x} IS NULL OR {y} IS NULL OR {x} NOT BETWEEN "
-                       f"100000 AND 1000000 OR {y} NOT BETWEEN 5000000 AND 6200000)",
-                       "Koordinate fehlt, ist keine Zahl oder liegt nicht in ETRS89/UTM32 "
-                       "(EPSG:25832, Meter)."))  # fmt: skip
-    if "reference_date" in c:
-        checks.append(
-            (
-                "reference_date",
-                f"{date_expr(source, 'reference_date')} IS NULL",
-                "Stichtag fehlt oder ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ).",
-            )
-        )
-    return checks
-
-
-def event_checks(source: RegisterSource) -> list[Check]:
-    """(column, SQL true for an invalid row, message) for an events file."""
-    c = source.columns
-    event = code_sql(_quote(c["event"]), EVENT_CODES)
-    mother = f"({event}) = 'birth' AND ({_birth_invalid(source, 'mother_')})"
-    return [
-        ("person_id", f"{raw_sql(source, 'person_id')} IS NULL", "Personen-ID fehlt."),
-        ("event", f"({event}) IS NULL",
-         "Ereignis fehlt oder ist unbekannt; erlaubt: Geburt/Tod/Zuzug/Fortzug oder "
-         "birth/death/move_in/move_out."),
-        ("event_date", f"{date_expr(source, 'event_date')} IS NULL",
-         "Ereignisdatum fehlt oder ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ)."),
-        ("sex", f"({code_sql(_quote(c['sex']), SEX_CODES)}) IS NULL",
-         "Geschlecht fehlt oder ist unbekannt; erlaubt: m/w/d/x, männlich/weiblich/divers/"
-         "ohne Angabe, male/female/diverse/unknown."),
-        ("birth_date" if "birth_date" in c else "birth_year", _birth_invalid(source),
-         BIRTH_MESSAGE),
-        ("mother_birth_year" if "mother_birth_year" in c and "mother_birth_date" not in c
-         else "mother_birth_date", mother,
-         "Bei Geburten wird das Geburtsdatum oder -jahr der Mutter gebraucht."),
-    ]  # fmt: skip
-
-
-def persons_select(source: RegisterSource) -> str:
-    """Column list of the normalised persons (no validation: see load_register)."""
-    c = source.columns
-    person_id = raw_sql(source, "person_id")
-    sex = _hashed_sex_sql(person_id, code_sql(_quote(c["sex"]), SEX_CODES))
-    birth_date, birth_year = _birth(source)
-    x, y = _xy(source)
-    return (
-        f"{sex} AS sex, "
-        f"{code_sql(_quote(c['nationality']), NATIONALITY_CODES, iso_foreign=True)} AS nationality,"
-        f" {code_sql(_quote(c['residence']), RESIDENCE_CODES)} AS residence, "
-        f"{birth_date} AS birth_date, {birth_year} AS birth_year, "
-        f"{_ortsteil(source)} AS ortsteil, {x} AS x, {y} AS y, "
-        f"{_hashed_text(raw_sql(source, 'household_id'))} AS household_id, "
-        f"{date_expr(source, 'reference_date')} AS reference_date, "
-        f"{person_id} IS NULL AS person_missing, hash({person_id}) AS person_hash, "
-        f"{_given(source, 'birth_date')} AS birth_date_given, "
-        f"{_given(source, 'x', 'y')} AS xy_given, "
-        f"{_given(source, 'reference_date')} AS reference_date_given"
-    )
-
-
-def events_select(source: RegisterSource) -> str:
-    """Column list of the normalised events."""
-    c = source.columns
-    person_id = raw_sql(source, "person_id")
-    birth_date, birth_year = _birth(source)
-    mother_date, mother_year = _birth(source, "mother_")
-    return (
-        f"{code_sql(_quote(c['event']), EVENT_CODES)} AS event, "
-        f"{date_expr(source, 'event_date')} AS event_date, "
-        f"{_hashed_sex_sql(person_id, code_sql(_quote(c['sex']), SEX_CODES))} AS sex, "
-        f"{birth_date} AS birth_date, {birth_year} AS birth_year, "
-        f"{mother_date} AS mother_birth_date, {mother_year} AS mother_birth_year, "
-        f"{_ortsteil(source)} AS ortsteil, {person_id} IS NULL AS person_missing, "
-        f"{_given(source, 'birth_date')} AS birth_date_given, "
-        f"{_given(source, 'mother_birth_date')} AS mother_birth_date_given"
-    )
-
-
-def _ortsteil(source: RegisterSource) -> str:
-    """Ortsteil code; purely numeric codes are padded to three digits ('1' -> '001')."""
-    raw = raw_sql(source, "ortsteil")
-    padded = f"lpad({raw}, 3, '0')"
-    return f"CASE WHEN regexp_full_match({raw}, '[0-9]{{1,2}}') THEN {padded} ELSE {raw} END"
+    return number_sql(quote(source.columns[name]), source.types[name], kind)

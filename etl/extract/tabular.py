@@ -12,11 +12,12 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from etl.errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: `etl extract` needs none early
+    import pandas as pd
 
 SEPARATORS: Final = (";", ",", "\t", "|")
 CSV_SUFFIXES: Final = (".csv", ".txt", ".tsv")
@@ -91,6 +92,8 @@ def parse_csv(data: bytes, *, file: str) -> pd.DataFrame:
 
 def rows_to_frame(rows: list[list[str]], *, file: str, first_line: int = 1) -> pd.DataFrame:
     """Header plus data rows to a frame of stripped strings; ragged rows are errors."""
+    import pandas as pd
+
     while rows and not any(cell.strip() for cell in rows[0]):
         rows, first_line = rows[1:], first_line + 1
     if not rows:
@@ -150,6 +153,7 @@ def _excel_cell(value: object) -> str:
 
 def parse_parquet(data: bytes, *, file: str) -> pd.DataFrame:
     """A Parquet file as strings; row n is the n-th record plus one (the header line)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -45,3 +45,17 @@ def test_1km_index_is_the_100m_index_divided_by_ten() -> None:
 def test_points_outside_the_projection_are_refused() -> None:
     with pytest.raises(ValueError, match="outside"):
         cell_indices(np.array([np.inf]), np.array([5_800_000.0]))
+
+
+def test_split_over_threads_gives_the_same_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.extract import inspire
+
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(420_000, 520_000, 1001), rng.uniform(5_850_000, 5_950_000, 1001)
+    single = cell_indices(x, y, 100)
+    monkeypatch.setattr(inspire, "PARALLEL_POINTS", 100)
+    monkeypatch.setattr(inspire.os, "cpu_count", lambda: 3)
+    split = cell_indices(x, y, 100)
+    assert (split[0] == single[0]).all() and (split[1] == single[1]).all()
+    east, north = to_laea(x, y)
+    assert len(east) == len(north) == 1001

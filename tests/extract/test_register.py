@@ -268,3 +268,50 @@ def test_events_before_the_birth_are_refused(tmp_path: Path) -> None:
                                         "i1,Zuzug,2023-03-01,w,2023-05-01"])  # fmt: skip
     with pytest.raises(InputError, match=r"e.csv, Spalte 'event_date': 1 Ereignisse liegen vor"):
         build_extract(persons, AGS, events_path=events)
+
+
+def test_values_padded_with_spaces_are_trimmed_before_mapping_hashing_and_parsing(
+    tmp_path: Path,
+) -> None:
+    padded, _ = extract(tmp_path, [
+        HEADER,
+        " p1 ; 1990-01-01 ; w ; DE ;Hauptwohnung ; 1;h1 ;2023-12-31 ",
+        "p2;1990-01-01;m;DE;H;1; h1;2023-12-31",
+        "p3;1990-01-01; x ;DE;H;1;h2;2023-12-31",
+    ])  # fmt: skip
+    plain, _ = extract(tmp_path, [
+        HEADER,
+        "p1;1990-01-01;w;DE;Hauptwohnung;1;h1;2023-12-31",
+        "p2;1990-01-01;m;DE;H;1;h1;2023-12-31",
+        "p3;1990-01-01;x;DE;H;1;h2;2023-12-31",
+    ])  # fmt: skip
+    for name in ("population", "households"):
+        pd.testing.assert_frame_equal(padded.table(name), plain.table(name))
+    assert cells(plain.households, "gemeinde") == [(AGS, 1, 1), (AGS, 2, 1)]
+    with pytest.raises(InputError, match=r"Zeile 3, Spalte 'person_id': Personen-ID kommt"):
+        extract(tmp_path, [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31",
+                           "  p1 ;1990-01-01;w;DE;H;;;2023-12-31"])  # fmt: skip
+
+
+def test_an_empty_reference_date_among_filled_ones_is_refused(tmp_path: Path) -> None:
+    lines = [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31", "p2;1990-01-01;w;DE;H;;;",
+             "p3;1990-01-01;w;DE;H;;;2023-12-31"]  # fmt: skip
+    with pytest.raises(InputError, match=r"Zeile 3, Spalte 'reference_date': Mehrere Stichtage"):
+        extract(tmp_path, lines)
+
+
+def test_grid_cells_do_not_depend_on_the_address_batch_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.transform import aggregate
+
+    header = "person_id;birth_year;sex;nationality;residence;x;y"
+    lines = [header] + [
+        f"p{i};{1930 + i % 80};{'wmd'[i % 3]};DE;H;{487000 + i % 17 * 37.5};{5885000 + i % 13 * 61}"
+        for i in range(200)
+    ]
+    whole, _ = extract(tmp_path, lines, reference_date=dt.date(2023, 12, 31))
+    monkeypatch.setattr(aggregate, "COORDINATE_BATCH", 7)
+    batched, _ = extract(tmp_path, lines, reference_date=dt.date(2023, 12, 31))
+    pd.testing.assert_frame_equal(batched.population, whole.population)
+    assert whole.population["area_level"].eq("grid100m").sum() > 10

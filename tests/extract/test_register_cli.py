@@ -110,3 +110,14 @@ def test_extract_reports_a_bad_register_with_exit_code_2(tmp_path: Path) -> None
     assert result.returncode == 2
     assert "Datei persons.csv, Zeile 2, Spalte 'Geschlecht'" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_codes_repeated_for_fast_start_up_agree_with_their_sources() -> None:
+    from etl.commands import extract as command
+    from etl.extract import anonymised, register_sql
+    from etl.model import NATIONALITIES, RESIDENCES, SEXES
+
+    assert command.FORMATS == tuple(anonymised.FORMATS)
+    assert (register_sql.SEXES, register_sql.NATIONALITIES, register_sql.RESIDENCES) == (
+        SEXES, NATIONALITIES, RESIDENCES,
+    )  # fmt: skip
