@@ -6,16 +6,12 @@ An upload from the portal arrives with review_state `pending`; a statistician se
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import threading
-import zlib
-from collections.abc import Iterator
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, MetaData, select, text, update
+from sqlalchemy import Engine, MetaData, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from etl.errors import StoreError
@@ -127,31 +123,3 @@ def table_fingerprints(engine: Engine, metadata: MetaData) -> dict[str, str]:
             lines = sorted(repr(tuple(row)) for row in rows)
             fingerprints[name] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return fingerprints
-
-
-_LOCAL_LOCKS: dict[str, threading.Lock] = {}
-_LOCAL_GUARD = threading.Lock()
-
-
-@contextlib.contextmanager
-def upload_lock(engine: Engine, municipality: str) -> Iterator[None]:
-    """Serialise uploads of one municipality, so a re-upload always supersedes the previous.
-
-    `save_extract` reads the active upload and then inserts; two concurrent uploads of the same
-    municipality and date could both see none and both stay active. PostgreSQL: a session-level
-    advisory lock (across processes); SQLite (one host): a lock per process.
-    """
-    if engine.dialect.name == "postgresql":
-        key = zlib.crc32(f"demografie-upload-{municipality}".encode())
-        with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
-        return
-    with _LOCAL_GUARD:
-        lock = _LOCAL_LOCKS.setdefault(municipality, threading.Lock())
-    with lock:
-        yield

@@ -17,7 +17,7 @@ from etl.accounts.service import AccessDenied, Account, require
 from etl.config import Settings
 from etl.errors import InputError
 from etl.store import jobs as job_store
-from etl.store import review, schema
+from etl.store import schema
 from etl.store.accounts import accounts_engine, log_security_event
 from etl.store.engine import create_zone, publisher_engine, restricted_engine
 from etl.uploads import intake
@@ -108,14 +108,15 @@ def start_store(settings: Settings, account: Account, validation_job: str, *,
         if bundle_sha256(bundle) != report["sha256"]:
             raise InputError("Die Datei hat sich seit der Prüfung verändert; bitte neu hochladen.")
         progress(60, "In den geschützten Bereich übernehmen …")
-        with review.upload_lock(restricted, bundle.municipality):
-            upload_id = save_extract(
-                restricted,
-                bundle,
-                file_name=report["file"],
-                actor=account.username,
-                review_state="pending",
-            )
+        # save_extract serialises uploads of one municipality itself (advisory lock, unique
+        # index on active uploads), so a re-upload always supersedes the previous one.
+        upload_id = save_extract(
+            restricted,
+            bundle,
+            file_name=report["file"],
+            actor=account.username,
+            review_state="pending",
+        )
         intake.discard(settings, validation_job)
         return {"ok": True, "upload_id": upload_id, "report": report}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import time
 
 import pytest
 
@@ -109,7 +110,8 @@ def test_uploading_for_another_municipality_is_refused(settings, client, app, tm
     from etl.uploads.jobs import _POOL  # the job runs in the pool: wait for it
 
     _POOL.submit(lambda: None).result()
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # the job runs in a background thread: poll like the page
+    while True:
         poll = dash_callback(
             client,
             app,
@@ -122,8 +124,9 @@ def test_uploading_for_another_municipality_is_refused(settings, client, app, tm
             [(ids.UPLOAD_POLL, "n_intervals", 1)],
             [(ids.UPLOAD_JOB, "data", job_id)],
         )
-        if poll.get_json()["response"][ids.UPLOAD_POLL]["disabled"]:
+        if poll.get_json()["response"][ids.UPLOAD_POLL]["disabled"] or time.monotonic() > deadline:
             break
+        time.sleep(0.1)
     assert "darf nur für 03901001 melden" in json.dumps(poll.get_json(), ensure_ascii=False)
     assert len(uploads_of(restricted_engine(settings))) == before
 
