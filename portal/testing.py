@@ -99,23 +99,3 @@ def build_world(settings, *, restricted: bool = True, release: bool = True) -> d
         accounts[username] = authenticate(engine, username, PASSWORD, max_attempts=5,
                                           lockout_minutes=1)  # fmt: skip
     return accounts
-
-
-_PUBLISH_PROBE: dict[str, str | None] = {}
-
-
-def publish_failure(directory) -> str | None:
-    """Why `etl.pipeline.publish` fails on the tiny store (None if it works); probed once."""
-    if "result" not in _PUBLISH_PROBE:
-        from etl.config import Settings
-        from etl.pipeline import publish
-        from etl.testing import tiny_restricted_store
-
-        probe = Settings(home=directory)
-        tiny_restricted_store(probe)
-        try:
-            publish(probe)
-            _PUBLISH_PROBE["result"] = None
-        except Exception as error:
-            _PUBLISH_PROBE["result"] = f"{type(error).__name__}: {error}"
-    return _PUBLISH_PROBE["result"]

@@ -112,7 +112,7 @@ def _copy_store(source: Settings, target: Settings, upload_ids: list[str]) -> No
         replace_table(copy, name, read_table(engine, name), actor="test", detail={})
 
 
-def test_publish_during_uploads_sees_a_consistent_snapshot(pg_portal, tmp_path, publish_works):
+def test_publish_during_uploads_sees_a_consistent_snapshot(pg_portal, tmp_path):
     tiny_restricted_store(pg_portal)
     stop = threading.Event()
 

@@ -60,7 +60,7 @@ def _kill_while_writing(settings: Settings, delay: float) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
-def test_killed_publish_keeps_the_previous_release(any_settings, publish_works, delay):
+def test_killed_publish_keeps_the_previous_release(any_settings, delay):
     tiny_restricted_store(any_settings)
     first = publish(any_settings).release_id
     published_before = table_fingerprints(publisher_engine(any_settings), schema.published)

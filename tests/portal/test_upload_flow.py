@@ -126,7 +126,7 @@ def test_review_and_status_of_submissions(settings, world, tmp_path):
     assert {"upload", "review", "login"} <= set(actions)
 
 
-def test_publish_from_the_portal_marks_uploads_live(settings, world, tmp_path, publish_works):
+def test_publish_from_the_portal_marks_uploads_live(settings, world, tmp_path):
     altdorf, statistik = world["altdorf"], world["statistik"]
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     job_id, _ = validate(settings, altdorf, [UploadedFile(
