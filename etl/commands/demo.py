@@ -7,7 +7,10 @@ existing store is left as it is (delete DEMOGRAFIE_HOME, or `make clean`, to reb
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from tqdm import tqdm
 
 from etl.cli import main as etl_main
 from etl.config import Settings
@@ -53,13 +56,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
               "`make clean` ausführen).")  # fmt: skip
         return 0
     steps = demo_steps(args.samples)
-    for number, step in enumerate(steps, start=1):
-        if step[0] == "import-extract":
-            print(f"[{number}/{len(steps)}] import-extract {Path(step[1]).name}", flush=True)
-        else:
-            print(
-                f"[{number}/{len(steps)}] {' '.join(step[:1] + [Path(s).name for s in step[1:]])}"
-            )
+    bar = tqdm(steps, desc="Beispielbestand", unit="Schritt", disable=not sys.stderr.isatty())
+    for step in bar:
+        bar.set_postfix_str(f"{step[0]} {Path(step[1]).name if len(step) > 1 else ''}")
+        if bar.disable:
+            print(f"{step[0]} {' '.join(Path(s).name for s in step[1:])}", flush=True)
         status = etl_main(step)
         if status != 0:
             return status

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from tqdm import tqdm
 
 from etl.config import Settings
 from etl.pipeline import publish
@@ -21,6 +24,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         **{f: getattr(settings, f) for f in settings.__dataclass_fields__},
         **{k: v for k, v in overrides.items() if v is not None},
     })  # fmt: skip
-    report = publish(settings, actor=args.actor, note=args.note, progress=print)
+    with tqdm(desc="Veröffentlichung", unit="Schritt", disable=not sys.stderr.isatty()) as bar:
+
+        def progress(message: str) -> None:
+            if bar.disable:
+                print(message, flush=True)
+            bar.set_postfix_str(message)
+            bar.update(1)
+
+        report = publish(settings, actor=args.actor, note=args.note, progress=progress)
     print(report.summary())
     return 0
