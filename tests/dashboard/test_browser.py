@@ -145,8 +145,35 @@ def test_map_profile_region_download(page, base_url: str, release_id: str) -> No
     assert page.outside == [], f"requests left the machine: {page.outside}"
 
 
+def test_projection_assumption_edit_recomputes(page, base_url: str) -> None:
+    """A planner raises the fertility assumption and sees the projection change at once."""
+    page.goto(base_url + "/prognose?areas=04021000")
+    page.wait_for_function(
+        "() => (document.querySelector('#prognose-summary') || {innerText: ''}).innerText"
+        ".includes('mittlere Variante')",
+        timeout=60000,
+    )
+    before = page.inner_text("#prognose-summary")
+    box = page.locator("#prognose-tfr input[type=number]")
+    box.fill("2.1")
+    box.press("Tab")  # the number box commits on blur
+    page.wait_for_function(
+        "(old) => document.querySelector('#prognose-summary').innerText !== old",
+        arg=before,
+        timeout=30000,
+    )
+    after = page.inner_text("#prognose-summary")
+
+    def middle_2043(text: str) -> int:
+        return int(text.split("mittlere Variante ")[1].split(" ")[0].replace(".", ""))
+
+    assert middle_2043(after) > middle_2043(before)  # more births, more people
+    _shot(page, "06-prognose-tfr")
+    assert page.outside == [], f"requests left the machine: {page.outside}"
+
+
 PAGES = ["/", "/gebiet?area=04021000", "/vergleich", "/regionen?members=04021000,03901001",
-         "/daten", "/methodik", "/?lang=en"]  # fmt: skip
+         "/daten", "/prognose?areas=04021000", "/methodik", "/?lang=en"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
