@@ -4,8 +4,10 @@ In every relation, a suppressed cell can only move if other suppressed cells of 
 relation move with it. For a part moving up, other parts must go down (each by at most its
 value minus 1) or the total must go up (without limit); the other directions follow. Where
 a relation lacks that capacity, the cheapest published non-zero member that adds it is
-suppressed, and the relations of that member are looked at again. These are necessary
-conditions only: the LP repair in `protect` makes the pattern jointly safe.
+suppressed, and the relations of that member are looked at again; a member much larger
+than the cell it would protect is not taken (the repair's cost-weighted LP finds cheaper
+partners elsewhere, instead of a total whose own sums pull in more totals). These are
+necessary conditions only: the LP repair in `protect` makes the pattern jointly safe.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+# A partner dearer than this multiple of the cell it protects is left to the LP repair: a
+# total chosen relation by relation drags its own relations (Kreis, Land, regions) along.
+_DEAR_PARTNER_RATIO = 3.0
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,8 @@ def _candidate(
 ) -> int | None:
     """Cheapest published non-zero member giving room (smallest value, then position).
 
-    Members that cover all the missing room on their own come first.
+    Members that cover all the missing room on their own come first. None when even the
+    cheapest is dear (see `_DEAR_PARTNER_RATIO`): the LP repair weighs the whole cascade.
     """
     sign = relation.coef[position]
     unlimited = -sign if direction == "up" else sign
@@ -91,7 +98,9 @@ def _candidate(
             room = math.inf if direction == "spread" or coef == unlimited else value - 1
             key = (room < missing, value, cell)
             best = key if best is None else min(best, key)
-    return None if best is None else best[2]
+    if best is None or best[1] > _DEAR_PARTNER_RATIO * max(relation.values[position], 1):
+        return None
+    return best[2]
 
 
 def greedy_suppression(

@@ -75,17 +75,18 @@ def test_small_primaries_in_one_branch_push_suppression_up_the_hierarchy(
     make_cells: Builder, make_relations: Builder
 ) -> None:
     # L = K1 + K2, K1 = g1 + g2, K2 = g3 + g4. g1 = g2 = 1 cannot move against each other
-    # (both >= 1), so K1 (itself 2, primary) must move, hence K2 and its cheapest part g3.
+    # (both >= 1), so K1 (itself 2, primary) must move, hence L (37 persons) or K2 with
+    # its cheapest part g3 (35 + 5 = 40 persons): the total L is the cheaper partner.
     cells = make_cells({"L": 37, "K1": 2, "K2": 35, "g1": 1, "g2": 1, "g3": 5, "g4": 30})
     relations = make_relations(("L", ["K1", "K2"]), ("K1", ["g1", "g2"]), ("K2", ["g3", "g4"]))
     result = protect(cells, relations)
     assert statuses(result) == {
-        "L": "published",
+        "L": "secondary",
         "K1": "primary",
-        "K2": "secondary",
+        "K2": "published",
         "g1": "primary",
         "g2": "primary",
-        "g3": "secondary",
+        "g3": "published",
         "g4": "published",
     }
     assert audit(cells, relations, result).safe
@@ -220,4 +221,40 @@ def test_suppressed_cell_without_any_relation_is_safe(
     result = protect(cells, relations)
     assert statuses(result)["lonely"] == "primary"
     assert statuses(result)["a"] == "published"
+    assert audit(cells, relations, result).safe
+
+
+def test_city_equal_to_its_kreis_is_not_taken_as_partner_when_a_sibling_will_do(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # Land L = K1 + K2; Kreis K1 is the city C (K1 = C) with Ortsteile O1, O2; Kreis K2 is
+    # the single Gemeinde G; region R = O2 + G crosses the Kreis border. Ages a1..a3, total T.
+    # Taking the cheapest member relation by relation, the greedy pass used to hide every
+    # age cell of the city and its equal Kreis (and G, K2, R|a2): 16 secondaries holding
+    # 865 persons. Partners of the Ortsteil cells inside their own sums are enough.
+    values = {
+        "L": (100, 107, 41), "K1": (98, 86, 39), "K2": (2, 21, 2), "C": (98, 86, 39),
+        "O1": (55, 51, 38), "O2": (43, 35, 1), "G": (2, 21, 2), "R": (45, 56, 3),
+    }  # fmt: skip
+    ages = ("a1", "a2", "a3")
+    cells = make_cells(
+        {
+            f"{area}|{age}": value
+            for area, row in values.items()
+            for age, value in zip((*ages, "T"), (*row, sum(row)), strict=True)
+        }
+    )
+    areas = {"L": ["K1", "K2"], "K1": ["C"], "C": ["O1", "O2"], "K2": ["G"], "R": ["O2", "G"]}
+    relations = make_relations(
+        *[(f"{area}|T", [f"{area}|{age}" for age in ages]) for area in values],
+        *[
+            (f"{total}|{age}", [f"{part}|{age}" for part in parts])
+            for total, parts in areas.items()
+            for age in (*ages, "T")
+        ],
+    )
+    result = protect(cells, relations)
+    hidden = {cell for cell, status in statuses(result).items() if status == "secondary"}
+    assert hidden == {"L|a1", "L|a3", "O1|a1", "O1|a3", "O2|a1", "R|a1", "R|a3"}
+    assert not hidden & {f"{area}|{age}" for area in ("K1", "C") for age in (*ages, "T")}
     assert audit(cells, relations, result).safe
