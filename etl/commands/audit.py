@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.commands.protect import parameters, read_csv
+from etl.commands.protect import add_parameters, parameters, read_csv
 from etl.config import Settings
 from etl.privacy import audit
 
@@ -27,18 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--result", required=True, type=Path, help="protected CSV with header cell,value,status"
     )
-    parser.add_argument(
-        "--min-count",
-        type=int,
-        default=None,
-        help="k: cells with 1 <= n < k are primary (default from settings)",
-    )
-    parser.add_argument(
-        "--protection",
-        type=float,
-        default=None,
-        help="p: protection distance max(1, ceil(p * n)) (default from settings)",
-    )
+    add_parameters(parser)
 
 
 def _number(value: float) -> str:

@@ -32,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="result CSV cell,value,status (value empty when suppressed)",
     )
+    add_parameters(parser)
+
+
+def add_parameters(parser: argparse.ArgumentParser) -> None:
+    """--min-count and --protection, shared with the audit command."""
     parser.add_argument(
         "--min-count",
         type=int,
