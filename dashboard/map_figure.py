@@ -4,8 +4,9 @@ The geometry is referenced by URL (plotly.js fetches GeoJSON URLs itself and kee
 `window.PlotlyGeoAssets`; the server marks them immutable), so a figure carries only keys,
 names and values. Updates of indicator, year or classes patch z, customdata and hover texts.
 
-Traces (bottom to top): 0 every area in light grey, "… not available" (sent once, never
-patched, so unavailable values cost nothing); 1 "dense" values for all areas (z = class
+Underneath all traces a MapLibre fill layer draws every area in light grey, "… not
+available", from the cached geometry URL (so unavailable values cost nothing). Traces (bottom
+to top): 0 empty (keeps the indices that patches address); 1 "dense" values for all areas (z = class
 index, customdata = value, null elsewhere); 2 "sparse" values for few published areas (used
 instead of 1 when under a quarter of the areas have a value, so an update never carries
 thousands of nulls); 3 true zeros and suppressed cells with their symbols and bounds; 4 the
@@ -120,16 +121,17 @@ def map_figure(
     colour = STATUS_COLOURS[NOT_AVAILABLE]
     figure = go.Figure(
         [
+            # The grey "not available" base is a MapLibre layer fed by the cached geometry
+            # URL (see `_base_layer`), so the figure does not repeat every key and name; the
+            # empty trace keeps the trace indices that patches address.
             go.Choroplethmap(
                 geojson=geojson_url,
-                locations=keys,
-                z=[0] * len(keys),
-                text=names,
+                locations=[],
+                z=[],
                 name="base",
                 colorscale=[[0, colour], [1, colour]],
                 showscale=False,
                 hovertemplate=f"<b>%{{text}}</b><br>{na}<extra></extra>",
-                marker={"line": {"width": 0.6, "color": "#ffffff"}},
             ),
             go.Choroplethmap(
                 geojson=geojson_url,
@@ -176,7 +178,7 @@ def map_figure(
         ]
     )
     figure.update_layout(
-        map={"style": "white-bg", **_view(bbox)},
+        map={"style": "white-bg", "layers": [_base_layer(geojson_url)], **_view(bbox)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=MAP_HEIGHT,
         separators=plotly_separators(lang),
@@ -187,6 +189,18 @@ def map_figure(
         hoverlabel={"bgcolor": "#ffffff", "font": {"color": "#111111", "size": 14}},
     )
     return figure
+
+
+def _base_layer(geojson_url: str) -> dict[str, Any]:
+    """Every area in the "not available" grey with white outlines, below the traces."""
+    return {
+        "sourcetype": "geojson",
+        "source": geojson_url,
+        "type": "fill",
+        "below": "traces",
+        "color": STATUS_COLOURS[NOT_AVAILABLE],
+        "fill": {"outlinecolor": "#ffffff"},
+    }
 
 
 def _status_scale() -> list[list]:
