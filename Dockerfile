@@ -4,16 +4,21 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    DEMOGRAFIE_HOME=/var/lib/demografie
+    DEMOGRAFIE_HOME=/var/lib/demografie \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
 
 RUN useradd --system --create-home --home-dir /var/lib/demografie demografie
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# The same versions as `make test`: everything comes from uv.lock.
+COPY pyproject.toml uv.lock README.md ./
+RUN pip install --no-cache-dir "uv==0.13.9" \
+ && uv sync --frozen --no-install-project --no-cache
 COPY etl ./etl
 COPY dashboard ./dashboard
 COPY portal ./portal
 COPY data ./data
-RUN pip install --no-cache-dir . && rm -rf /root/.cache
+RUN uv sync --frozen --no-editable --no-cache && rm -rf /root/.cache
 
 USER demografie
 EXPOSE 8050 8051

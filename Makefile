@@ -5,12 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 export DEMOGRAFIE_HOME ?= $(CURDIR)/var
 
-.PHONY: demo test install lint samples bench clean
+.PHONY: demo test install lint lock test-latest samples bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Every install comes from uv.lock (`uv sync --frozen`): the versions the tests passed with.
+# uv itself is pinned in the lock too; UV_VERSION must name the same release.
+UV_VERSION := 0.13.9
+UV         := UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv
+
+$(STAMP): pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --extra dev --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +30,19 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Refresh uv.lock to the newest releases that pyproject.toml allows; then run `make test`.
+lock: $(STAMP)
+	$(BIN)/uv lock --upgrade
+
+# Test against the newest releases without touching uv.lock: a throwaway venv, a report of what broke.
+test-latest: $(STAMP)
+	rm -rf .venv-latest
+	$(BIN)/uv venv --quiet --python $(BIN)/python .venv-latest
+	VIRTUAL_ENV=.venv-latest $(BIN)/uv pip install --quiet --upgrade -e ".[dev]"
+	VIRTUAL_ENV=.venv-latest $(BIN)/uv pip list --outdated 2>/dev/null || true
+	.venv-latest/bin/python -m pytest -q -p no:cacheprovider -x --no-header -rf \
+	  || { echo "test-latest: the newest releases break the tests above; uv.lock stays as it is"; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

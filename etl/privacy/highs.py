@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -28,6 +32,35 @@ class Optimum:
     point: np.ndarray | None
 
 
+@functools.cache
+def _silence_banner() -> None:
+    """Construct the first Highs with file descriptor 1 pointed at /dev/null.
+
+    HiGHS (1.16 and later) prints its licence banner from C++ on the first construction in a
+    process, before any option can be set; on stdout it would corrupt the CSV and JSON that
+    `protect` and `audit` write there. It prints only once, so one silenced construction
+    keeps every later one quiet. Cached: runs once per process.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+            ctypes.CDLL(None).fflush(None)  # C stdio may still buffer the banner
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs() -> highspy.Highs:
+    """A Highs instance that writes nothing to stdout."""
+    _silence_banner()
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
 class LinearProgram:
     """{x : A x = b, lower <= x <= upper} in one Highs instance; only costs change later.
 
@@ -41,8 +74,7 @@ class LinearProgram:
         self.matrix = sp.csr_matrix(matrix, dtype=np.float64)
         self.rhs, self.lower, self.upper = rhs, lower, upper
         self.n_cols = self.matrix.shape[1]
-        self._highs = highspy.Highs()
-        self._highs.setOptionValue("output_flag", False)
+        self._highs = new_highs()
         self._highs.setOptionValue("threads", 1)
         # The models are small or re-solved from a basis: presolve costs more than it saves.
         self._highs.setOptionValue("presolve", "off")
