@@ -27,8 +27,7 @@ demo: $(STAMP)
 	trap 'kill $$portal 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m dashboard --host 127.0.0.1 --port 8050
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest
 
 # Refresh uv.lock to the newest releases that pyproject.toml allows; then run `make test`.

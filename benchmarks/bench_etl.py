@@ -58,11 +58,25 @@ def time_extract(register: Path, out: Path, memory_limit: str) -> tuple[float, f
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "etl", "extract", "--persons", str(register),
-         "--municipality", MUNICIPALITY, "--out", str(out), "--format", "parquet",
-         "--memory-limit", memory_limit],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "extract",
+            "--persons",
+            str(register),
+            "--municipality",
+            MUNICIPALITY,
+            "--out",
+            str(out),
+            "--format",
+            "parquet",
+            "--memory-limit",
+            memory_limit,
+        ],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
@@ -90,12 +104,16 @@ def main(argv: list[str] | None = None) -> int:
                 if not register.exists():
                     generate_register(register, persons, file_format)
                 out = base / f"out_{persons}_{file_format}"
-                runs = [time_extract(register, out, args.memory_limit)
-                        for _ in range(max(1, args.repeat))]  # fmt: skip
+                runs = [
+                    time_extract(register, out, args.memory_limit)
+                    for _ in range(max(1, args.repeat))
+                ]
                 seconds, cpu, peak = min(runs)
-                print(f"{persons:>12} {file_format:>8} {seconds:>8.2f} "
-                      f"{persons / seconds:>12,.0f} {cpu:>8.2f} {cpu / persons * 1e6:>8.2f} "
-                      f"{peak:>9}")  # fmt: skip
+                print(
+                    f"{persons:>12} {file_format:>8} {seconds:>8.2f} "
+                    f"{persons / seconds:>12,.0f} {cpu:>8.2f} {cpu / persons * 1e6:>8.2f} "
+                    f"{peak:>9}"
+                )
     return 0
 
 

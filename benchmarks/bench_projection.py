@@ -79,8 +79,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     wall, cpu = _one_region()
-    print(f"one region, 30 years, 1 scenario (project_area): {wall * 1000:.0f} ms "
-          f"(CPU {cpu * 1000:.0f} ms)")  # fmt: skip
+    print(
+        f"one region, 30 years, 1 scenario (project_area): {wall * 1000:.0f} ms "
+        f"(CPU {cpu * 1000:.0f} ms)"
+    )
     label = f"{args.areas} areas x 30 years x 3 scenarios"
     for groups, kept in ((GENESIS_17_BOUNDS, "17 age groups kept"), (None, "single years kept")):
         wall, cpu = _all_areas(args.areas, 1, groups)

@@ -12,8 +12,14 @@ from typing import Final
 from flask import Flask, Response, request
 
 MIN_BYTES: Final = 1024
-COMPRESSIBLE: Final = ("application/json", "application/geo+json", "text/csv",
-                       "application/javascript", "text/css", "text/html")  # fmt: skip
+COMPRESSIBLE: Final = (
+    "application/json",
+    "application/geo+json",
+    "text/csv",
+    "application/javascript",
+    "text/css",
+    "text/html",
+)
 
 
 def compress_response(response: Response) -> Response:

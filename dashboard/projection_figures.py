@@ -22,42 +22,56 @@ BAND: Final = "rgba(27, 120, 55, 0.18)"
 VINTAGE: Final = "#6a3d9a"
 TEXTS: Final[dict[str, tuple[str, str]]] = {
     "page_prognose": ("Prognose", "Projection"),
-    "prog_areas": ("Gebiete (mehrere Gemeinden ergeben eine eigene Region)",
-                   "Areas (several municipalities form a custom region)"),
+    "prog_areas": (
+        "Gebiete (mehrere Gemeinden ergeben eine eigene Region)",
+        "Areas (several municipalities form a custom region)",
+    ),
     "prog_assumptions": ("Annahmen (mittlere Variante)", "Assumptions (middle variant)"),
-    "prog_tfr": ("Geburtenziffer (Kinder je Frau) im Zieljahr",
-                 "Total fertility (children per woman) at the horizon"),
-    "prog_e0": ("Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)",
-                "Gain in life expectancy by the horizon (years)"),
-    "prog_migration": ("Änderung des Wanderungssaldos je 1.000 Einwohner und Jahr",
-                       "Change of net migration per 1,000 inhabitants and year"),
+    "prog_tfr": (
+        "Geburtenziffer (Kinder je Frau) im Zieljahr",
+        "Total fertility (children per woman) at the horizon",
+    ),
+    "prog_e0": (
+        "Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)",
+        "Gain in life expectancy by the horizon (years)",
+    ),
+    "prog_migration": (
+        "Änderung des Wanderungssaldos je 1.000 Einwohner und Jahr",
+        "Change of net migration per 1,000 inhabitants and year",
+    ),
     "prog_horizon": ("Vorausberechnungszeitraum (Jahre)", "Projection horizon (years)"),
     "prog_band_hint": (
         "Niedrige und hohe Variante: Geburtenziffer ± 0,12, Lebenserwartung ± 1,5 Jahre, "
         "Wanderungssaldo ± 2 je 1.000. Das Band zeigt den Bereich zwischen beiden.",
         "Low and high variants: fertility ± 0.12, life expectancy ± 1.5 years, net migration "
-        "± 2 per 1,000. The band shows the range between them."),
+        "± 2 per 1,000. The band shows the range between them.",
+    ),
     "prog_published_only": (
         "Berechnet nur aus veröffentlichten Zahlen: geheim gehaltene Zellen werden so "
         "geschätzt, dass sie zu den veröffentlichten Summen passen (je mindestens 1). Die "
         "Vorausberechnung verrät daher nichts, was nicht schon veröffentlicht ist.",
         "Computed from published figures only: suppressed cells are estimated so that they add "
         "up to the published totals (each at least 1). The projection reveals nothing that is "
-        "not already published."),
+        "not already published.",
+    ),
     "prog_pyramid": ("Bevölkerungspyramide (mittlere Variante)", "Population pyramid (middle)"),
     "prog_groups": ("Insgesamt und wichtige Altersgruppen", "Total and key age groups"),
     "prog_households": ("Haushalte nach Größe", "Households by size"),
-    "prog_vintages": ("Amtliche Vorausberechnungen (archiviert)",
-                      "Official projections (archived)"),
+    "prog_vintages": (
+        "Amtliche Vorausberechnungen (archiviert)",
+        "Official projections (archived)",
+    ),
     "prog_no_vintage": (
         "Für dieses Gebiet gibt es keinen archivierten amtlichen Jahrgang (veröffentlicht nur "
         "für Gebiete ab 5.000 Einwohnern).",
-        "No archived official vintage for this area (published only for areas of 5,000+)."),
+        "No archived official vintage for this area (published only for areas of 5,000+).",
+    ),
     "prog_vintage_note": (
         "Amtliche Jahrgänge: jede Zelle einzeln auf 10 gerundet, Summen getrennt gerundet – "
         "Teile ergeben daher nicht immer genau die Summe.",
         "Official vintages: each cell rounded to 10 on its own and totals rounded separately, "
-        "so parts need not add up to the total."),
+        "so parts need not add up to the total.",
+    ),
     "prog_actual": ("Tatsächlich (veröffentlicht)", "Actual (published)"),
     "grp_total": ("Insgesamt", "Total"),
     "grp_daycare": ("0–2 Jahre (Krippe)", "0–2 (day care)"),
@@ -65,23 +79,26 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "grp_school": ("6–17 Jahre (Schule)", "6–17 (school)"),
     "grp_working": ("18–64 Jahre (Erwerbsalter)", "18–64 (working age)"),
     "grp_80plus": ("80 Jahre und älter", "80 and over"),
-    "low": ("niedrig", "low"), "middle": ("mittel", "middle"), "high": ("hoch", "high"),
+    "low": ("niedrig", "low"),
+    "middle": ("mittel", "middle"),
+    "high": ("hoch", "high"),
     "prog_range": ("Bereich niedrig–hoch", "Range low–high"),
-    "prog_play": ("Abspielen", "Play"), "prog_pause": ("Pause", "Pause"),
+    "prog_play": ("Abspielen", "Play"),
+    "prog_pause": ("Pause", "Pause"),
     "prog_table": ("Tabelle anzeigen", "Show table"),
     "prog_summary": (
         "{region}: {base} Einwohner {y0}; {y1} mittlere Variante {mid} ({change}), Bereich "
         "{low} bis {high}. 80 Jahre und älter: {old0} → {old1}. Berechnet in {ms} ms{imputed}.",
         "{region}: {base} inhabitants in {y0}; {y1} middle variant {mid} ({change}), range "
-        "{low} to {high}. Aged 80 and over: {old0} → {old1}. Computed in {ms} ms{imputed}."),
-    "prog_imputed": ("; {n} geheim gehaltene Zellen geschätzt",
-                     "; {n} suppressed cells estimated"),
+        "{low} to {high}. Aged 80 and over: {old0} → {old1}. Computed in {ms} ms{imputed}.",
+    ),
+    "prog_imputed": ("; {n} geheim gehaltene Zellen geschätzt", "; {n} suppressed cells estimated"),
     "prog_region": ("Eigene Region aus {n} Gebieten", "Custom region of {n} areas"),
     "prog_pick": ("Bitte mindestens ein Gebiet wählen.", "Please choose at least one area."),
     "prog_vintage_label": ("Jahrgang {id} (Basis {year})", "Vintage {id} (base {year})"),
     "prog_base": ("Basisjahr {year}", "Base year {year}"),
     "prog_error": ("Vorausberechnung nicht möglich: {error}", "Projection not possible: {error}"),
-}  # fmt: skip
+}
 
 
 def tr(key: str, lang: str = "de", **values: object) -> str:
@@ -124,25 +141,33 @@ def pyramid_animation(
 
     def bars(k: int) -> list[go.Bar]:
         return [
-            go.Bar(y=labels, x=sign * grouped[k, s], orientation="h", name=t(name, lang),
-                   marker_color=colour, customdata=grouped[k, s],
-                   hovertemplate="%{y}: %{customdata:,.0f}<extra>" + t(name, lang) + "</extra>")
+            go.Bar(
+                y=labels,
+                x=sign * grouped[k, s],
+                orientation="h",
+                name=t(name, lang),
+                marker_color=colour,
+                customdata=grouped[k, s],
+                hovertemplate="%{y}: %{customdata:,.0f}<extra>" + t(name, lang) + "</extra>",
+            )
             for s, name, colour, sign in ((1, "male", MALE, -1), (0, "female", FEMALE, 1))
-        ]  # fmt: skip
+        ]
 
     shown = list(range(0, len(years), every))
     frames = [go.Frame(data=bars(k), name=str(years[k])) for k in shown]
     figure = go.Figure(data=bars(0), frames=frames)
-    figure.update_layout(barmode="overlay", bargap=0.05,
-                         **_animation_controls([str(years[k]) for k in shown], lang))  # fmt: skip
+    figure.update_layout(
+        barmode="overlay", bargap=0.05, **_animation_controls([str(years[k]) for k in shown], lang)
+    )
     ticks = _symmetric_ticks(top, lang)
     figure.update_xaxes(title=t("persons", lang), range=[-top, top], **ticks)
     _layout(figure, lang, tr("prog_pyramid", lang), height=560)
     return figure.update_layout(
         legend={"y": 1.03, "x": 0, "xanchor": "left", "yanchor": "bottom"},
         title={"y": 0.97, "yref": "container", "yanchor": "top"},
-        hovermode="closest", margin={"t": 100, "b": 120},
-    )  # fmt: skip
+        hovermode="closest",
+        margin={"t": 100, "b": 120},
+    )
 
 
 def _animation_controls(names: list[str], lang: str) -> dict:
@@ -176,13 +201,30 @@ def _animation_controls(names: list[str], lang: str) -> dict:
         "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
     }
     return {
-        "updatemenus": [{"type": "buttons", "direction": "left", "x": 1, "y": 1.03,
-                         "xanchor": "right", "yanchor": "bottom", "buttons": [play, pause],
-                         "pad": {"b": 6}}],
-        "sliders": [{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.1,
-                     "currentvalue": {"prefix": t("year", lang) + ": ", "xanchor": "right"},
-                     "pad": {"t": 30}}],
-    }  # fmt: skip
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 1,
+                "y": 1.03,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "buttons": [play, pause],
+                "pad": {"b": 6},
+            }
+        ],
+        "sliders": [
+            {
+                "active": 0,
+                "steps": steps,
+                "x": 0,
+                "len": 1.0,
+                "y": -0.1,
+                "currentvalue": {"prefix": t("year", lang) + ": ", "xanchor": "right"},
+                "pad": {"t": 30},
+            }
+        ],
+    }
 
 
 def _symmetric_ticks(top: float, lang: str) -> dict:
@@ -197,26 +239,59 @@ def _symmetric_ticks(top: float, lang: str) -> dict:
 def _band(figure: go.Figure, rows: pd.DataFrame, lang: str, row: int, col: int, first: bool):
     wide = rows.pivot(index="year", columns="scenario", values="value")
     years = wide.index.tolist()
-    figure.add_scatter(x=years, y=wide["high"], mode="lines", line={"width": 0},
-                       showlegend=False, hoverinfo="skip", row=row, col=col)  # fmt: skip
-    figure.add_scatter(x=years, y=wide["low"], mode="lines", line={"width": 0}, fill="tonexty",
-                       fillcolor=BAND, name=tr("prog_range", lang), legendgroup="band",
-                       showlegend=first, hoverinfo="skip", row=row, col=col)  # fmt: skip
+    figure.add_scatter(
+        x=years,
+        y=wide["high"],
+        mode="lines",
+        line={"width": 0},
+        showlegend=False,
+        hoverinfo="skip",
+        row=row,
+        col=col,
+    )
+    figure.add_scatter(
+        x=years,
+        y=wide["low"],
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor=BAND,
+        name=tr("prog_range", lang),
+        legendgroup="band",
+        showlegend=first,
+        hoverinfo="skip",
+        row=row,
+        col=col,
+    )
     for scenario, dash in (("low", "dot"), ("high", "dot"), ("middle", "solid")):
         figure.add_scatter(
-            x=years, y=wide[scenario], mode="lines", name=tr(scenario, lang),
-            line={"color": SCENARIO_COLOURS[scenario], "dash": dash,
-                  "width": 2.5 if scenario == "middle" else 1},
-            legendgroup=scenario, showlegend=first and scenario != "high",
-            hovertemplate="%{y:,.0f}", row=row, col=col,
-        )  # fmt: skip
+            x=years,
+            y=wide[scenario],
+            mode="lines",
+            name=tr(scenario, lang),
+            line={
+                "color": SCENARIO_COLOURS[scenario],
+                "dash": dash,
+                "width": 2.5 if scenario == "middle" else 1,
+            },
+            legendgroup=scenario,
+            showlegend=first and scenario != "high",
+            hovertemplate="%{y:,.0f}",
+            row=row,
+            col=col,
+        )
 
 
 def key_groups_figure(groups: pd.DataFrame, lang: str) -> go.Figure:
     """Small multiples: total and key age groups, middle line in a low-high band."""
     keys = list(dict.fromkeys(groups["group"]))
-    figure = make_subplots(rows=2, cols=3, subplot_titles=[tr(k, lang) for k in keys],
-                           vertical_spacing=0.16, horizontal_spacing=0.08)  # fmt: skip
+    figure = make_subplots(
+        rows=2,
+        cols=3,
+        subplot_titles=[tr(k, lang) for k in keys],
+        vertical_spacing=0.16,
+        horizontal_spacing=0.08,
+    )
     for i, key in enumerate(keys):
         _band(figure, groups[groups["group"] == key], lang, i // 3 + 1, i % 3 + 1, i == 0)
     figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
@@ -230,15 +305,28 @@ def households_figure(households: np.ndarray, years: tuple[int, ...], lang: str)
     """Households by size in the base year and at the horizon (middle), with low-high range."""
     sizes = [t("hh_size_label", lang, n=f"{k}" if k < 5 else "5+") for k in range(1, 6)]
     figure = go.Figure()
-    figure.add_bar(x=sizes, y=households[1, 0], name=str(years[0]), marker_color="#9ecae1",
-                   hovertemplate="%{y:,.0f}")  # fmt: skip
+    figure.add_bar(
+        x=sizes,
+        y=households[1, 0],
+        name=str(years[0]),
+        marker_color="#9ecae1",
+        hovertemplate="%{y:,.0f}",
+    )
     end = households[:, -1]
     figure.add_bar(
-        x=sizes, y=end[1], name=f"{years[-1]} ({tr('middle', lang)})", marker_color=ACCENT,
-        error_y={"type": "data", "symmetric": False, "array": end[2] - end[1],
-                 "arrayminus": end[1] - end[0], "color": GREY},
+        x=sizes,
+        y=end[1],
+        name=f"{years[-1]} ({tr('middle', lang)})",
+        marker_color=ACCENT,
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": end[2] - end[1],
+            "arrayminus": end[1] - end[0],
+            "color": GREY,
+        },
         hovertemplate="%{y:,.0f}",
-    )  # fmt: skip
+    )
     figure.update_layout(barmode="group")
     figure.update_yaxes(title=t("households", lang), tickformat=",.0f")
     return _layout(figure, lang, tr("prog_households", lang), height=380)
@@ -254,11 +342,24 @@ def vintage_figure(
         wide = rows.pivot_table(index="year", columns="scenario", values="value")
         years = wide.index.tolist()
         if {"low", "high"} <= set(wide.columns):
-            figure.add_scatter(x=years, y=wide["high"], mode="lines", line={"width": 0},
-                               showlegend=False, hoverinfo="skip")  # fmt: skip
-            figure.add_scatter(x=years, y=wide["low"], mode="lines", line={"width": 0},
-                               fill="tonexty", fillcolor="rgba(106, 61, 154, 0.15)",
-                               showlegend=False, hoverinfo="skip")  # fmt: skip
+            figure.add_scatter(
+                x=years,
+                y=wide["high"],
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+            figure.add_scatter(
+                x=years,
+                y=wide["low"],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(106, 61, 154, 0.15)",
+                showlegend=False,
+                hoverinfo="skip",
+            )
         figure.add_scatter(
             x=years,
             y=wide.get("middle", wide.iloc[:, 0]),
@@ -268,9 +369,15 @@ def vintage_figure(
             hovertemplate="%{y:,.0f}",
         )
     known = actual[actual["status"] == "published"]
-    figure.add_scatter(x=known["year"], y=pd.to_numeric(known["value"]), mode="markers+lines",
-                       name=tr("prog_actual", lang), marker={"color": "#111", "size": 8},
-                       line={"color": "#111", "width": 1}, hovertemplate="%{y:,.0f}")  # fmt: skip
+    figure.add_scatter(
+        x=known["year"],
+        y=pd.to_numeric(known["value"]),
+        mode="markers+lines",
+        name=tr("prog_actual", lang),
+        marker={"color": "#111", "size": 8},
+        line={"color": "#111", "width": 1},
+        hovertemplate="%{y:,.0f}",
+    )
     figure.update_yaxes(title=t("persons", lang), tickformat=",.0f")
     return _layout(figure, lang, tr("prog_vintages", lang), height=380)
 

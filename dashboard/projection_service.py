@@ -33,9 +33,13 @@ from etl.store.published import list_vintages, read_projection
 
 EXTENSION_KEY: Final = "demografie_projection"
 KEY_GROUPS: Final = {  # label key -> (age_from, age_to exclusive or None)
-    "grp_total": (0, None), "grp_daycare": (0, 3), "grp_kindergarten": (3, 6),
-    "grp_school": (6, 18), "grp_working": (18, 65), "grp_80plus": (80, None),
-}  # fmt: skip
+    "grp_total": (0, None),
+    "grp_daycare": (0, 3),
+    "grp_kindergarten": (3, 6),
+    "grp_school": (6, 18),
+    "grp_working": (18, 65),
+    "grp_80plus": (80, None),
+}
 SPREAD: Final = {"tfr": 0.12, "e0_gain": 1.5, "migration_change": 2.0}  # low/high around middle
 HOUSEHOLD_SHAPE: Final = np.array([0.41, 0.33, 0.12, 0.09, 0.05])
 
@@ -71,12 +75,15 @@ class Params:
         """Low, middle and high: the panel's values and a fixed spread around them."""
         out = []
         for name, sign in (("low", -1), ("middle", 0), ("high", 1)):
-            out.append(Scenario(
-                name, tfr=max(self.tfr + sign * SPREAD["tfr"], 0.0),
-                e0_gain=self.e0_gain + sign * SPREAD["e0_gain"],
-                migration_change=self.migration_change + sign * SPREAD["migration_change"],
-                horizon=self.horizon,
-            ))  # fmt: skip
+            out.append(
+                Scenario(
+                    name,
+                    tfr=max(self.tfr + sign * SPREAD["tfr"], 0.0),
+                    e0_gain=self.e0_gain + sign * SPREAD["e0_gain"],
+                    migration_change=self.migration_change + sign * SPREAD["migration_change"],
+                    horizon=self.horizon,
+                )
+            )
         return tuple(out)  # type: ignore[return-value]
 
 
@@ -160,9 +167,13 @@ class ProjectionService:
         mean_stock = np.stack([p[0].mean(axis=0) for p in parts])
         assumptions = local_assumptions(areas, mean_stock, own, years=len(years))
         return RegionInputs(
-            areas, years[-1], np.stack([p[0][-1] for p in parts]), assumptions,
-            np.sum([p[1] for p in parts], axis=0), sum(p[2] for p in parts),
-        )  # fmt: skip
+            areas,
+            years[-1],
+            np.stack([p[0][-1] for p in parts]),
+            assumptions,
+            np.sum([p[1] for p in parts], axis=0),
+            sum(p[2] for p in parts),
+        )
 
     def project(self, release: str, areas: tuple[str, ...], params: Params) -> RegionProjection:
         """Project each area with low, middle, high and sum them (custom regions too)."""
@@ -185,8 +196,12 @@ class ProjectionService:
     def actual_totals(self, release: str, area_key: str) -> pd.DataFrame:
         """Published totals (year, value, status) of an area for projected-against-actual."""
         cells = self.service.cells(release, "population", area_key)
-        rows = cells[(cells["sex"] == "total") & (cells["nationality"] == "total")
-                     & (cells["age_from"] == 0) & cells["age_to"].isna()]  # fmt: skip
+        rows = cells[
+            (cells["sex"] == "total")
+            & (cells["nationality"] == "total")
+            & (cells["age_from"] == 0)
+            & cells["age_to"].isna()
+        ]
         return rows[["year", "value", "status"]].sort_values("year")
 
 
@@ -194,9 +209,12 @@ def project_inputs(inputs: RegionInputs, params: Params) -> RegionProjection:
     """Pure: the projection of a region from its inputs (summed over its areas)."""
     scenarios = params.scenarios()
     result = project_areas(
-        inputs.population, inputs.assumptions, scenarios, params.horizon,
+        inputs.population,
+        inputs.assumptions,
+        scenarios,
+        params.horizon,
         base_year=inputs.base_year,
-    )  # fmt: skip
+    )
     population = result.population.sum(axis=2)  # (scenarios, years, sex, age)
     adults = population[..., 18:].sum(axis=(-1, -2))
     growth = np.divide(adults, adults[:, :1], out=np.ones_like(adults), where=adults[:, :1] > 0)
@@ -211,8 +229,10 @@ def key_groups_frame(projection: RegionProjection) -> pd.DataFrame:
     for key, (low, high) in KEY_GROUPS.items():
         values = both[..., low : (both.shape[-1] if high is None else high)].sum(axis=-1)
         for i, scenario in enumerate(projection.scenarios):
-            rows += [(key, scenario, y, float(v))
-                     for y, v in zip(projection.years, values[i], strict=True)]  # fmt: skip
+            rows += [
+                (key, scenario, y, float(v))
+                for y, v in zip(projection.years, values[i], strict=True)
+            ]
     return pd.DataFrame(rows, columns=["group", "scenario", "year", "value"])
 
 

@@ -70,5 +70,8 @@ class ExtractBundle:
         return self.reference_date.year
 
     def table(self, name: str) -> pd.DataFrame:
-        return {"population": self.population, "households": self.households,
-                "events": self.events}[name]  # fmt: skip
+        return {
+            "population": self.population,
+            "households": self.households,
+            "events": self.events,
+        }[name]

@@ -74,11 +74,16 @@ def year_inputs(engine: Engine | Connection, uploads: pd.DataFrame) -> list[Year
             frame = store.read_counts(engine, table, ids)
             return frame.assign(municipality=frame["upload_id"].map(owner))
 
-        inputs.append(YearInput(
-            year=int(year), reference_date=pd.Timestamp(group["reference_date"].max()).date(),
-            uploads=group, population=counts("population_counts"),
-            households=counts("household_counts"), events=counts("event_counts"),
-        ))  # fmt: skip
+        inputs.append(
+            YearInput(
+                year=int(year),
+                reference_date=pd.Timestamp(group["reference_date"].max()).date(),
+                uploads=group,
+                population=counts("population_counts"),
+                households=counts("household_counts"),
+                events=counts("event_counts"),
+            )
+        )
     return inputs
 
 

@@ -23,17 +23,23 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 HEADER = "portal-header"
 PAGE_MODULES: dict[str, ModuleType] = {
-    "/": home, "/hochladen": upload, "/meldungen": submissions, "/pruefung": review,
-    "/protokoll": audit, "/konten": users,
-}  # fmt: skip
+    "/": home,
+    "/hochladen": upload,
+    "/meldungen": submissions,
+    "/pruefung": review,
+    "/protokoll": audit,
+    "/konten": users,
+}
 
 
 def shell() -> html.Div:
-    return html.Div([
-        dcc.Location(id=ids.LOCATION),
-        html.Div(id=HEADER),
-        html.Main(html.Div(id=ids.CONTENT), id="inhalt", tabIndex="-1"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            dcc.Location(id=ids.LOCATION),
+            html.Div(id=HEADER),
+            html.Main(html.Div(id=ids.CONTENT), id="inhalt", tabIndex="-1"),
+        ]
+    )
 
 
 def validation_layout(settings: Settings) -> html.Div:
@@ -41,14 +47,21 @@ def validation_layout(settings: Settings) -> html.Div:
     dummy = Account(0, "x", "statistician", ("00000000",), False, "")
     skeleton = [
         upload.layout(settings, dummy, ""),
-        html.Div(id=ids.REVIEW_QUEUE), html.Div(id=ids.REVIEW_MESSAGE),
-        html.P(id=ids.LIVE_RELEASE), dcc.Input(id=ids.PUBLISH_NOTE),
-        html.Button(id=ids.PUBLISH_BUTTON), dcc.Store(id=ids.PUBLISH_JOB),
-        dcc.Interval(id=ids.PUBLISH_POLL), html.Div(id=ids.PUBLISH_STATUS),
-        html.Div(id=ids.USERS_MESSAGE), html.Div(id=ids.USERS_TABLE),
-        dcc.Input(id=ids.USERS_NAME), dcc.RadioItems(id=ids.USERS_ROLE),
-        dcc.Input(id=ids.USERS_AGS), html.Button(id=ids.USERS_ADD),
-    ]  # fmt: skip
+        html.Div(id=ids.REVIEW_QUEUE),
+        html.Div(id=ids.REVIEW_MESSAGE),
+        html.P(id=ids.LIVE_RELEASE),
+        dcc.Input(id=ids.PUBLISH_NOTE),
+        html.Button(id=ids.PUBLISH_BUTTON),
+        dcc.Store(id=ids.PUBLISH_JOB),
+        dcc.Interval(id=ids.PUBLISH_POLL),
+        html.Div(id=ids.PUBLISH_STATUS),
+        html.Div(id=ids.USERS_MESSAGE),
+        html.Div(id=ids.USERS_TABLE),
+        dcc.Input(id=ids.USERS_NAME),
+        dcc.RadioItems(id=ids.USERS_ROLE),
+        dcc.Input(id=ids.USERS_AGS),
+        html.Button(id=ids.USERS_ADD),
+    ]
     return html.Div([shell(), *skeleton])
 
 
@@ -63,8 +76,9 @@ def render_page(settings: Settings, account: Account | None, path: str, search: 
         return header, components.notice(f"Die Seite {path} gibt es nicht.", "error")
     permission = components.permission_for(path)
     if permission and not account.can(permission):
-        return header, components.notice("Für diese Seite fehlt Ihrem Konto die Berechtigung.",
-                                         "error")  # fmt: skip
+        return header, components.notice(
+            "Für diese Seite fehlt Ihrem Konto die Berechtigung.", "error"
+        )
     try:
         return header, module.layout(settings, account, search)
     except EtlError as error:
@@ -77,9 +91,15 @@ def _health() -> flask.Response:
 
 def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Dash:
     """The portal app; every page and callback needs a login (see portal.security)."""
-    app = Dash(__name__, title="Meldeportal Demografie", update_title=None,
-               assets_folder=str(ASSETS), serve_locally=True, index_string=INDEX,
-               meta_tags=[VIEWPORT])  # fmt: skip
+    app = Dash(
+        __name__,
+        title="Meldeportal Demografie",
+        update_title=None,
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        index_string=INDEX,
+        meta_tags=[VIEWPORT],
+    )
     app.layout = shell
     app.validation_layout = validation_layout(settings)
 

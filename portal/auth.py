@@ -43,8 +43,13 @@ def safe_next(target: str | None) -> str:
 def render_login(error: str = "", status: int = 200, user: str = "", target: str = "/"):
     title = TITLES.get(security.state().app_name, TITLES["portal"])
     alert = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
-    html = PAGE.format(title=escape(title), error=alert, token=escape(security.csrf_token()),
-                       next=escape(safe_next(target)), user=escape(user))  # fmt: skip
+    html = PAGE.format(
+        title=escape(title),
+        error=alert,
+        token=escape(security.csrf_token()),
+        next=escape(safe_next(target)),
+        user=escape(user),
+    )
     return flask.Response(html, status=status, mimetype="text/html")
 
 
@@ -56,14 +61,22 @@ def login():
     username = request.form.get("username", "").strip().lower()[:80]
     target = request.form.get("next", "/")
     if not security.state().limiter.allow(request.remote_addr or ""):
-        return render_login("Zu viele Anmeldeversuche von dieser Adresse; bitte in einigen "
-                            "Minuten erneut versuchen.", 429, username, target)  # fmt: skip
+        return render_login(
+            "Zu viele Anmeldeversuche von dieser Adresse; bitte in einigen "
+            "Minuten erneut versuchen.",
+            429,
+            username,
+            target,
+        )
     try:
         account = authenticate(
-            security.state().accounts(), username, request.form.get("password", ""),
-            max_attempts=settings.login_max_attempts, lockout_minutes=settings.lockout_minutes,
+            security.state().accounts(),
+            username,
+            request.form.get("password", ""),
+            max_attempts=settings.login_max_attempts,
+            lockout_minutes=settings.lockout_minutes,
             remote_addr=request.remote_addr or "",
-        )  # fmt: skip
+        )
     except AuthError as error:
         return render_login(str(error), 401, username, target)
     flask.session.clear()  # a new session on login: no fixation
@@ -80,8 +93,12 @@ def logout():
     if account:
         from etl.store.accounts import log_security_event
 
-        log_security_event(security.state().accounts(), account.username, "logout",
-                           remote_addr=flask.request.remote_addr or "")  # fmt: skip
+        log_security_event(
+            security.state().accounts(),
+            account.username,
+            "logout",
+            remote_addr=flask.request.remote_addr or "",
+        )
     return flask.redirect(security.LOGIN_PATH)
 
 

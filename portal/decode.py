@@ -9,8 +9,9 @@ from etl.errors import InputError
 from etl.uploads.intake import UploadedFile
 
 
-def decode_upload(contents: str | list[str], names: str | list[str] | None,
-                  max_bytes: int) -> list[UploadedFile]:  # fmt: skip
+def decode_upload(
+    contents: str | list[str], names: str | list[str] | None, max_bytes: int
+) -> list[UploadedFile]:
     """Decode dcc.Upload's `contents` (one or many `data:...;base64,...`) and file names."""
     contents = [contents] if isinstance(contents, str) else list(contents or [])
     names = [names] if isinstance(names, str) else list(names or [])

@@ -34,8 +34,14 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_PATH, LOGOUT_PATH = "/auth/login", "/auth/logout"
-ALWAYS_PUBLIC = ("/auth/", "/assets/", "/_dash-component-suites/", "/_favicon.ico",
-                 "/favicon.ico", "/healthz")  # fmt: skip
+ALWAYS_PUBLIC = (
+    "/auth/",
+    "/assets/",
+    "/_dash-component-suites/",
+    "/_favicon.ico",
+    "/favicon.ico",
+    "/healthz",
+)
 EXTENSION = "demografie_security"
 # Plotly's map traces (MapLibre) start their tile workers from blob: URLs and draw into
 # blob:/data: images; nothing else is loosened for the dashboard (no tiles: the map has none).
@@ -123,8 +129,9 @@ def csrf_token() -> str:
     return token
 
 
-def content_security_policy(script_hashes: Sequence[str] = (),
-                            extra: Mapping[str, str] | None = None) -> str:  # fmt: skip
+def content_security_policy(
+    script_hashes: Sequence[str] = (), extra: Mapping[str, str] | None = None
+) -> str:
     """A strict CSP: own scripts plus the hashes of Dash's inline scripts, no framing."""
     policy = {
         "default-src": "'self'",
@@ -183,17 +190,22 @@ def install(
     """
     from portal import auth
 
-    secure = secure_cookies if secure_cookies is not None else (
-        urlsplit(settings.portal_url).scheme == "https")  # fmt: skip
+    secure = (
+        secure_cookies
+        if secure_cookies is not None
+        else (urlsplit(settings.portal_url).scheme == "https")
+    )
     _configure(server, settings, app_name, secure)
     server.extensions[EXTENSION] = SecurityState(
-        settings=settings, app_name=app_name,
+        settings=settings,
+        app_name=app_name,
         require_login=(not settings.public_dashboard) if require_login is None else require_login,
-        permission_for=permission_for, csrf_everywhere=csrf_everywhere,
+        permission_for=permission_for,
+        csrf_everywhere=csrf_everywhere,
         csrf_cookie=f"{app_name}_csrf",
         script_hashes=script_hashes if callable(script_hashes) else lambda: script_hashes,
         csp_extra=csp_extra,
-    )  # fmt: skip
+    )
     manager = flask_login.LoginManager(server)
     manager.session_protection = "strong"
     manager.user_loader(_load_user)
@@ -244,8 +256,12 @@ def _check_request():
     if security.csrf_everywhere or request.path.startswith("/auth/"):
         check_csrf(request)
     if request.path == LOGOUT_PATH and request.method != "POST":
-        return flask.Response("Abmelden nur per Formular (POST).", status=405,
-                              headers={"Allow": "POST"}, mimetype="text/plain")  # fmt: skip
+        return flask.Response(
+            "Abmelden nur per Formular (POST).",
+            status=405,
+            headers={"Allow": "POST"},
+            mimetype="text/plain",
+        )
     if _is_public(request.path) or request.path == LOGOUT_PATH:
         return None
     account = current_account()
@@ -257,8 +273,9 @@ def _check_request():
         return flask.Response("Anmeldung erforderlich.", status=401, mimetype="text/plain")
     permission = security.permission_for(request.path)
     if permission and not account.can(permission):
-        return flask.Response("Keine Berechtigung für diese Seite.", status=403,
-                              mimetype="text/plain")  # fmt: skip
+        return flask.Response(
+            "Keine Berechtigung für diese Seite.", status=403, mimetype="text/plain"
+        )
     return None
 
 
@@ -279,8 +296,13 @@ def _add_headers(response: flask.Response) -> flask.Response:
         headers["Cache-Control"] = "no-store"
     token = flask.session.get("csrf")
     if token and flask.request.cookies.get(security.csrf_cookie) != token:
-        response.set_cookie(security.csrf_cookie, token, httponly=False, samesite="Strict",
-                            secure=flask.current_app.config["SESSION_COOKIE_SECURE"])  # fmt: skip
+        response.set_cookie(
+            security.csrf_cookie,
+            token,
+            httponly=False,
+            samesite="Strict",
+            secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
+        )
     return response
 
 
@@ -288,8 +310,9 @@ def _denied(error: Exception) -> flask.Response:
     return flask.Response(str(error), status=403, mimetype="text/plain")
 
 
-def dashboard_setup(settings: Settings, *,
-                    csp_extra: Mapping[str, str] | None = DASHBOARD_CSP_EXTRA):  # fmt: skip
+def dashboard_setup(
+    settings: Settings, *, csp_extra: Mapping[str, str] | None = DASHBOARD_CSP_EXTRA
+):
     """The `extra_setup(server, app)` hook for `dashboard.app.create_app`: headers, CSP with
     the dashboard's inline-script hashes, and a login when DEMOGRAFIE_PUBLIC is false.
 
@@ -298,7 +321,13 @@ def dashboard_setup(settings: Settings, *,
     """
 
     def setup(server: flask.Flask, app) -> None:
-        install(server, settings, app_name="dashboard", script_hashes=app.csp_hashes,
-                csp_extra=csp_extra, csrf_everywhere=False)  # fmt: skip
+        install(
+            server,
+            settings,
+            app_name="dashboard",
+            script_hashes=app.csp_hashes,
+            csp_extra=csp_extra,
+            csrf_everywhere=False,
+        )
 
     return setup

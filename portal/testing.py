@@ -36,8 +36,9 @@ def _key(component: Any) -> str:
 def _prop(item: tuple[Any, str, Any]) -> dict[str, Any] | list[dict[str, Any]]:
     component, prop, value = item
     if isinstance(component, list):  # a pattern-matching ALL input: one entry per match
-        return [{"id": c, "property": prop, "value": v}
-                for c, v in zip(component, value, strict=True)]  # fmt: skip
+        return [
+            {"id": c, "property": prop, "value": v} for c, v in zip(component, value, strict=True)
+        ]
     return {"id": component, "property": prop, "value": value}
 
 
@@ -51,22 +52,31 @@ def _output_key(app: Any, outputs: list[tuple[Any, str]]) -> str:
     raise KeyError(f"no callback with outputs {wanted}")
 
 
-def dash_callback(client: FlaskClient, app: Any, outputs: list[tuple[Any, str]],
-                  inputs: list[tuple[Any, str, Any]], state: list[tuple[Any, str, Any]] = (),
-                  *, headers: dict[str, str] | None = None, changed: int = 0):  # fmt: skip
+def dash_callback(
+    client: FlaskClient,
+    app: Any,
+    outputs: list[tuple[Any, str]],
+    inputs: list[tuple[Any, str, Any]],
+    state: list[tuple[Any, str, Any]] = (),
+    *,
+    headers: dict[str, str] | None = None,
+    changed: int = 0,
+):
     """POST one callback to /_dash-update-component as the browser would."""
     trigger, prop = inputs[changed][0], inputs[changed][1]
     first = trigger[0] if isinstance(trigger, list) else trigger
     body = {
         "output": _output_key(app, outputs),
         "outputs": [{"id": c, "property": p} for c, p in outputs]
-        if len(outputs) > 1 else {"id": outputs[0][0], "property": outputs[0][1]},
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [_prop(i) for i in inputs],
         "changedPropIds": [f"{_key(first)}.{prop}"],
         "state": [_prop(s) for s in state],
-    }  # fmt: skip
-    return client.post("/_dash-update-component", json=body,
-                       headers={**csrf_headers(client), **(headers or {})})  # fmt: skip
+    }
+    return client.post(
+        "/_dash-update-component", json=body, headers={**csrf_headers(client), **(headers or {})}
+    )
 
 
 USERS = {  # username: (role, municipalities)
@@ -96,6 +106,7 @@ def build_world(settings, *, restricted: bool = True, release: bool = True) -> d
     accounts = {}
     for username, (role, municipalities) in USERS.items():
         create_user(engine, username, role, municipalities, PASSWORD)
-        accounts[username] = authenticate(engine, username, PASSWORD, max_attempts=5,
-                                          lockout_minutes=1)  # fmt: skip
+        accounts[username] = authenticate(
+            engine, username, PASSWORD, max_attempts=5, lockout_minutes=1
+        )
     return accounts

@@ -7,15 +7,25 @@ from typing import Any
 from dash import dcc
 
 LABELS = {
-    "de": {"select_all": "Alle wählen", "deselect_all": "Alle abwählen",
-           "selected_count": "{num_selected} gewählt", "search": "Suchen",
-           "clear_search": "Suche leeren", "clear_selection": "Auswahl leeren",
-           "no_options_found": "Keine Treffer"},
-    "en": {"select_all": "Select all", "deselect_all": "Deselect all",
-           "selected_count": "{num_selected} selected", "search": "Search",
-           "clear_search": "Clear search", "clear_selection": "Clear selection",
-           "no_options_found": "No options found"},
-}  # fmt: skip
+    "de": {
+        "select_all": "Alle wählen",
+        "deselect_all": "Alle abwählen",
+        "selected_count": "{num_selected} gewählt",
+        "search": "Suchen",
+        "clear_search": "Suche leeren",
+        "clear_selection": "Auswahl leeren",
+        "no_options_found": "Keine Treffer",
+    },
+    "en": {
+        "select_all": "Select all",
+        "deselect_all": "Deselect all",
+        "selected_count": "{num_selected} selected",
+        "search": "Search",
+        "clear_search": "Clear search",
+        "clear_selection": "Clear selection",
+        "no_options_found": "No options found",
+    },
+}
 
 
 def dropdown(lang: str, **props: Any) -> dcc.Dropdown:

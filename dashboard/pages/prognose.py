@@ -118,8 +118,9 @@ def layout(
     pyramid = html.Section(
         dcc.Graph(id=PYRAMID, config=graph_config("prognose-pyramide")), className="panel"
     )
-    vintages = _chart(VINTAGES, VINTAGES_TABLE, lang, "prognose-jahrgaenge",
-                      tr("prog_vintage_note", lang))  # fmt: skip
+    vintages = _chart(
+        VINTAGES, VINTAGES_TABLE, lang, "prognose-jahrgaenge", tr("prog_vintage_note", lang)
+    )
     households = _chart(HOUSEHOLDS, HOUSEHOLDS_TABLE, lang, "prognose-haushalte")
     content = [
         dcc.Store(id=STATE, data=query),

@@ -64,15 +64,17 @@ def _world(config: SampleConfig) -> tuple[World, list, dict]:
     return world, places, layers
 
 
-def _extract(persons: pd.DataFrame, events: pd.DataFrame, ags: str, reference: dt.date,
-             work: Path, out: Path) -> None:  # fmt: skip
+def _extract(
+    persons: pd.DataFrame, events: pd.DataFrame, ags: str, reference: dt.date, work: Path, out: Path
+) -> None:
     """Run the real `etl extract` code on one municipality's register of one year."""
     stem = f"{ags}_{reference:%Y-%m-%d}"
     persons_path, events_path = work / f"{stem}_persons.parquet", work / f"{stem}_events.parquet"
     writers.register_frame(persons, reference).to_parquet(persons_path, index=False)
     writers.events_frame(events).to_parquet(events_path, index=False)
-    bundle, input_rows = build_extract(persons_path, ags, events_path=events_path,
-                                       reference_date=reference)  # fmt: skip
+    bundle, input_rows = build_extract(
+        persons_path, ags, events_path=events_path, reference_date=reference
+    )
     created = dt.datetime(reference.year + 1, 1, 15, 9, 0, tzinfo=dt.UTC)
     write_extract(bundle, out / "extracts" / stem, input_rows=input_rows, created_at=created)
 
@@ -106,8 +108,9 @@ def generate(out: Path, config: SampleConfig = SampleConfig(), registers: Path |
                     writers.write_register_csv(
                         persons, out / "register" / f"{stem}_personen.csv", reference
                     )
-                    writers.write_events_csv(own_events, out / "register" /
-                                             f"{stem}_ereignisse.csv")  # fmt: skip
+                    writers.write_events_csv(
+                        own_events, out / "register" / f"{stem}_ereignisse.csv"
+                    )
     official = writers.official_population(snapshots, np.random.default_rng(config.seed + 1))
     writers.write_genesis(official, places, out / GENESIS_FILE)
 

@@ -24,20 +24,60 @@ CITY_NAME: Final = "Hansestadt Weserhaven"
 STUDENT_CITY: Final = "04022000"
 STUDENT_CITY_NAME: Final = "Universitätsstadt Geestmünde"
 KREISE: Final = {
-    "03901": "Nordgeest", "03902": "Moorland", "03903": "Südheide-Weser",
-    "04021": CITY_NAME, "04022": STUDENT_CITY_NAME,
-}  # fmt: skip
-LAENDER: Final = {"03": ("Niedersachsen", "Land"), "04": ("Freie Hansestadt Weserhaven",
-                                                          "Freie Hansestadt")}  # fmt: skip
-ORTSTEILE: Final = ("Altstadt", "Hafen", "Neustadt", "Findorp", "Schwachhusen", "Horn-Lehe",
-                    "Vegesack-Süd", "Blumenthal-Moor", "Osterholt", "Huchting-Geest")  # fmt: skip
+    "03901": "Nordgeest",
+    "03902": "Moorland",
+    "03903": "Südheide-Weser",
+    "04021": CITY_NAME,
+    "04022": STUDENT_CITY_NAME,
+}
+LAENDER: Final = {
+    "03": ("Niedersachsen", "Land"),
+    "04": ("Freie Hansestadt Weserhaven", "Freie Hansestadt"),
+}
+ORTSTEILE: Final = (
+    "Altstadt",
+    "Hafen",
+    "Neustadt",
+    "Findorp",
+    "Schwachhusen",
+    "Horn-Lehe",
+    "Vegesack-Süd",
+    "Blumenthal-Moor",
+    "Osterholt",
+    "Huchting-Geest",
+)
 NAMES: Final = (
-    "Achterdiek", "Brookhusen", "Deichsende", "Fleetmoor", "Geestrand", "Hollerdamm",
-    "Ihlpohl-Nord", "Jührden", "Kattrepel", "Lehnstedt", "Moorhave", "Neuenbrook",
-    "Ottersberg-Heide", "Pennigbüttel-Ost", "Quelkhorn", "Rautendorf", "Sandwede", "Timmersloh",
-    "Uthlede-Süd", "Vollersode-West", "Wörpedahl", "Ahrensmoor", "Brillit", "Dannenfleth",
-    "Eggestedt", "Frankenloh", "Gnarrenburg-Ost", "Hüttenbusch", "Stoteler Moor", "Wiste",
-)  # fmt: skip
+    "Achterdiek",
+    "Brookhusen",
+    "Deichsende",
+    "Fleetmoor",
+    "Geestrand",
+    "Hollerdamm",
+    "Ihlpohl-Nord",
+    "Jührden",
+    "Kattrepel",
+    "Lehnstedt",
+    "Moorhave",
+    "Neuenbrook",
+    "Ottersberg-Heide",
+    "Pennigbüttel-Ost",
+    "Quelkhorn",
+    "Rautendorf",
+    "Sandwede",
+    "Timmersloh",
+    "Uthlede-Süd",
+    "Vollersode-West",
+    "Wörpedahl",
+    "Ahrensmoor",
+    "Brillit",
+    "Dannenfleth",
+    "Eggestedt",
+    "Frankenloh",
+    "Gnarrenburg-Ost",
+    "Hüttenbusch",
+    "Stoteler Moor",
+    "Wiste",
+)
 
 
 @dataclass(frozen=True)
@@ -88,24 +128,30 @@ def municipalities(rng: np.random.Generator, count: int = 30) -> list[Municipali
     result = [
         Municipality(CITY, CITY_NAME, "city", "Stadt", *CENTRE),
         Municipality(STUDENT_CITY, STUDENT_CITY_NAME, "student", "Stadt", *student_seed),
-    ]  # fmt: skip
+    ]
     for rank, index in enumerate(order):
         kreis = ("03901", "03902", "03903")[rank * 3 // count]
         number = sum(1 for m in result if m.ags.startswith(kreis)) + 1
         kind = str(kinds[rank])
-        bez = {"town": "Stadt", "village": "Gemeinde"}.get(kind, "Gemeinde" if rank % 7 else
-                                                           "Flecken")  # fmt: skip
+        bez = {"town": "Stadt", "village": "Gemeinde"}.get(
+            kind, "Gemeinde" if rank % 7 else "Flecken"
+        )
         x, y = seeds[index]
-        result.append(Municipality(f"{kreis}{number:03d}", NAMES[rank % len(NAMES)], kind, bez,
-                                   x, y))  # fmt: skip
+        result.append(
+            Municipality(f"{kreis}{number:03d}", NAMES[rank % len(NAMES)], kind, bez, x, y)
+        )
     return result
 
 
 def _hull(rng: np.random.Generator) -> Polygon:
     angles = 2 * np.pi * np.arange(14) / 14 + rng.uniform(-0.1, 0.1, 14)
     radii = rng.uniform(36_000, 41_000, 14)
-    return Polygon([(CENTRE[0] + r * np.cos(a), CENTRE[1] + r * np.sin(a))
-                    for a, r in zip(angles, radii, strict=True)]).convex_hull  # fmt: skip
+    return Polygon(
+        [
+            (CENTRE[0] + r * np.cos(a), CENTRE[1] + r * np.sin(a))
+            for a, r in zip(angles, radii, strict=True)
+        ]
+    ).convex_hull
 
 
 def _cells(points: list[tuple[float, float]], hull: Polygon) -> list[Polygon]:
@@ -139,15 +185,20 @@ def build_geography(
     polygons = {CITY: city_polygon} | {
         m.ags: cell for m, cell in zip(places[1:], municipality_cells, strict=True)
     }
-    ortsteile = gpd.GeoDataFrame({
-        "key": [f"{CITY}-{i:03d}" for i in range(1, len(ORTSTEILE) + 1)],
-        "name": list(ORTSTEILE), "AGS": CITY, "geometry": ortsteil_cells,
-    }, crs=CRS)  # fmt: skip
+    ortsteile = gpd.GeoDataFrame(
+        {
+            "key": [f"{CITY}-{i:03d}" for i in range(1, len(ORTSTEILE) + 1)],
+            "name": list(ORTSTEILE),
+            "AGS": CITY,
+            "geometry": ortsteil_cells,
+        },
+        crs=CRS,
+    )
     layers = {"vg250_gem": _gemeinden(places, polygons), "ortsteile": ortsteile}
     layers["vg250_krs"] = _dissolve(layers["vg250_gem"], 5, KREISE, _kreis_bez)
-    layers["vg250_lan"] = _dissolve(layers["vg250_gem"], 2,
-                                    {k: v[0] for k, v in LAENDER.items()},
-                                    lambda key: LAENDER[key][1])  # fmt: skip
+    layers["vg250_lan"] = _dissolve(
+        layers["vg250_gem"], 2, {k: v[0] for k, v in LAENDER.items()}, lambda key: LAENDER[key][1]
+    )
     return places, layers
 
 
@@ -168,8 +219,16 @@ def _gemeinden(places: list[Municipality], polygons: dict) -> gpd.GeoDataFrame:
         if place.ags == CITY:
             parts = [(4, polygon.difference(river)), (2, polygon.intersection(river))]
         for gf, geometry in parts:
-            rows.append({"AGS": place.ags, "ARS": ars(place.ags), "GEN": place.name,
-                         "BEZ": place.bez, "GF": gf, "geometry": geometry})  # fmt: skip
+            rows.append(
+                {
+                    "AGS": place.ags,
+                    "ARS": ars(place.ags),
+                    "GEN": place.name,
+                    "BEZ": place.bez,
+                    "GF": gf,
+                    "geometry": geometry,
+                }
+            )
     return gpd.GeoDataFrame(rows, crs=CRS)
 
 
@@ -182,8 +241,16 @@ def _dissolve(gemeinden: gpd.GeoDataFrame, digits: int, names: dict, bez) -> gpd
     rows = []
     for key in sorted(keys.unique()):
         geometry = shapely.union_all(gemeinden.geometry[keys == key].to_numpy())
-        rows.append({"AGS": key, "ARS": key.ljust(12, "0"), "GEN": names[key], "BEZ": bez(key),
-                     "GF": 4, "geometry": geometry})  # fmt: skip
+        rows.append(
+            {
+                "AGS": key,
+                "ARS": key.ljust(12, "0"),
+                "GEN": names[key],
+                "BEZ": bez(key),
+                "GF": 4,
+                "geometry": geometry,
+            }
+        )
     return gpd.GeoDataFrame(rows, crs=CRS)
 
 
@@ -195,18 +262,23 @@ def region_sets(places: list[Municipality]) -> pd.DataFrame:
     south = [m.ags for m in near if m.ags[:5] in ("03902", "03903")][:6]
     towns = [m for m in land3 if m.kind == "town"]
     regions = [
-        ("Kommunalverbund", "KV-WH", "Kommunalverbund Weserhaven",
-         [CITY] + [m.ags for m in land3]),
+        ("Kommunalverbund", "KV-WH", "Kommunalverbund Weserhaven", [CITY] + [m.ags for m in land3]),
         ("Kooperationsräume", "KR-NORD", "Nordkreis-Verbund", [CITY, *north]),
         ("Kooperationsräume", "KR-SUED", "Südachse Weser", [CITY, STUDENT_CITY, *south]),
-        ("Kooperationsräume", "KR-WISS", "Wissenschaftsregion", [CITY, STUDENT_CITY,
-                                                                 *north[:2]]),
-    ]  # fmt: skip
+        ("Kooperationsräume", "KR-WISS", "Wissenschaftsregion", [CITY, STUDENT_CITY, *north[:2]]),
+    ]
     for town in towns:  # Mittelbereiche: each town with the three nearest municipalities
-        others = sorted((m for m in land3 if m is not town),
-                        key=lambda m: np.hypot(m.x - town.x, m.y - town.y))[:3]  # fmt: skip
-        regions.append(("Mittelbereiche", f"MB-{town.ags}", f"Mittelbereich {town.name}",
-                        [town.ags] + [m.ags for m in others]))  # fmt: skip
+        others = sorted(
+            (m for m in land3 if m is not town), key=lambda m: np.hypot(m.x - town.x, m.y - town.y)
+        )[:3]
+        regions.append(
+            (
+                "Mittelbereiche",
+                f"MB-{town.ags}",
+                f"Mittelbereich {town.name}",
+                [town.ags] + [m.ags for m in others],
+            )
+        )
     return pd.DataFrame(
         [(s, key, name, member) for s, key, name, members in regions for member in members],
         columns=["region_set", "region_key", "region_name", "member_key"],

@@ -25,19 +25,36 @@ from data.samples.geography import CITY, Municipality
 FOREIGN_CODES: Final = ("TR", "PL", "SY", "RO", "UA", "IT", "BG", "RU", "GR", "AF")
 FOREIGN_WEIGHTS: Final = np.array([18, 14, 12, 9, 9, 6, 6, 5, 4, 4], dtype=float)
 FOREIGN_CUMULATIVE: Final = np.cumsum(FOREIGN_WEIGHTS)
-FOREIGN_SHARE: Final = {"city": 0.17, "student": 0.14, "town": 0.09, "gemeinde": 0.06,
-                        "village": 0.03}  # fmt: skip
-TARGET: Final = {"city": 36_000, "student": 14_000, "town": 5_200, "gemeinde": 1_500,
-                 "village": 210}  # fmt: skip
-ADDRESS_SIZE: Final = {"city": 12.0, "student": 14.0, "town": 3.5, "gemeinde": 2.5,
-                       "village": 1.1}  # fmt: skip
-SPREAD: Final = {"city": 1_100, "student": 900, "town": 700, "gemeinde": 450,
-                 "village": 250}  # fmt: skip
+FOREIGN_SHARE: Final = {
+    "city": 0.17,
+    "student": 0.14,
+    "town": 0.09,
+    "gemeinde": 0.06,
+    "village": 0.03,
+}
+TARGET: Final = {
+    "city": 36_000,
+    "student": 14_000,
+    "town": 5_200,
+    "gemeinde": 1_500,
+    "village": 210,
+}
+ADDRESS_SIZE: Final = {"city": 12.0, "student": 14.0, "town": 3.5, "gemeinde": 2.5, "village": 1.1}
+SPREAD: Final = {"city": 1_100, "student": 900, "town": 700, "gemeinde": 450, "village": 250}
 # Moves in per move out (to and from outside the region): villages shrink and age.
-IN_FACTOR: Final = {"city": 1.06, "student": 1.0, "town": 1.0, "gemeinde": 0.95,
-                    "village": 0.8}  # fmt: skip
-COLUMNS: Final = ("person_id", "birth", "sex", "nationality", "residence", "ags", "ortsteil",
-                  "x", "y", "household_id")  # fmt: skip
+IN_FACTOR: Final = {"city": 1.06, "student": 1.0, "town": 1.0, "gemeinde": 0.95, "village": 0.8}
+COLUMNS: Final = (
+    "person_id",
+    "birth",
+    "sex",
+    "nationality",
+    "residence",
+    "ags",
+    "ortsteil",
+    "x",
+    "y",
+    "household_id",
+)
 
 
 @dataclass
@@ -52,8 +69,10 @@ class World:
 
     def new_ids(self, prefix: str, count: int) -> list[str]:
         start, self.counter = self.counter, self.counter + count
-        return [prefix + hashlib.sha256(f"{prefix}{i}".encode()).hexdigest()[:14]
-                for i in range(start, start + count)]  # fmt: skip
+        return [
+            prefix + hashlib.sha256(f"{prefix}{i}".encode()).hexdigest()[:14]
+            for i in range(start, start + count)
+        ]
 
 
 def address_pool(rng: np.random.Generator, place: Municipality, area, ortsteile, size: int):
@@ -93,18 +112,38 @@ def _adult_age(rng: np.random.Generator, kind: str, template: str) -> float:
 
 
 TEMPLATES: Final = {
-    "city": {"single": 0.40, "couple": 0.24, "family": 0.22, "single_parent": 0.06,
-             "elderly": 0.08},
-    "student": {"student_flat": 0.35, "student": 0.30, "single": 0.1, "couple": 0.1,
-                "family": 0.15},
-    "town": {"single": 0.30, "couple": 0.28, "family": 0.28, "single_parent": 0.05,
-             "elderly": 0.09},
-    "gemeinde": {"single": 0.25, "couple": 0.30, "family": 0.32, "single_parent": 0.04,
-                 "elderly": 0.09},
+    "city": {
+        "single": 0.40,
+        "couple": 0.24,
+        "family": 0.22,
+        "single_parent": 0.06,
+        "elderly": 0.08,
+    },
+    "student": {
+        "student_flat": 0.35,
+        "student": 0.30,
+        "single": 0.1,
+        "couple": 0.1,
+        "family": 0.15,
+    },
+    "town": {
+        "single": 0.30,
+        "couple": 0.28,
+        "family": 0.28,
+        "single_parent": 0.05,
+        "elderly": 0.09,
+    },
+    "gemeinde": {
+        "single": 0.25,
+        "couple": 0.30,
+        "family": 0.32,
+        "single_parent": 0.04,
+        "elderly": 0.09,
+    },
     "village": {"single": 0.30, "couple": 0.38, "family": 0.16, "elderly": 0.16},
     "mover": {"mover": 0.6, "couple": 0.2, "family": 0.2},
     "student_mover": {"student_flat": 0.5, "student": 0.4, "family": 0.1},
-}  # fmt: skip
+}
 
 
 def household_members(rng: np.random.Generator, kind: str, templates: str) -> list[tuple]:
@@ -122,26 +161,31 @@ def household_members(rng: np.random.Generator, kind: str, templates: str) -> li
         age = _adult_age(rng, kind, template)
         return [(age, "w"), (max(18.0, age + rng.normal(2.5, 3)), "m")]
     if template == "student_flat":
-        return [(_adult_age(rng, kind, "student"), "w" if rng.random() < 0.5 else "m")
-                for _ in range(int(rng.integers(2, 5)))]  # fmt: skip
+        return [
+            (_adult_age(rng, kind, "student"), "w" if rng.random() < 0.5 else "m")
+            for _ in range(int(rng.integers(2, 5)))
+        ]
     parent = _adult_age(rng, kind, "parent")
     members = [(parent, "w")] if template == "single_parent" else [(parent, "w"), (parent + 2, "m")]
     children = 1 + int(np.searchsorted([0.45, 0.83, 0.96], rng.random()))
     for _ in range(children):
-        members.append((rng.uniform(0, min(17.9, parent - 20)), "m" if rng.random() < 0.513
-                        else "w"))  # fmt: skip
+        members.append(
+            (rng.uniform(0, min(17.9, parent - 20)), "m" if rng.random() < 0.513 else "w")
+        )
     return members
 
 
-def new_households(world: World, ags: str, persons: int, templates: str,
-                   at: dt.date) -> pd.DataFrame:  # fmt: skip
+def new_households(
+    world: World, ags: str, persons: int, templates: str, at: dt.date
+) -> pd.DataFrame:
     """About `persons` new persons in households of municipality `ags`, aged at date `at`."""
     rng, place = world.rng, world.places[ags]
     rows = []
     while len(rows) < persons:
         members = household_members(rng, place.kind, templates)
-        foreign = rng.random() < FOREIGN_SHARE[place.kind] * (1.6 if templates != place.kind
-                                                               else 1.0)  # fmt: skip
+        foreign = rng.random() < FOREIGN_SHARE[place.kind] * (
+            1.6 if templates != place.kind else 1.0
+        )
         nationality = "DE"
         if foreign:
             pick = np.searchsorted(FOREIGN_CUMULATIVE, rng.random() * FOREIGN_CUMULATIVE[-1])
@@ -150,10 +194,10 @@ def new_households(world: World, ags: str, persons: int, templates: str,
         address = int(rng.integers(len(x)))
         household = world.new_ids("H", 1)[0]
         for age, sex in members:
-            rows.append((age, sex, nationality, x[address], y[address], codes[address],
-                         household))  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["age", "sex", "nationality", "x", "y", "ortsteil",
-                                        "household_id"])  # fmt: skip
+            rows.append((age, sex, nationality, x[address], y[address], codes[address], household))
+    frame = pd.DataFrame(
+        rows, columns=["age", "sex", "nationality", "x", "y", "ortsteil", "household_id"]
+    )
     return _finish_new(world, frame, ags, at)
 
 
@@ -221,8 +265,10 @@ def simulate_year(world: World, year: int) -> pd.DataFrame:
     mortality = np.minimum(0.6, 0.00004 * np.exp(0.088 * ages)) + np.where(ages < 1, 0.003, 0)
     dies = rng.random(len(persons)) < mortality
     household_moves = set(persons["household_id"][rng.random(len(persons)) < 0.012])
-    leaves = ~dies & ((rng.random(len(persons)) < _leave_rates(persons, ages, kinds))
-                      | persons["household_id"].isin(household_moves).to_numpy())  # fmt: skip
+    leaves = ~dies & (
+        (rng.random(len(persons)) < _leave_rates(persons, ages, kinds))
+        | persons["household_id"].isin(household_moves).to_numpy()
+    )
     fertile = (persons["sex"] == "w").to_numpy() & (ages >= 15) & (ages < 50) & ~dies & ~leaves
     fertility = 1.55 * np.exp(-0.5 * ((ages - 31) / 5.5) ** 2) / (5.5 * np.sqrt(2 * np.pi))
     births = fertile & (rng.random(len(persons)) < fertility)
@@ -237,14 +283,18 @@ def simulate_year(world: World, year: int) -> pd.DataFrame:
     internal = rng.random(len(movers)) < 0.3
     arrived = _relocate(world, movers[internal], year)
     events.append(_event_rows(arrived, "move_in", move_dates[internal]))
-    incoming = _immigrants(world, persons, leaves & ~np.isin(np.arange(len(persons)),
-                                                             np.flatnonzero(leaves)[internal]),
-                           year)  # fmt: skip
+    incoming = _immigrants(
+        world,
+        persons,
+        leaves & ~np.isin(np.arange(len(persons)), np.flatnonzero(leaves)[internal]),
+        year,
+    )
     # Newcomers born during the year cannot arrive before their birth.
     arrival = np.maximum(_dates(rng, year, len(incoming)), incoming["birth"].to_numpy())
     events.append(_event_rows(incoming, "move_in", arrival))
-    world.persons = pd.concat([persons[~dies & ~leaves], children, arrived, incoming],
-                              ignore_index=True)  # fmt: skip
+    world.persons = pd.concat(
+        [persons[~dies & ~leaves], children, arrived, incoming], ignore_index=True
+    )
     return pd.concat(events, ignore_index=True)
 
 
@@ -292,6 +342,5 @@ def _immigrants(world: World, persons: pd.DataFrame, left: np.ndarray, year: int
         count += world.rng.normal(0, 0.02 * count + 1)
         templates = "student_mover" if place.kind == "student" else "mover"
         if count >= 1:
-            frames.append(new_households(world, ags, int(count), templates,
-                                         dt.date(year, 7, 1)))  # fmt: skip
+            frames.append(new_households(world, ags, int(count), templates, dt.date(year, 7, 1)))
     return pd.concat(frames, ignore_index=True)

@@ -13,19 +13,35 @@ import pandas as pd
 from data.samples.geography import Municipality
 
 REGISTER_HEADER: Final = {
-    "person_id": "Personen-ID", "birth": "Geburtsdatum", "sex": "Geschlecht",
-    "nationality": "Staatsangehörigkeit", "residence": "Wohnungsstatus", "ortsteil": "Ortsteil",
-    "x": "Rechtswert", "y": "Hochwert", "household_id": "Haushalts-ID",
-}  # fmt: skip
-EVENT_WORDS: Final = {"birth": "Geburt", "death": "Tod", "move_in": "Zuzug",
-                      "move_out": "Fortzug"}  # fmt: skip
+    "person_id": "Personen-ID",
+    "birth": "Geburtsdatum",
+    "sex": "Geschlecht",
+    "nationality": "Staatsangehörigkeit",
+    "residence": "Wohnungsstatus",
+    "ortsteil": "Ortsteil",
+    "x": "Rechtswert",
+    "y": "Hochwert",
+    "household_id": "Haushalts-ID",
+}
+EVENT_WORDS: Final = {"birth": "Geburt", "death": "Tod", "move_in": "Zuzug", "move_out": "Fortzug"}
 LAYERS: Final = ("vg250_gem", "vg250_krs", "vg250_lan", "ortsteile")
 
 
 def register_frame(persons: pd.DataFrame, reference_date: dt.date) -> pd.DataFrame:
     """Persons of one municipality in the canonical register columns (for Parquet)."""
-    frame = persons[["person_id", "birth", "sex", "nationality", "residence", "ortsteil", "x",
-                     "y", "household_id"]].rename(columns={"birth": "birth_date"})  # fmt: skip
+    frame = persons[
+        [
+            "person_id",
+            "birth",
+            "sex",
+            "nationality",
+            "residence",
+            "ortsteil",
+            "x",
+            "y",
+            "household_id",
+        ]
+    ].rename(columns={"birth": "birth_date"})
     frame = frame.assign(
         birth_date=pd.to_datetime(frame["birth_date"]).dt.date,
         residence=frame["residence"].map({"H": "main", "N": "secondary"}),
@@ -54,31 +70,38 @@ def write_register_csv(persons: pd.DataFrame, path: Path, reference_date: dt.dat
     """A register as a municipality's office exports it: German headers and values, `;`,
     Windows-1252, decimal comma, dates as TT.MM.JJJJ."""
     frame = register_frame(persons, reference_date)
-    german = pd.DataFrame({
-        "Personen-ID": frame["person_id"],
-        "Geburtsdatum": _german_date(frame["birth_date"]),
-        "Geschlecht": frame["sex"],
-        "Staatsangehörigkeit": frame["nationality"],
-        "Wohnungsstatus": frame["residence"].map({"main": "Hauptwohnung",
-                                                  "secondary": "Nebenwohnung"}),
-        "Ortsteil": frame["ortsteil"].fillna(""),
-        "Rechtswert": frame["x"].map(lambda v: f"{v:.1f}".replace(".", ",")),
-        "Hochwert": frame["y"].map(lambda v: f"{v:.1f}".replace(".", ",")),
-        "Haushalts-ID": frame["household_id"],
-        "Stichtag": reference_date.strftime("%d.%m.%Y"),
-    })  # fmt: skip
+    german = pd.DataFrame(
+        {
+            "Personen-ID": frame["person_id"],
+            "Geburtsdatum": _german_date(frame["birth_date"]),
+            "Geschlecht": frame["sex"],
+            "Staatsangehörigkeit": frame["nationality"],
+            "Wohnungsstatus": frame["residence"].map(
+                {"main": "Hauptwohnung", "secondary": "Nebenwohnung"}
+            ),
+            "Ortsteil": frame["ortsteil"].fillna(""),
+            "Rechtswert": frame["x"].map(lambda v: f"{v:.1f}".replace(".", ",")),
+            "Hochwert": frame["y"].map(lambda v: f"{v:.1f}".replace(".", ",")),
+            "Haushalts-ID": frame["household_id"],
+            "Stichtag": reference_date.strftime("%d.%m.%Y"),
+        }
+    )
     path.write_bytes(german.to_csv(sep=";", index=False, lineterminator="\r\n").encode("cp1252"))
 
 
 def write_events_csv(events: pd.DataFrame, path: Path) -> None:
     frame = events_frame(events)
-    german = pd.DataFrame({
-        "Personen-ID": frame["person_id"], "Ereignis": frame["event"].map(EVENT_WORDS),
-        "Ereignisdatum": _german_date(frame["event_date"]), "Geschlecht": frame["sex"],
-        "Geburtsdatum": _german_date(frame["birth_date"]),
-        "Ortsteil": frame["ortsteil"].fillna(""),
-        "Geburtsdatum_Mutter": _german_date(frame["mother_birth_date"]),
-    })  # fmt: skip
+    german = pd.DataFrame(
+        {
+            "Personen-ID": frame["person_id"],
+            "Ereignis": frame["event"].map(EVENT_WORDS),
+            "Ereignisdatum": _german_date(frame["event_date"]),
+            "Geschlecht": frame["sex"],
+            "Geburtsdatum": _german_date(frame["birth_date"]),
+            "Ortsteil": frame["ortsteil"].fillna(""),
+            "Geburtsdatum_Mutter": _german_date(frame["mother_birth_date"]),
+        }
+    )
     path.write_bytes(german.to_csv(sep=";", index=False, lineterminator="\r\n").encode("cp1252"))
 
 
@@ -113,11 +136,13 @@ def write_genesis(official: pd.DataFrame, places: list[Municipality], path: Path
     lines = [
         "GENESIS-Tabelle: 12411-01-01-5-B",
         "Bevölkerungsstand: Bevölkerung nach Geschlecht" + pad,
-        "- Stichtag 31.12. -" + pad, "regionale Ebenen" + pad,
-        "Fortschreibung des Bevölkerungsstandes" + pad, "Bevölkerungsstand (Anzahl)" + pad,
+        "- Stichtag 31.12. -" + pad,
+        "regionale Ebenen" + pad,
+        "Fortschreibung des Bevölkerungsstandes" + pad,
+        "Bevölkerungsstand (Anzahl)" + pad,
         ";;" + ";".join(f"31.12.{y};31.12.{y};31.12.{y}" for y in years),
         ";;" + ";".join("Insgesamt;männlich;weiblich" for _ in years),
-    ]  # fmt: skip
+    ]
     table = official.pivot_table(index="ags", columns=["year", "sex"], values="value")
     for place in sorted(places, key=lambda m: m.ags):
         cells = []

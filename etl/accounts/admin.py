@@ -12,16 +12,20 @@ from etl.store.accounts import accounts_engine, list_users
 
 def accounts(settings: Settings, admin: Account) -> list[dict[str, Any]]:
     require(admin, "users")
-    return [{k: v for k, v in user.items() if k != "password_hash"}
-            for user in list_users(accounts_engine(settings))]  # fmt: skip
+    return [
+        {k: v for k, v in user.items() if k != "password_hash"}
+        for user in list_users(accounts_engine(settings))
+    ]
 
 
-def add_account(settings: Settings, admin: Account, username: str, role: str,
-                municipalities: list[str]) -> str:  # fmt: skip
+def add_account(
+    settings: Settings, admin: Account, username: str, role: str, municipalities: list[str]
+) -> str:
     """Create an account with a generated password; returns it (shown once)."""
     require(admin, "users")
-    return service.create_user(accounts_engine(settings), username, role, municipalities,
-                               actor=admin.username)  # fmt: skip
+    return service.create_user(
+        accounts_engine(settings), username, role, municipalities, actor=admin.username
+    )
 
 
 def set_disabled(settings: Settings, admin: Account, username: str, disabled: bool) -> None:

@@ -21,8 +21,10 @@ ALPHABET: Final = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 def check_policy(password: str) -> None:
     """Refuse passwords that are too short or that are only one repeated character."""
     if len(password) < MIN_LENGTH:
-        raise ConfigError(f"Das Passwort muss mindestens {MIN_LENGTH} Zeichen lang sein "
-                          f"(erhalten: {len(password)}).")  # fmt: skip
+        raise ConfigError(
+            f"Das Passwort muss mindestens {MIN_LENGTH} Zeichen lang sein "
+            f"(erhalten: {len(password)})."
+        )
     if len(set(password)) < 4:
         raise ConfigError("Das Passwort besteht aus zu wenigen verschiedenen Zeichen.")
 

@@ -15,8 +15,12 @@ from etl.errors import ConfigError, EtlError
 from etl.store import accounts as store
 
 ROLES: Final = ("admin", "statistician", "uploader", "viewer")
-ROLE_LABELS: Final = {"admin": "Administration", "statistician": "Statistikstelle",
-                      "uploader": "Meldestelle einer Kommune", "viewer": "Lesezugriff"}  # fmt: skip
+ROLE_LABELS: Final = {
+    "admin": "Administration",
+    "statistician": "Statistikstelle",
+    "uploader": "Meldestelle einer Kommune",
+    "viewer": "Lesezugriff",
+}
 PERMISSIONS: Final = {
     "dashboard": frozenset(ROLES),
     "upload": frozenset({"uploader"}),
@@ -61,16 +65,21 @@ class Account:
 
 def account_of(record: dict) -> Account:
     return Account(
-        user_id=record["user_id"], username=record["username"], role=record["role"],
-        municipalities=tuple(record["municipalities"]), disabled=bool(record["disabled"]),
+        user_id=record["user_id"],
+        username=record["username"],
+        role=record["role"],
+        municipalities=tuple(record["municipalities"]),
+        disabled=bool(record["disabled"]),
         session_stamp=f"{record['password_changed_at'].timestamp():.6f}",
-    )  # fmt: skip
+    )
 
 
 def check_user_fields(username: str, role: str, municipalities: list[str]) -> None:
     if not USERNAME.fullmatch(username):
-        raise ConfigError(f"Benutzername {username!r} ungültig: 3–80 Zeichen a-z, 0-9, . _ -, "
-                          "beginnend mit Buchstabe oder Ziffer.")  # fmt: skip
+        raise ConfigError(
+            f"Benutzername {username!r} ungültig: 3–80 Zeichen a-z, 0-9, . _ -, "
+            "beginnend mit Buchstabe oder Ziffer."
+        )
     if role not in ROLES:
         raise ConfigError(f"Rolle {role!r} unbekannt; erlaubt: {', '.join(ROLES)}.")
     bad = [m for m in municipalities if not AGS.fullmatch(m)]
@@ -82,28 +91,44 @@ def check_user_fields(username: str, role: str, municipalities: list[str]) -> No
         raise ConfigError("Nur Meldestellen (uploader) werden an Gemeinden gebunden.")
 
 
-def create_user(engine: Engine, username: str, role: str, municipalities: Sequence[str] = (),
-                password: str | None = None, *, actor: str = "etl") -> str:  # fmt: skip
+def create_user(
+    engine: Engine,
+    username: str,
+    role: str,
+    municipalities: Sequence[str] = (),
+    password: str | None = None,
+    *,
+    actor: str = "etl",
+) -> str:
     """Create an account; returns the password (generated when none is given)."""
     municipalities = list(municipalities)
     check_user_fields(username, role, municipalities)
     password = password or generate_password()
-    store.insert_user(engine, {
-        "username": username, "role": role, "municipalities": sorted(set(municipalities)),
-        "password_hash": hash_password(password), "disabled": False, "failed_logins": 0,
-    })  # fmt: skip
+    store.insert_user(
+        engine,
+        {
+            "username": username,
+            "role": role,
+            "municipalities": sorted(set(municipalities)),
+            "password_hash": hash_password(password),
+            "disabled": False,
+            "failed_logins": 0,
+        },
+    )
     store.log_security_event(engine, actor, "user-add", username=username, role=role)
     return password
 
 
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str = "etl") -> None:
     store.update_user(engine, username, disabled=disabled)
-    store.log_security_event(engine, actor, "user-disable" if disabled else "user-enable",
-                             username=username)  # fmt: skip
+    store.log_security_event(
+        engine, actor, "user-disable" if disabled else "user-enable", username=username
+    )
 
 
-def reset_password(engine: Engine, username: str, password: str | None = None, *,
-                   actor: str = "etl") -> str:  # fmt: skip
+def reset_password(
+    engine: Engine, username: str, password: str | None = None, *, actor: str = "etl"
+) -> str:
     """Set a new password (generated if none), unlock the account and end its sessions."""
     password = password or generate_password()
     store.update_user(
@@ -118,8 +143,15 @@ def reset_password(engine: Engine, username: str, password: str | None = None, *
     return password
 
 
-def authenticate(engine: Engine, username: str, password: str, *, max_attempts: int,
-                 lockout_minutes: int, remote_addr: str = "") -> Account:  # fmt: skip
+def authenticate(
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    max_attempts: int,
+    lockout_minutes: int,
+    remote_addr: str = "",
+) -> Account:
     """The account if name and password match; AuthError otherwise (counts towards lockout)."""
     record = store.find_user(engine, username=username[:80])
     now = store.now()

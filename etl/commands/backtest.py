@@ -34,9 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "test the cohort-component method of the official vintages (cohort, cohort+hp)",
     )
     parser.add_argument(
-        "--small-threshold", type=int, default=1_000,
+        "--small-threshold",
+        type=int,
+        default=1_000,
         help="cohort+hp: municipalities below this size by Hamilton-Perry (default 1000)",
-    )  # fmt: skip
+    )
     parser.add_argument("--base-period", type=int, default=5, help="years of events (default 5)")
     parser.add_argument(
         "--exclude-years", type=int, nargs="*", default=[], help="event years left out"

@@ -35,10 +35,20 @@ def demo_steps(samples: Path) -> list[list[str]]:
     """The command lines that build the sample store, in order."""
     boundaries = str(samples / "boundaries.gpkg")
     steps = [
-        ["import-boundaries", boundaries, "--layer", layer, "--level", level, "--key", key,
-         "--name", name]
+        [
+            "import-boundaries",
+            boundaries,
+            "--layer",
+            layer,
+            "--level",
+            level,
+            "--key",
+            key,
+            "--name",
+            name,
+        ]
         for layer, level, key, name in BOUNDARY_LAYERS
-    ]  # fmt: skip
+    ]
     steps.append(["import-regions", str(samples / "regions.csv")])
     steps.append(["import-genesis", *map(str, sorted(samples.glob("genesis_*.csv")))])
     steps += [["import-extract", str(path)] for path in sorted((samples / "extracts").iterdir())]
@@ -52,8 +62,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise StoreError(f"Keine Beispieldaten in {args.samples}; `make samples` erzeugt sie.")
     _, publisher = init_stores(settings)
     if not list_releases(publisher).empty:
-        print(f"Der Bestand in {settings.home} ist schon aufgebaut (für einen Neuaufbau "
-              "`make clean` ausführen).")  # fmt: skip
+        print(
+            f"Der Bestand in {settings.home} ist schon aufgebaut (für einen Neuaufbau "
+            "`make clean` ausführen)."
+        )
         return 0
     steps = demo_steps(args.samples)
     bar = tqdm(steps, desc="Beispielbestand", unit="Schritt", disable=not sys.stderr.isatty())

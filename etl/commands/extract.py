@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="csv",
         help="table format of the extract (default csv)",
     )
-    parser.add_argument("--memory-limit", default="2GB", help="duckdb memory limit")  # fmt: skip
+    parser.add_argument("--memory-limit", default="2GB", help="duckdb memory limit")
 
 
 def _import_all(names: tuple[str, ...]) -> None:
@@ -49,14 +49,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         reference_date = parse_reference_date(args.reference_date) if args.reference_date else None
         bundle, input_rows = build_extract(
-            args.persons, args.municipality, events_path=args.events,
-            reference_date=reference_date, memory_limit=args.memory_limit,
-        )  # fmt: skip
+            args.persons,
+            args.municipality,
+            events_path=args.events,
+            reference_date=reference_date,
+            memory_limit=args.memory_limit,
+        )
         preloaded.result()
     from etl.extract.anonymised import write_extract
 
     manifest = write_extract(bundle, args.out, file_format=args.format, input_rows=input_rows)
     rows = ", ".join(f"{name} {entry['rows']}" for name, entry in manifest["tables"].items())
-    print(f"Anonymisierter Auszug {bundle.municipality} zum {bundle.reference_date} in "
-          f"{args.out}: {rows} Zeilen (aus {input_rows['persons']} Personen).")  # fmt: skip
+    print(
+        f"Anonymisierter Auszug {bundle.municipality} zum {bundle.reference_date} in "
+        f"{args.out}: {rows} Zeilen (aus {input_rows['persons']} Personen)."
+    )
     return 0

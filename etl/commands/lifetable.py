@@ -31,8 +31,10 @@ def _widths(frame: pd.DataFrame, ages: np.ndarray, file: str) -> np.ndarray:
     if text.iloc[-1] != "":
         raise InputError(
             "Die letzte Zeile ist die offene Altersgruppe: width muss leer sein.",
-            file=file, row=len(frame) + 1, column="width",
-        )  # fmt: skip
+            file=file,
+            row=len(frame) + 1,
+            column="width",
+        )
     widths = np.append(numbers(frame.iloc[:-1], "width", file), np.inf)
     gaps = np.flatnonzero(ages[:-1] + widths[:-1] != ages[1:])
     if gaps.size:
@@ -40,8 +42,10 @@ def _widths(frame: pd.DataFrame, ages: np.ndarray, file: str) -> np.ndarray:
         raise InputError(
             f"Alter {ages[row]:g} + Breite {widths[row]:g} ergibt nicht das nächste Alter "
             f"{ages[row + 1]:g}.",
-            file=file, row=row + 2, column="width",
-        )  # fmt: skip
+            file=file,
+            row=row + 2,
+            column="width",
+        )
     return widths
 
 
@@ -59,8 +63,10 @@ def table_from_frame(frame: pd.DataFrame, file: str, *, sex: str, radix: float) 
     if deaths[-1] <= 0:
         raise InputError(
             "Die offene Altersgruppe braucht Sterbefälle > 0.",
-            file=file, row=len(frame) + 1, column="deaths",
-        )  # fmt: skip
+            file=file,
+            row=len(frame) + 1,
+            column="deaths",
+        )
     ax = None
     if "ax" in frame.columns:
         text = frame["ax"].astype(str).str.strip()

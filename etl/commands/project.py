@@ -56,8 +56,10 @@ def _warn_floored(floored: np.ndarray, areas: tuple[str, ...]) -> None:
         )
         log.warning(
             "negative Zellen auf 0 gesetzt (%.3f Personen, als Wanderung gezählt): %s%s",
-            floored.sum(), where, " ..." if steps.size > 5 else "",
-        )  # fmt: skip
+            floored.sum(),
+            where,
+            " ..." if steps.size > 5 else "",
+        )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

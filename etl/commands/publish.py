@@ -20,10 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     overrides = {"min_count": args.min_count, "protection": args.protection}
-    settings = Settings.from_env({}, **{
-        **{f: getattr(settings, f) for f in settings.__dataclass_fields__},
-        **{k: v for k, v in overrides.items() if v is not None},
-    })  # fmt: skip
+    settings = Settings.from_env(
+        {},
+        **{
+            **{f: getattr(settings, f) for f in settings.__dataclass_fields__},
+            **{k: v for k, v in overrides.items() if v is not None},
+        },
+    )
     with tqdm(desc="Veröffentlichung", unit="Schritt", disable=not sys.stderr.isatty()) as bar:
 
         def progress(message: str) -> None:

@@ -27,14 +27,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--horizon", type=int, default=20, help="Jahre voraus (Standard 20)")
     parser.add_argument("--note", default="", help="Vermerk zum Jahrgang")
     parser.add_argument(
-        "--min-population", type=int, default=5_000,
+        "--min-population",
+        type=int,
+        default=5_000,
         help="nur Gebiete mit mindestens so vielen Einwohnern im Basisjahr (Standard 5000)",
-    )  # fmt: skip
+    )
     parser.add_argument("--rounding", type=int, default=10, help="Rundung (Standard 10)")
     parser.add_argument(
-        "--small-threshold", type=int, default=1_000,
+        "--small-threshold",
+        type=int,
+        default=1_000,
         help="Gemeinden darunter nach Hamilton-Perry (Standard 1000)",
-    )  # fmt: skip
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,23 +49,33 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError(f"--horizon muss >= 1 sein (erhalten {args.horizon}).")
     try:
         projection = project_municipalities(
-            history, base_year, args.horizon, STANDARD_SCENARIOS,
+            history,
+            base_year,
+            args.horizon,
+            STANDARD_SCENARIOS,
             small_threshold=args.small_threshold,
-        )  # fmt: skip
+        )
     except ValueError as error:
         raise InputError(f"{error}; --base-year prüfen (vorhanden: {history.years}).") from error
     frame = vintage_frame(
-        projection, read_table(restricted, "region_sets"),
-        min_population=args.min_population, rounding=args.rounding,
-    )  # fmt: skip
+        projection,
+        read_table(restricted, "region_sets"),
+        min_population=args.min_population,
+        rounding=args.rounding,
+    )
     if frame.empty:
         raise InputError(
             f"Kein Gebiet hat mindestens {args.min_population} Einwohner; nichts veröffentlicht."
         )
     record = vintage_record(
-        base_year, args.horizon, STANDARD_SCENARIOS, rounding=args.rounding,
-        min_population=args.min_population, small_threshold=args.small_threshold, note=args.note,
-    )  # fmt: skip
+        base_year,
+        args.horizon,
+        STANDARD_SCENARIOS,
+        rounding=args.rounding,
+        min_population=args.min_population,
+        small_threshold=args.small_threshold,
+        note=args.note,
+    )
     vintage_id = write_vintage(publisher, record, frame)
     areas = frame["area_key"].nunique()
     print(f"Vorausberechnung {vintage_id}: {areas} Gebiete, {base_year}–{base_year + args.horizon}")

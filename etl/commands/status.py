@@ -29,6 +29,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print("  noch keine Veröffentlichung")
     for row in releases.itertuples():
         marker = "*" if row.live else " "
-        print(f" {marker} {row.release_id}  {row.created_at:%Y-%m-%d %H:%M}  k={row.min_count} "
-              f"p={row.protection}  Jahre {row.years}")  # fmt: skip
+        print(
+            f" {marker} {row.release_id}  {row.created_at:%Y-%m-%d %H:%M}  k={row.min_count} "
+            f"p={row.protection}  Jahre {row.years}"
+        )
     return 0

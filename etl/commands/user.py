@@ -65,8 +65,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             status = "gesperrt" if user["disabled"] else "aktiv"
             if user["locked_until"]:
                 status += "*"
-            print(f"{user['username']:<24} {user['role']:<13} {status:<10} "
-                  f"{', '.join(user['municipalities'])}")  # fmt: skip
+            print(
+                f"{user['username']:<24} {user['role']:<13} {status:<10} "
+                f"{', '.join(user['municipalities'])}"
+            )
     elif args.action in ("disable", "enable"):
         set_disabled(engine, args.username, args.action == "disable")
         print(f"Konto {args.username} {'gesperrt' if args.action == 'disable' else 'aktiv'}.")

@@ -62,8 +62,10 @@ def table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
         frame.to_parquet(buffer, index=False)
     elif file_format == "xlsx":
         if len(frame) > XLSX_MAX_ROWS:
-            raise InputError(f"{len(frame)} Zeilen passen nicht in eine XLSX-Tabelle; bitte "
-                             "--format csv oder parquet verwenden.")  # fmt: skip
+            raise InputError(
+                f"{len(frame)} Zeilen passen nicht in eine XLSX-Tabelle; bitte "
+                "--format csv oder parquet verwenden."
+            )
         frame.to_excel(buffer, index=False)
     else:
         raise InputError(f"Unbekanntes Format {file_format!r}; erlaubt: {', '.join(FORMATS)}.")
@@ -157,8 +159,9 @@ class _Container:
 
     def read(self, name: str) -> bytes:
         if "/" in name or "\\" in name or name in ("", ".", ".."):
-            raise InputError("Dateiname im Manifest darf keinen Pfad enthalten.", file=MANIFEST,
-                             column=name)  # fmt: skip
+            raise InputError(
+                "Dateiname im Manifest darf keinen Pfad enthalten.", file=MANIFEST, column=name
+            )
         try:
             if self.zip is not None:
                 info = self.zip.getinfo(self.prefix + name)
@@ -177,12 +180,17 @@ class _Container:
 
 
 VALUE_ALIASES: Final = {
-    "sex": {"weiblich": "female", "w": "female", "männlich": "male", "maennlich": "male",
-            "m": "male"},
+    "sex": {
+        "weiblich": "female",
+        "w": "female",
+        "männlich": "male",
+        "maennlich": "male",
+        "m": "male",
+    },
     "nationality": {"deutsch": "de", "nichtdeutsch": "foreign", "insgesamt": "all"},
     "residence": RESIDENCE_CODES,
     "event": EVENT_CODES,
-}  # fmt: skip
+}
 GRID_AGES: Final = frozenset(age_from for age_from, _ in BROAD_AGE_GROUPS)
 GRID_KEY: Final = {"grid1km": r"1kmN\d{4}E\d{4}", "grid100m": r"100mN\d{5}E\d{5}"}
 
@@ -192,8 +200,7 @@ def _fail(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: 
     if bad.any():
         line = bad[bad].index[0]
         value = frame.at[line, column] if column in frame else ""
-        raise InputError(f"{message} Gefunden: {value!r}.", file=file, row=int(line),
-                         column=column)  # fmt: skip
+        raise InputError(f"{message} Gefunden: {value!r}.", file=file, row=int(line), column=column)
 
 
 def _canonical_frame(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
@@ -204,11 +211,15 @@ def _canonical_frame(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame
     missing = [c for c in TABLE_COLUMNS[table] if c not in renamed]
     extra = [c for c in renamed if c not in expected | {"reference_date"}]
     if missing or extra:
-        raise InputError(f"Spalten passen nicht zur Tabelle {table}: erwartet "
-                         f"{', '.join(TABLE_COLUMNS[table])}"
-                         + (f"; es fehlt {', '.join(missing)}" if missing else "")
-                         + (f"; unbekannt {', '.join(extra)}" if extra else "") + ".",
-                         file=file, column=(missing or extra)[0])  # fmt: skip
+        raise InputError(
+            f"Spalten passen nicht zur Tabelle {table}: erwartet "
+            f"{', '.join(TABLE_COLUMNS[table])}"
+            + (f"; es fehlt {', '.join(missing)}" if missing else "")
+            + (f"; unbekannt {', '.join(extra)}" if extra else "")
+            + ".",
+            file=file,
+            column=(missing or extra)[0],
+        )
     for column, aliases in VALUE_ALIASES.items():
         if column in renamed:
             lowered = renamed[column].str.lower()
@@ -218,18 +229,27 @@ def _canonical_frame(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame
 
 def _integers(frame: pd.DataFrame, column: str, file: str, low: int, high: int | None) -> None:
     text = frame[column]
-    _fail(frame, ~text.str.fullmatch(r"\d{1,9}"), file, column,
-          "Keine nicht-negative ganze Zahl.")  # fmt: skip
+    _fail(frame, ~text.str.fullmatch(r"\d{1,9}"), file, column, "Keine nicht-negative ganze Zahl.")
     values = text.astype("int64")
     upper = f"..{high}" if high is not None else " oder mehr"
-    _fail(frame, (values < low) | (values > (high if high is not None else values.max())),
-          file, column, f"Wert außerhalb {low}{upper}.")  # fmt: skip
+    _fail(
+        frame,
+        (values < low) | (values > (high if high is not None else values.max())),
+        file,
+        column,
+        f"Wert außerhalb {low}{upper}.",
+    )
 
 
 def _check_keys(frame: pd.DataFrame, table: str, file: str, municipality: str) -> None:
     levels = AREA_LEVELS if table == "population" else ("gemeinde", "ortsteil")
-    _fail(frame, ~frame["area_level"].isin(levels), file, "area_level",
-          f"Unbekannte Ebene; erlaubt in {table}: {', '.join(levels)}.")  # fmt: skip
+    _fail(
+        frame,
+        ~frame["area_level"].isin(levels),
+        file,
+        "area_level",
+        f"Unbekannte Ebene; erlaubt in {table}: {', '.join(levels)}.",
+    )
     key, level = frame["area_key"], frame["area_level"]
     pattern = level.map(
         {
@@ -257,19 +277,30 @@ def _check_codes(frame: pd.DataFrame, table: str, file: str) -> None:
     allowed = {"sex": ("female", "male"), "residence": ("main", "secondary"), "event": EVENTS}
     for column, values in allowed.items():
         if column in frame:
-            _fail(frame, ~frame[column].isin(values), file, column,
-                  f"Unbekannter Code; erlaubt: {', '.join(values)}.")  # fmt: skip
-    for column, (low, high) in {"age": (0, MAX_AGE), "size": (1, MAX_HOUSEHOLD_SIZE),
-                                "count": (0, None)}.items():  # fmt: skip
+            _fail(
+                frame,
+                ~frame[column].isin(values),
+                file,
+                column,
+                f"Unbekannter Code; erlaubt: {', '.join(values)}.",
+            )
+    for column, (low, high) in {
+        "age": (0, MAX_AGE),
+        "size": (1, MAX_HOUSEHOLD_SIZE),
+        "count": (0, None),
+    }.items():
         if column in frame:
             _integers(frame, column, file, low, high)
     if table == "population":
         grid = frame["area_level"].isin(GRID_LEVELS)
         expected = frame["nationality"].where(~grid, GRID_NATIONALITY)
-        _fail(frame, ~frame["nationality"].isin(NATIONALITIES) & ~grid
-              | (frame["nationality"] != expected), file, "nationality",
-              f"Unbekannter Code; erlaubt: {', '.join(NATIONALITIES)} (Raster: "
-              f"{GRID_NATIONALITY}).")  # fmt: skip
+        _fail(
+            frame,
+            ~frame["nationality"].isin(NATIONALITIES) & ~grid | (frame["nationality"] != expected),
+            file,
+            "nationality",
+            f"Unbekannter Code; erlaubt: {', '.join(NATIONALITIES)} (Raster: {GRID_NATIONALITY}).",
+        )
         _fail(
             frame,
             grid & (frame["residence"] != "main"),
@@ -292,14 +323,20 @@ def validate_table(
     """Check one table of an extract; returns it typed (ints) with the model's columns."""
     frame = _canonical_frame(frame, table, file)
     if "reference_date" in frame:
-        _fail(frame, frame["reference_date"] != reference_date.isoformat(), file,
-              "reference_date", f"Stichtag weicht vom Manifest ({reference_date}) ab; je "
-              "Auszug ist nur ein Stichtag erlaubt.")  # fmt: skip
+        _fail(
+            frame,
+            frame["reference_date"] != reference_date.isoformat(),
+            file,
+            "reference_date",
+            f"Stichtag weicht vom Manifest ({reference_date}) ab; je "
+            "Auszug ist nur ein Stichtag erlaubt.",
+        )
     _check_keys(frame, table, file, municipality)
     _check_codes(frame, table, file)
     keys = list(TABLE_COLUMNS[table][:-1])
-    _fail(frame, frame.duplicated(keys), file, "area_key",
-          f"Doppelter Schlüssel ({', '.join(keys)}).")  # fmt: skip
+    _fail(
+        frame, frame.duplicated(keys), file, "area_key", f"Doppelter Schlüssel ({', '.join(keys)})."
+    )
     result = frame[list(TABLE_COLUMNS[table])].copy()
     for column in result:
         integer = column in ("age", "size", "count")
@@ -310,8 +347,9 @@ def validate_table(
 def _manifest_field(manifest: dict[str, Any], name: str, pattern: str, hint: str) -> str:
     value = manifest.get(name)
     if not isinstance(value, str) or not re.fullmatch(pattern, value):
-        raise InputError(f"{name} = {value!r} ist ungültig; erwartet {hint}.", file=MANIFEST,
-                         column=name)  # fmt: skip
+        raise InputError(
+            f"{name} = {value!r} ist ungültig; erwartet {hint}.", file=MANIFEST, column=name
+        )
     return value
 
 
@@ -324,44 +362,65 @@ def parse_manifest(data: bytes) -> tuple[dict[str, Any], str, dt.date]:
     if not isinstance(manifest, dict):
         raise InputError("Manifest muss ein JSON-Objekt sein.", file=MANIFEST)
     if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise InputError(f"schema_version {manifest.get('schema_version')!r} wird nicht "
-                         f"unterstützt; erwartet {SCHEMA_VERSION}. Auszug mit der aktuellen "
-                         "Version von `python -m etl extract` neu erzeugen.",
-                         file=MANIFEST, column="schema_version")  # fmt: skip
+        raise InputError(
+            f"schema_version {manifest.get('schema_version')!r} wird nicht "
+            f"unterstützt; erwartet {SCHEMA_VERSION}. Auszug mit der aktuellen "
+            "Version von `python -m etl extract` neu erzeugen.",
+            file=MANIFEST,
+            column="schema_version",
+        )
     municipality = _manifest_field(manifest, "municipality", r"\d{8}", "einen 8-stelligen AGS")
     date_text = _manifest_field(manifest, "reference_date", r"\d{4}-\d{2}-\d{2}", "JJJJ-MM-TT")
     try:
         reference_date = dt.date.fromisoformat(date_text)
     except ValueError:
-        raise InputError(f"reference_date {date_text!r} ist kein Datum.", file=MANIFEST,
-                         column="reference_date") from None  # fmt: skip
+        raise InputError(
+            f"reference_date {date_text!r} ist kein Datum.", file=MANIFEST, column="reference_date"
+        ) from None
     tables = manifest.get("tables")
     if not isinstance(tables, dict) or set(TABLE_COLUMNS) - set(tables):
-        raise InputError(f"tables muss {', '.join(TABLE_COLUMNS)} mit file, rows und sha256 "
-                         "nennen.", file=MANIFEST, column="tables")  # fmt: skip
+        raise InputError(
+            f"tables muss {', '.join(TABLE_COLUMNS)} mit file, rows und sha256 nennen.",
+            file=MANIFEST,
+            column="tables",
+        )
     for name in TABLE_COLUMNS:
         entry = tables[name]
-        if not (isinstance(entry, dict) and isinstance(entry.get("file"), str)
-                and isinstance(entry.get("rows"), int) and not isinstance(entry["rows"], bool)
-                and isinstance(entry.get("sha256"), str)):  # fmt: skip
-            raise InputError(f"tables.{name} braucht file (Text), rows (Zahl) und sha256.",
-                             file=MANIFEST, column=f"tables.{name}")  # fmt: skip
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("file"), str)
+            and isinstance(entry.get("rows"), int)
+            and not isinstance(entry["rows"], bool)
+            and isinstance(entry.get("sha256"), str)
+        ):
+            raise InputError(
+                f"tables.{name} braucht file (Text), rows (Zahl) und sha256.",
+                file=MANIFEST,
+                column=f"tables.{name}",
+            )
     return manifest, municipality, reference_date
 
 
 def _read_table(
-    container: _Container, name: str, entry: dict[str, Any], municipality: str,
+    container: _Container,
+    name: str,
+    entry: dict[str, Any],
+    municipality: str,
     reference_date: dt.date,
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     data = container.read(entry["file"])
     if _sha256(data) != entry["sha256"].lower():
-        raise InputError("SHA-256 stimmt nicht mit dem Manifest überein (Datei verändert oder "
-                         "unvollständig übertragen).", file=entry["file"])  # fmt: skip
+        raise InputError(
+            "SHA-256 stimmt nicht mit dem Manifest überein (Datei verändert oder "
+            "unvollständig übertragen).",
+            file=entry["file"],
+        )
     frame = parse_table(data, entry["file"])
     check_person_level(frame, entry["file"])
     if len(frame) != entry["rows"]:
-        raise InputError(f"{len(frame)} Datenzeilen, laut Manifest {entry['rows']}.",
-                         file=entry["file"])  # fmt: skip
+        raise InputError(
+            f"{len(frame)} Datenzeilen, laut Manifest {entry['rows']}.", file=entry["file"]
+        )
     return validate_table(frame, name, entry["file"], municipality, reference_date)
 
 
@@ -375,14 +434,21 @@ def read_extract(path: str | Path) -> ExtractBundle:
     try:
         manifest, municipality, reference_date = parse_manifest(container.read(MANIFEST))
         tables = {
-            name: _read_table(container, name, manifest["tables"][name], municipality,
-                              reference_date)
+            name: _read_table(
+                container, name, manifest["tables"][name], municipality, reference_date
+            )
             for name in TABLE_COLUMNS
-        }  # fmt: skip
+        }
     finally:
         container.close()
-    return ExtractBundle(municipality, reference_date, tables["population"],
-                         tables["households"], tables["events"], manifest)  # fmt: skip
+    return ExtractBundle(
+        municipality,
+        reference_date,
+        tables["population"],
+        tables["households"],
+        tables["events"],
+        manifest,
+    )
 
 
 __all__ = [  # check_person_level and its tables live in etl.extract.person_level

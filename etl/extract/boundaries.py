@@ -196,8 +196,9 @@ def simplify_coverage(geometries: np.ndarray, tolerance: float) -> np.ndarray:
         try:
             return shapely.coverage_simplify(geometries, tolerance)
         except GEOSException as error:
-            log.warning("Flächen bilden keine saubere Überdeckung (%s); einfache Vereinfachung",
-                        error)  # fmt: skip
+            log.warning(
+                "Flächen bilden keine saubere Überdeckung (%s); einfache Vereinfachung", error
+            )
     return shapely.simplify(geometries, tolerance, preserve_topology=True)
 
 

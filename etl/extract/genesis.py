@@ -247,10 +247,26 @@ def _column(labels: list[str], kinds: list[str], table_years: set[str]) -> _Colu
     return _Column(year, sex, ages[0], ages[1], " / ".join(x for x in labels if x))
 
 
-_CELL_COLUMNS: Final = ("line", "code", "name", "year", "sex", "age_from", "age_to", "value",
-                        "symbol")  # fmt: skip
-_CELL_TYPES: Final = {"code": "str", "name": "str", "year": "int64", "age_from": "Int64",
-                      "age_to": "Int64", "value": "Int64", "symbol": "str"}  # fmt: skip
+_CELL_COLUMNS: Final = (
+    "line",
+    "code",
+    "name",
+    "year",
+    "sex",
+    "age_from",
+    "age_to",
+    "value",
+    "symbol",
+)
+_CELL_TYPES: Final = {
+    "code": "str",
+    "name": "str",
+    "year": "int64",
+    "age_from": "Int64",
+    "age_to": "Int64",
+    "value": "Int64",
+    "symbol": "str",
+}
 
 
 def _cells(
@@ -275,8 +291,9 @@ def _row_cells(
     code, name = labels[-2], labels[-1]
     row_year = _row_year(labels[0], n_labels, file, line)
     if not code.isdigit():
-        raise InputError(f"Schlüssel {code!r} ist keine Ziffernfolge.", file=file, row=line,
-                         column="Schlüssel")  # fmt: skip
+        raise InputError(
+            f"Schlüssel {code!r} ist keine Ziffernfolge.", file=file, row=line, column="Schlüssel"
+        )
     if len(values) < len(columns) or any(v.strip() for v in values[len(columns) :]):
         raise InputError(f"{len(values)} Werte statt {len(columns)}.", file=file, row=line)
     cells = []
@@ -284,10 +301,15 @@ def _row_cells(
         value, symbol = _value(raw.strip(), file, line, column.label)
         year = row_year if row_year is not None else column.year
         if year is None:
-            raise InputError("Jahr bzw. Stichtag fehlt im Kopf und in der Zeile.", file=file,
-                             row=line, column=column.label)  # fmt: skip
-        cells.append((line, code, name, year, column.sex, column.age_from, column.age_to,
-                      value, symbol))  # fmt: skip
+            raise InputError(
+                "Jahr bzw. Stichtag fehlt im Kopf und in der Zeile.",
+                file=file,
+                row=line,
+                column=column.label,
+            )
+        cells.append(
+            (line, code, name, year, column.sex, column.age_from, column.age_to, value, symbol)
+        )
     return cells
 
 

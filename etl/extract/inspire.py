@@ -43,12 +43,18 @@ def to_laea(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.n
         return _transformer().transform(x, y)
     bounds = np.linspace(0, len(x), workers + 1).astype("int64")
     with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(
-            lambda i: _transformer(i).transform(x[bounds[i]:bounds[i + 1]],
-                                                y[bounds[i]:bounds[i + 1]]),
-            range(workers)))  # fmt: skip
-    return (np.concatenate([part[0] for part in parts]),
-            np.concatenate([part[1] for part in parts]))  # fmt: skip
+        parts = list(
+            pool.map(
+                lambda i: _transformer(i).transform(
+                    x[bounds[i] : bounds[i + 1]], y[bounds[i] : bounds[i + 1]]
+                ),
+                range(workers),
+            )
+        )
+    return (
+        np.concatenate([part[0] for part in parts]),
+        np.concatenate([part[1] for part in parts]),
+    )
 
 
 def cell_indices(

@@ -36,60 +36,162 @@ class ColumnSpec:
 
 # THE table of accepted register columns (documented in docs/extract.md).
 COLUMNS: Final[tuple[ColumnSpec, ...]] = (
-    ColumnSpec("person_id", ("personen_id", "person", "pseudonym", "id", "pid"),
-               "required", "required", "pseudonymous person id (for births: the child)"),
-    ColumnSpec("birth_date", ("geburtsdatum", "geb_datum", "date_of_birth", "dob"),
-               "optional", "optional", "date of birth, YYYY-MM-DD or DD.MM.YYYY"),
-    ColumnSpec("birth_year", ("geburtsjahr", "year_of_birth"),
-               "optional", "optional", "year of birth (if no date of birth)"),
-    ColumnSpec("sex", ("geschlecht", "gender"),
-               "required", "required", "m/w/d/x, männlich/weiblich/divers/ohne Angabe, ..."),
-    ColumnSpec("nationality", ("staatsangehoerigkeit", "nationalitaet",
-                               "staatsangehoerigkeit_1", "citizenship"),
-               "required", "-", "deutsch/nichtdeutsch, DE or another ISO code, de/foreign"),
-    ColumnSpec("residence", ("wohnungsstatus", "wohnungsart", "wohnung", "wohnsitz"),
-               "required", "-", "Hauptwohnung/Nebenwohnung, haupt/neben, main/secondary"),
-    ColumnSpec("ortsteil", ("ortsteil_code", "ortsteilschluessel", "ortsteilnummer", "district"),
-               "optional", "optional", "Ortsteil code; area key becomes <AGS>-<code>"),
-    ColumnSpec("x", ("rechtswert", "ostwert", "easting", "utm_x", "east"),
-               "optional", "-", "easting in ETRS89/UTM32 (EPSG:25832), metres"),
-    ColumnSpec("y", ("hochwert", "nordwert", "northing", "utm_y", "north"),
-               "optional", "-", "northing in ETRS89/UTM32 (EPSG:25832), metres"),
-    ColumnSpec("household_id", ("haushalts_id", "haushaltsid", "haushalt", "household"),
-               "optional", "-", "household id; households are counted among main residences"),
-    ColumnSpec("reference_date", ("stichtag", "bezugsdatum"),
-               "optional", "-", "reference date; one per file"),
-    ColumnSpec("event", ("ereignis", "vorgang", "ereignisart"),
-               "-", "required", "Geburt/Tod/Zuzug/Fortzug or birth/death/move_in/move_out"),
-    ColumnSpec("event_date", ("ereignisdatum", "datum", "date"),
-               "-", "required", "date of the event"),
-    ColumnSpec("mother_birth_date", ("geburtsdatum_mutter", "mutter_geburtsdatum"),
-               "-", "optional", "births: the mother's date of birth"),
-    ColumnSpec("mother_birth_year", ("geburtsjahr_mutter", "mutter_geburtsjahr"),
-               "-", "optional", "births: the mother's year of birth"),
-)  # fmt: skip
+    ColumnSpec(
+        "person_id",
+        ("personen_id", "person", "pseudonym", "id", "pid"),
+        "required",
+        "required",
+        "pseudonymous person id (for births: the child)",
+    ),
+    ColumnSpec(
+        "birth_date",
+        ("geburtsdatum", "geb_datum", "date_of_birth", "dob"),
+        "optional",
+        "optional",
+        "date of birth, YYYY-MM-DD or DD.MM.YYYY",
+    ),
+    ColumnSpec(
+        "birth_year",
+        ("geburtsjahr", "year_of_birth"),
+        "optional",
+        "optional",
+        "year of birth (if no date of birth)",
+    ),
+    ColumnSpec(
+        "sex",
+        ("geschlecht", "gender"),
+        "required",
+        "required",
+        "m/w/d/x, männlich/weiblich/divers/ohne Angabe, ...",
+    ),
+    ColumnSpec(
+        "nationality",
+        ("staatsangehoerigkeit", "nationalitaet", "staatsangehoerigkeit_1", "citizenship"),
+        "required",
+        "-",
+        "deutsch/nichtdeutsch, DE or another ISO code, de/foreign",
+    ),
+    ColumnSpec(
+        "residence",
+        ("wohnungsstatus", "wohnungsart", "wohnung", "wohnsitz"),
+        "required",
+        "-",
+        "Hauptwohnung/Nebenwohnung, haupt/neben, main/secondary",
+    ),
+    ColumnSpec(
+        "ortsteil",
+        ("ortsteil_code", "ortsteilschluessel", "ortsteilnummer", "district"),
+        "optional",
+        "optional",
+        "Ortsteil code; area key becomes <AGS>-<code>",
+    ),
+    ColumnSpec(
+        "x",
+        ("rechtswert", "ostwert", "easting", "utm_x", "east"),
+        "optional",
+        "-",
+        "easting in ETRS89/UTM32 (EPSG:25832), metres",
+    ),
+    ColumnSpec(
+        "y",
+        ("hochwert", "nordwert", "northing", "utm_y", "north"),
+        "optional",
+        "-",
+        "northing in ETRS89/UTM32 (EPSG:25832), metres",
+    ),
+    ColumnSpec(
+        "household_id",
+        ("haushalts_id", "haushaltsid", "haushalt", "household"),
+        "optional",
+        "-",
+        "household id; households are counted among main residences",
+    ),
+    ColumnSpec(
+        "reference_date",
+        ("stichtag", "bezugsdatum"),
+        "optional",
+        "-",
+        "reference date; one per file",
+    ),
+    ColumnSpec(
+        "event",
+        ("ereignis", "vorgang", "ereignisart"),
+        "-",
+        "required",
+        "Geburt/Tod/Zuzug/Fortzug or birth/death/move_in/move_out",
+    ),
+    ColumnSpec(
+        "event_date", ("ereignisdatum", "datum", "date"), "-", "required", "date of the event"
+    ),
+    ColumnSpec(
+        "mother_birth_date",
+        ("geburtsdatum_mutter", "mutter_geburtsdatum"),
+        "-",
+        "optional",
+        "births: the mother's date of birth",
+    ),
+    ColumnSpec(
+        "mother_birth_year",
+        ("geburtsjahr_mutter", "mutter_geburtsjahr"),
+        "-",
+        "optional",
+        "births: the mother's year of birth",
+    ),
+)
 
 SEX_CODES: Final = {
-    "w": "female", "weiblich": "female", "female": "female", "f": "female",
-    "m": "male", "männlich": "male", "maennlich": "male", "male": "male",
-    "d": "divers", "divers": "divers", "diverse": "divers",
-    "x": "unknown", "ohne angabe": "unknown", "unknown": "unknown", "o": "unknown",
-}  # fmt: skip
+    "w": "female",
+    "weiblich": "female",
+    "female": "female",
+    "f": "female",
+    "m": "male",
+    "männlich": "male",
+    "maennlich": "male",
+    "male": "male",
+    "d": "divers",
+    "divers": "divers",
+    "diverse": "divers",
+    "x": "unknown",
+    "ohne angabe": "unknown",
+    "unknown": "unknown",
+    "o": "unknown",
+}
 NATIONALITY_CODES: Final = {
-    "deutsch": "de", "de": "de", "deu": "de", "d": "de", "german": "de",
-    "nichtdeutsch": "foreign", "nicht deutsch": "foreign", "ausländisch": "foreign",
-    "foreign": "foreign", "non-german": "foreign",
-}  # fmt: skip
+    "deutsch": "de",
+    "de": "de",
+    "deu": "de",
+    "d": "de",
+    "german": "de",
+    "nichtdeutsch": "foreign",
+    "nicht deutsch": "foreign",
+    "ausländisch": "foreign",
+    "foreign": "foreign",
+    "non-german": "foreign",
+}
 RESIDENCE_CODES: Final = {
-    "hauptwohnung": "main", "haupt": "main", "main": "main", "h": "main",
-    "alleinige wohnung": "main", "alleinige": "main",
-    "nebenwohnung": "secondary", "neben": "secondary", "secondary": "secondary", "n": "secondary",
-}  # fmt: skip
+    "hauptwohnung": "main",
+    "haupt": "main",
+    "main": "main",
+    "h": "main",
+    "alleinige wohnung": "main",
+    "alleinige": "main",
+    "nebenwohnung": "secondary",
+    "neben": "secondary",
+    "secondary": "secondary",
+    "n": "secondary",
+}
 EVENT_CODES: Final = {
-    "geburt": "birth", "birth": "birth", "tod": "death", "sterbefall": "death", "death": "death",
-    "zuzug": "move_in", "move_in": "move_in", "fortzug": "move_out", "wegzug": "move_out",
+    "geburt": "birth",
+    "birth": "birth",
+    "tod": "death",
+    "sterbefall": "death",
+    "death": "death",
+    "zuzug": "move_in",
+    "move_in": "move_in",
+    "fortzug": "move_out",
+    "wegzug": "move_out",
     "move_out": "move_out",
-}  # fmt: skip
+}
 DATE_FORMATS: Final = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d")
 
 
@@ -103,8 +205,12 @@ def normalise_name(name: str) -> str:
 
 def canonical_columns(header: list[str], kind: str, *, file: str) -> dict[str, str]:
     """Map canonical name -> column of the file; unknown columns are refused, not ignored."""
-    lookup = {normalise_name(alias): spec.name for spec in COLUMNS
-              for alias in (spec.name, *spec.aliases) if getattr(spec, kind) != "-"}  # fmt: skip
+    lookup = {
+        normalise_name(alias): spec.name
+        for spec in COLUMNS
+        for alias in (spec.name, *spec.aliases)
+        if getattr(spec, kind) != "-"
+    }
     found: dict[str, str] = {}
     for column in header:
         key = normalise_name(column)
@@ -119,8 +225,9 @@ def canonical_columns(header: list[str], kind: str, *, file: str) -> dict[str, s
     if required:
         raise InputError(f"Pflichtspalte fehlt: {', '.join(required)}.", file=file)
     if ("x" in found) != ("y" in found):
-        raise InputError("Koordinaten brauchen beide Spalten x (Rechtswert) und y (Hochwert).",
-                         file=file)  # fmt: skip
+        raise InputError(
+            "Koordinaten brauchen beide Spalten x (Rechtswert) und y (Hochwert).", file=file
+        )
     return found
 
 
@@ -136,8 +243,10 @@ def literal(value: str) -> str:
 
 def trim_sql(text: str) -> str:
     """SQL trim(text), cheaper: duckdb's trim strips spaces only, and most values have none."""
-    return (f"CASE WHEN starts_with({text}, ' ') OR ends_with({text}, ' ') THEN trim({text}) "
-            f"ELSE {text} END")  # fmt: skip
+    return (
+        f"CASE WHEN starts_with({text}, ' ') OR ends_with({text}, ' ') THEN trim({text}) "
+        f"ELSE {text} END"
+    )
 
 
 def code_sql(column: str, codes: dict[str, str], *, iso_foreign: bool = False) -> str:
@@ -146,8 +255,10 @@ def code_sql(column: str, codes: dict[str, str], *, iso_foreign: bool = False) -
     value = f"lower({trim_sql(f'CAST({column} AS VARCHAR)')})"
     mapped = f"CASE {value} {cases} ELSE NULL END"
     if iso_foreign:  # any other ISO 3166 alpha-2/alpha-3 code is a foreign nationality
-        return f"coalesce({mapped}, CASE WHEN regexp_full_match({value}, '[a-z]{{2,3}}') " \
-            "THEN 'foreign' END)"  # fmt: skip
+        return (
+            f"coalesce({mapped}, CASE WHEN regexp_full_match({value}, '[a-z]{{2,3}}') "
+            "THEN 'foreign' END)"
+        )
     return mapped
 
 
@@ -203,8 +314,9 @@ def open_source(connection: duckdb.DuckDBPyConnection, path: Path, kind: str) ->
             f"all_varchar=true, quote='\"', encoding={literal(duck_encoding)})"
         )
     else:
-        raise InputError(f"Unbekanntes Format {suffix!r}: erwartet .csv oder .parquet.",
-                         file=path.name)  # fmt: skip
+        raise InputError(
+            f"Unbekanntes Format {suffix!r}: erwartet .csv oder .parquet.", file=path.name
+        )
     try:
         described = connection.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as error:
@@ -222,8 +334,11 @@ def parse_reference_date(text: str, *, file: str | None = None) -> dt.date:
             return dt.datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-    raise InputError(f"Stichtag {text!r} ist kein Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ).",
-                     file=file, column="reference_date")  # fmt: skip
+    raise InputError(
+        f"Stichtag {text!r} ist kein Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ).",
+        file=file,
+        column="reference_date",
+    )
 
 
 def raw_sql(source: RegisterSource, name: str) -> str:

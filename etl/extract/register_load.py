@@ -29,8 +29,10 @@ def first_invalid(
     """Raise InputError for the first invalid row (file, line, column, value)."""
     flags = ", ".join(f"({condition}) AS bad{i}" for i, (_, condition, _) in enumerate(checks))
     any_bad = " OR ".join(f"coalesce(bad{i}, true)" for i in range(len(checks)))
-    query = (f"SELECT * FROM (SELECT row_number() OVER () AS line, {flags}, * FROM "
-             f"{source.relation_sql}) WHERE {any_bad} ORDER BY line LIMIT 1")  # fmt: skip
+    query = (
+        f"SELECT * FROM (SELECT row_number() OVER () AS line, {flags}, * FROM "
+        f"{source.relation_sql}) WHERE {any_bad} ORDER BY line LIMIT 1"
+    )
     connection.execute("SET preserve_insertion_order = true")  # line numbers need the order
     try:
         row = connection.execute(query).fetchone()
@@ -84,11 +86,17 @@ def load_persons(
     """
     has_column = "reference_date" in source.columns
     if not has_column and given is None:
-        raise InputError("Kein Stichtag: Spalte reference_date/Stichtag fehlt; bitte "
-                         "--reference-date JJJJ-MM-TT angeben.", file=source.path.name)  # fmt: skip
+        raise InputError(
+            "Kein Stichtag: Spalte reference_date/Stichtag fehlt; bitte "
+            "--reference-date JJJJ-MM-TT angeben.",
+            file=source.path.name,
+        )
     in_file = _file_reference(connection, source)
-    _create(connection, source, "CREATE OR REPLACE TEMP TABLE persons AS "
-            + persons_sql(source, given or in_file, in_file))  # fmt: skip
+    _create(
+        connection,
+        source,
+        "CREATE OR REPLACE TEMP TABLE persons AS " + persons_sql(source, given or in_file, in_file),
+    )
     rows, bad, other, youngest = connection.execute(
         "SELECT count(*), count(*) FILTER (WHERE invalid), count(*) FILTER (WHERE "
         "other_reference), min(age) FROM persons"
@@ -120,18 +128,30 @@ def _several_reference_dates(connection: duckdb.DuckDBPyConnection, source: Regi
     connection.execute("SET preserve_insertion_order = true")
     first = connection.execute(f"SELECT {date} FROM {source.relation_sql} LIMIT 1").fetchone()[0]
     first_sql = f"DATE '{first}'" if first else "NULL::DATE"
-    first_invalid(connection, source, [(
-        "reference_date", f"{date} IS DISTINCT FROM {first_sql}",
-        f"Mehrere Stichtage in einer Datei (erste Zeile: {first}); je Datei ist nur ein "
-        "Stichtag erlaubt.")])  # fmt: skip
+    first_invalid(
+        connection,
+        source,
+        [
+            (
+                "reference_date",
+                f"{date} IS DISTINCT FROM {first_sql}",
+                f"Mehrere Stichtage in einer Datei (erste Zeile: {first}); je Datei ist nur ein "
+                "Stichtag erlaubt.",
+            )
+        ],
+    )
     raise InputError("Mehrere Stichtage in einer Datei.", file=source.path.name)
 
 
 def load_events(connection: duckdb.DuckDBPyConnection, source: RegisterSource) -> int:
     """Temp table `events` (normalised columns), checked; returns its row count."""
-    _create(connection, source, "CREATE OR REPLACE TEMP TABLE events AS SELECT *, coalesce(("
-            f"{EVENTS_INVALID}), true) AS invalid FROM (SELECT {events_select(source)} FROM "
-            f"{source.relation_sql})")  # fmt: skip
+    _create(
+        connection,
+        source,
+        "CREATE OR REPLACE TEMP TABLE events AS SELECT *, coalesce(("
+        f"{EVENTS_INVALID}), true) AS invalid FROM (SELECT {events_select(source)} FROM "
+        f"{source.relation_sql})",
+    )
     rows, bad = connection.execute(
         "SELECT count(*), count(*) FILTER (WHERE invalid) FROM events"
     ).fetchone()
@@ -161,9 +181,13 @@ def _check_unique_persons(connection: duckdb.DuckDBPyConnection, source: Registe
         f"AS nth FROM (SELECT row_number() OVER () AS line, {person_id} AS id FROM "
         f"{source.relation_sql}) WHERE hash(id) IN ({', '.join(map(str, repeated.tolist()))})) "
         "WHERE nth = 2 "
-        "ORDER BY line LIMIT 1").fetchone()  # fmt: skip
+        "ORDER BY line LIMIT 1"
+    ).fetchone()
     if line is None:  # hash collisions of different ids only: nothing to report
         return
-    raise InputError("Personen-ID kommt mehrfach vor (jede Person nur einmal je Auszug).",
-                     file=source.path.name, row=line[0] + source.first_line - 1,
-                     column=source.columns["person_id"])  # fmt: skip
+    raise InputError(
+        "Personen-ID kommt mehrfach vor (jede Person nur einmal je Auszug).",
+        file=source.path.name,
+        row=line[0] + source.first_line - 1,
+        column=source.columns["person_id"],
+    )

@@ -27,10 +27,14 @@ from etl.transform.ages import MAX_AGE
 
 Check = tuple[str, str, str]  # (column, SQL true for an invalid row, message)
 
-BIRTH_MESSAGE: Final = ("Geburtsdatum/Geburtsjahr fehlt oder ist ungültig (erwartet JJJJ-MM-TT, "
-                        "TT.MM.JJJJ oder ein Jahr JJJJ).")  # fmt: skip
-SEX_MESSAGE: Final = ("Geschlecht fehlt oder ist unbekannt; erlaubt: m/w/d/x, männlich/weiblich/"
-                      "divers/ohne Angabe, male/female/diverse/unknown.")  # fmt: skip
+BIRTH_MESSAGE: Final = (
+    "Geburtsdatum/Geburtsjahr fehlt oder ist ungültig (erwartet JJJJ-MM-TT, "
+    "TT.MM.JJJJ oder ein Jahr JJJJ)."
+)
+SEX_MESSAGE: Final = (
+    "Geschlecht fehlt oder ist unbekannt; erlaubt: m/w/d/x, männlich/weiblich/"
+    "divers/ohne Angabe, male/female/diverse/unknown."
+)
 # The codes of etl.model (SEXES, NATIONALITIES, RESIDENCES; a test checks they agree), repeated
 # so that reading a register does not wait for etl.model's pandas import.
 SEXES: Final = ("female", "male")
@@ -41,8 +45,10 @@ UTM_RANGE: Final = "{x} NOT BETWEEN 100000 AND 1000000 OR {y} NOT BETWEEN 500000
 
 def age_sql(birth_date: str, birth_year: str, at: str) -> str:
     """Completed years at `at` from a date of birth, else year(at) - birth year; capped 100."""
-    exact = (f"year({at}) - year({birth_date}) - CASE WHEN month({at}) * 100 + day({at}) < "
-             f"month({birth_date}) * 100 + day({birth_date}) THEN 1 ELSE 0 END")  # fmt: skip
+    exact = (
+        f"year({at}) - year({birth_date}) - CASE WHEN month({at}) * 100 + day({at}) < "
+        f"month({birth_date}) * 100 + day({birth_date}) THEN 1 ELSE 0 END"
+    )
     return f"least({MAX_AGE}, coalesce({exact}, year({at}) - {birth_year}))"
 
 
@@ -53,24 +59,30 @@ def hashed_sex_sql(person_id: str, sex_code: str) -> str:
     digest is only computed for the (few) divers/unknown rows.
     """
     parity = f"strpos('13579bdf', right(sha256({person_id}), 1)) > 0"
-    return (f"CASE WHEN {sex_code} IN ('divers', 'unknown') THEN "
-            f"CASE WHEN {parity} THEN 'male' ELSE 'female' END ELSE {sex_code} END")  # fmt: skip
+    return (
+        f"CASE WHEN {sex_code} IN ('divers', 'unknown') THEN "
+        f"CASE WHEN {parity} THEN 'male' ELSE 'female' END ELSE {sex_code} END"
+    )
 
 
 def _given(source: RegisterSource, *names: str) -> str:
     """SQL: is any of the raw columns filled?"""
     tests = [
-        f"{raw_sql(source, name)} IS NOT NULL" if source.types[name] == "VARCHAR"
+        f"{raw_sql(source, name)} IS NOT NULL"
+        if source.types[name] == "VARCHAR"
         else f"{quote(source.columns[name])} IS NOT NULL"  # typed: no text cast needed
-        for name in names if name in source.columns
-    ]  # fmt: skip
+        for name in names
+        if name in source.columns
+    ]
     return "(" + " OR ".join(tests) + ")" if tests else "false"
 
 
 def _birth_bad(prefix: str = "") -> str:
     """Invalid birth over the normalised columns (see _birth_invalid for the raw form)."""
-    return (f"({prefix}birth_date IS NULL AND ({prefix}birth_date_given OR {prefix}birth_year "
-            f"IS NULL OR {prefix}birth_year NOT BETWEEN 1850 AND 2100))")  # fmt: skip
+    return (
+        f"({prefix}birth_date IS NULL AND ({prefix}birth_date_given OR {prefix}birth_year "
+        f"IS NULL OR {prefix}birth_year NOT BETWEEN 1850 AND 2100))"
+    )
 
 
 PERSONS_INVALID: Final = (
@@ -99,8 +111,10 @@ def _birth_invalid(source: RegisterSource, prefix: str = "") -> str:
     date, year = _birth(source, prefix)
     date_raw = raw_sql(source, prefix + "birth_date")
     given = f"coalesce({date_raw}, {raw_sql(source, prefix + 'birth_year')})"
-    return (f"{given} IS NULL OR ({date_raw} IS NOT NULL AND {date} IS NULL) OR ({date} IS NULL "
-            f"AND ({year} IS NULL OR {year} NOT BETWEEN 1850 AND 2100))")  # fmt: skip
+    return (
+        f"{given} IS NULL OR ({date_raw} IS NOT NULL AND {date} IS NULL) OR ({date} IS NULL "
+        f"AND ({year} IS NULL OR {year} NOT BETWEEN 1850 AND 2100))"
+    )
 
 
 def _xy(source: RegisterSource) -> tuple[str, str]:
@@ -109,8 +123,12 @@ def _xy(source: RegisterSource) -> tuple[str, str]:
 
 def _code(source: RegisterSource, name: str) -> str:
     """SQL: the canonical code of a coded column (NULL when unknown)."""
-    codes = {"sex": SEX_CODES, "nationality": NATIONALITY_CODES, "residence": RESIDENCE_CODES,
-             "event": EVENT_CODES}[name]  # fmt: skip
+    codes = {
+        "sex": SEX_CODES,
+        "nationality": NATIONALITY_CODES,
+        "residence": RESIDENCE_CODES,
+        "event": EVENT_CODES,
+    }[name]
     return code_sql(quote(source.columns[name]), codes, iso_foreign=name == "nationality")
 
 
@@ -120,25 +138,44 @@ def person_checks(source: RegisterSource) -> list[Check]:
     checks = [
         ("person_id", f"{raw_sql(source, 'person_id')} IS NULL", "Personen-ID fehlt."),
         ("sex", f"({_code(source, 'sex')}) IS NULL", SEX_MESSAGE),
-        ("nationality", f"({_code(source, 'nationality')}) IS NULL",
-         "Staatsangehörigkeit fehlt oder ist unbekannt; erlaubt: deutsch/nichtdeutsch, "
-         "ISO-Code (DE, TR, ...), de/foreign."),
-        ("residence", f"({_code(source, 'residence')}) IS NULL",
-         "Wohnungsstatus fehlt oder ist unbekannt; erlaubt: Hauptwohnung/Nebenwohnung, "
-         "haupt/neben, main/secondary."),
-        ("birth_date" if "birth_date" in c else "birth_year", _birth_invalid(source),
-         BIRTH_MESSAGE),
-    ]  # fmt: skip
+        (
+            "nationality",
+            f"({_code(source, 'nationality')}) IS NULL",
+            "Staatsangehörigkeit fehlt oder ist unbekannt; erlaubt: deutsch/nichtdeutsch, "
+            "ISO-Code (DE, TR, ...), de/foreign.",
+        ),
+        (
+            "residence",
+            f"({_code(source, 'residence')}) IS NULL",
+            "Wohnungsstatus fehlt oder ist unbekannt; erlaubt: Hauptwohnung/Nebenwohnung, "
+            "haupt/neben, main/secondary.",
+        ),
+        (
+            "birth_date" if "birth_date" in c else "birth_year",
+            _birth_invalid(source),
+            BIRTH_MESSAGE,
+        ),
+    ]
     if "x" in c:
         x, y = _xy(source)
         given = f"coalesce({raw_sql(source, 'x')}, {raw_sql(source, 'y')}) IS NOT NULL"
-        checks.append(("x", f"{given} AND ({x} IS NULL OR {y} IS NULL OR "
-                       f"{UTM_RANGE.format(x=x, y=y)})", "Koordinate fehlt, ist keine Zahl oder "
-                       "liegt nicht in ETRS89/UTM32 (EPSG:25832, Meter)."))  # fmt: skip
+        checks.append(
+            (
+                "x",
+                f"{given} AND ({x} IS NULL OR {y} IS NULL OR {UTM_RANGE.format(x=x, y=y)})",
+                "Koordinate fehlt, ist keine Zahl oder "
+                "liegt nicht in ETRS89/UTM32 (EPSG:25832, Meter).",
+            )
+        )
     if "reference_date" in c:
         invalid = f"{date_expr(source, 'reference_date')} IS NULL"
-        checks.append(("reference_date", invalid, "Stichtag fehlt oder ist kein Datum "
-                       "(JJJJ-MM-TT oder TT.MM.JJJJ)."))  # fmt: skip
+        checks.append(
+            (
+                "reference_date",
+                invalid,
+                "Stichtag fehlt oder ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ).",
+            )
+        )
     return checks
 
 
@@ -149,18 +186,31 @@ def event_checks(source: RegisterSource) -> list[Check]:
     mother = f"({event}) = 'birth' AND ({_birth_invalid(source, 'mother_')})"
     return [
         ("person_id", f"{raw_sql(source, 'person_id')} IS NULL", "Personen-ID fehlt."),
-        ("event", f"({event}) IS NULL",
-         "Ereignis fehlt oder ist unbekannt; erlaubt: Geburt/Tod/Zuzug/Fortzug oder "
-         "birth/death/move_in/move_out."),
-        ("event_date", f"{date_expr(source, 'event_date')} IS NULL",
-         "Ereignisdatum fehlt oder ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ)."),
+        (
+            "event",
+            f"({event}) IS NULL",
+            "Ereignis fehlt oder ist unbekannt; erlaubt: Geburt/Tod/Zuzug/Fortzug oder "
+            "birth/death/move_in/move_out.",
+        ),
+        (
+            "event_date",
+            f"{date_expr(source, 'event_date')} IS NULL",
+            "Ereignisdatum fehlt oder ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ).",
+        ),
         ("sex", f"({_code(source, 'sex')}) IS NULL", SEX_MESSAGE),
-        ("birth_date" if "birth_date" in c else "birth_year", _birth_invalid(source),
-         BIRTH_MESSAGE),
-        ("mother_birth_year" if "mother_birth_year" in c and "mother_birth_date" not in c
-         else "mother_birth_date", mother,
-         "Bei Geburten wird das Geburtsdatum oder -jahr der Mutter gebraucht."),
-    ]  # fmt: skip
+        (
+            "birth_date" if "birth_date" in c else "birth_year",
+            _birth_invalid(source),
+            BIRTH_MESSAGE,
+        ),
+        (
+            "mother_birth_year"
+            if "mother_birth_year" in c and "mother_birth_date" not in c
+            else "mother_birth_date",
+            mother,
+            "Bei Geburten wird das Geburtsdatum oder -jahr der Mutter gebraucht.",
+        ),
+    ]
 
 
 def _normalised_persons(source: RegisterSource) -> str:
@@ -196,10 +246,15 @@ def persons_sql(
     (64-bit hashes: ids are only compared, never shown), `invalid` (PERSONS_INVALID) and
     `other_reference` (the row's reference date differs from `file_reference`).
     """
-    at, first = (f"DATE '{date.isoformat()}'" if date else "NULL::DATE"
-                 for date in (reference, file_reference))  # fmt: skip
-    other = f"reference_date IS DISTINCT FROM {first}" if "reference_date" in source.columns \
-        else "false"  # fmt: skip
+    at, first = (
+        f"DATE '{date.isoformat()}'" if date else "NULL::DATE"
+        for date in (reference, file_reference)
+    )
+    other = (
+        f"reference_date IS DISTINCT FROM {first}"
+        if "reference_date" in source.columns
+        else "false"
+    )
     sex = hashed_sex_sql("person_id", "sex_code")
     return (
         f"SELECT {_enum('sex', SEXES)}, {age_sql('birth_date', 'birth_year', at)} AS age, "
@@ -234,5 +289,7 @@ def ortsteil_sql(source: RegisterSource) -> str:
     raw = raw_sql(source, "ortsteil")
     padded = f"lpad({raw}, 3, '0')"
     # The length test first: the regular expression then only runs on short codes.
-    return (f"CASE WHEN length({raw}) <= 2 AND regexp_full_match({raw}, '[0-9]{{1,2}}') THEN "
-            f"{padded} ELSE {raw} END")  # fmt: skip
+    return (
+        f"CASE WHEN length({raw}) <= 2 AND regexp_full_match({raw}, '[0-9]{{1,2}}') THEN "
+        f"{padded} ELSE {raw} END"
+    )

@@ -80,8 +80,9 @@ def parse_csv(data: bytes, *, file: str) -> pd.DataFrame:
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
-        raise InputError("Die Datei ist leer; erwartet wird eine Kopfzeile mit Spaltennamen.",
-                         file=file)  # fmt: skip
+        raise InputError(
+            "Die Datei ist leer; erwartet wird eine Kopfzeile mit Spaltennamen.", file=file
+        )
     separator = sniff_separator(next(line for line in lines if line.strip()))
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
@@ -119,8 +120,9 @@ def rows_to_frame(rows: list[list[str]], *, file: str, first_line: int = 1) -> p
             )
         body.append([cell.strip() for cell in row])
         line_numbers.append(offset)
-    return pd.DataFrame(body, columns=header, index=pd.Index(line_numbers, dtype="int64"),
-                        dtype=object)  # fmt: skip
+    return pd.DataFrame(
+        body, columns=header, index=pd.Index(line_numbers, dtype="int64"), dtype=object
+    )
 
 
 def parse_xlsx(data: bytes, *, file: str) -> pd.DataFrame:

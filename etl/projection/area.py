@@ -83,9 +83,11 @@ def _scenario_paths(
     gains = np.array([[s.e0_gain_at(t) for s in scenarios] for t in middle])
     base_tfr = assumptions.reference_tfr
     tfr_scale = np.array(
-        [[s.tfr_at(base_tfr, t) / base_tfr if base_tfr > 0 else 0.0 for s in scenarios]
-         for t in middle]
-    )  # fmt: skip
+        [
+            [s.tfr_at(base_tfr, t) / base_tfr if base_tfr > 0 else 0.0 for s in scenarios]
+            for t in middle
+        ]
+    )
     change = np.array([[s.migration_change_at(t) for s in scenarios] for t in middle])
     return _ScenarioPaths(mortality_factors(assumptions.reference_mx, gains), tfr_scale, change)
 
@@ -154,9 +156,14 @@ def project_areas(
         block = slice(low, min(low + chunk_areas, n_areas))
         part = assumptions.select(list(assumptions.areas[block]))
         _project_block(
-            population[block], part, paths, timing, bounds,
-            out_population[:, :, block], components[:, :, :, block],
-        )  # fmt: skip
+            population[block],
+            part,
+            paths,
+            timing,
+            bounds,
+            out_population[:, :, block],
+            components[:, :, :, block],
+        )
     return AreaProjection(
         assumptions.areas,
         tuple(s.name for s in scenarios),

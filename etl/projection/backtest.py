@@ -25,8 +25,14 @@ SIZE_CLASSES = (
 )
 METHODS = ("component", "constant", "linear", "cohort", "cohort+hp")
 RESULT_COLUMNS = (
-    "area", "method", "size_class", "base_population", "projected", "observed", "pct_error",
-)  # fmt: skip
+    "area",
+    "method",
+    "size_class",
+    "base_population",
+    "projected",
+    "observed",
+    "pct_error",
+)
 SUMMARY_COLUMNS = ("method", "size_class", "areas", "mape", "mdape", "bias")
 
 
@@ -80,8 +86,10 @@ def event_years(
         if y in stocks and y - 1 in stocks and y not in excluded
     ]
     if not years:
-        raise ValueError(f"no base-period year with stocks of that year and the one before "
-                         f"(base year {base_year}, available {sorted(stocks)})")  # fmt: skip
+        raise ValueError(
+            f"no base-period year with stocks of that year and the one before "
+            f"(base year {base_year}, available {sorted(stocks)})"
+        )
     return years
 
 

@@ -139,8 +139,12 @@ def impute_population(cells: pd.DataFrame, reference_shape: np.ndarray) -> pd.Da
 
 def reference_shape(cells: pd.DataFrame) -> np.ndarray:
     """(sex, 17 groups) shares from the published cells of all areas (Land level if present)."""
-    rows = cells[(cells["nationality"] == "total") & cells["sex"].isin(SEXES)
-                 & cells["status"].isin(KNOWN) & cells["age_to"].notna()]  # fmt: skip
+    rows = cells[
+        (cells["nationality"] == "total")
+        & cells["sex"].isin(SEXES)
+        & cells["status"].isin(KNOWN)
+        & cells["age_to"].notna()
+    ]
     if "level" in rows and (rows["level"] == "land").any():
         rows = rows[rows["level"] == "land"]
     summed = rows.groupby(["sex", "age_from"])["value"].sum()
@@ -240,11 +244,14 @@ def local_assumptions(
     spread = np.sum(weights * exposure, axis=(1, 2))
     shift = np.divide(target - implied, spread, out=np.zeros_like(target), where=spread > 0)
     return Assumptions(
-        tuple(areas), schedule,
+        tuple(areas),
+        schedule,
         _ratio(wide["birth"].to_numpy(float), exposure[:, 0] @ schedule),
-        mx, _ratio(wide["death"].to_numpy(float), np.sum(exposure * mx, axis=(1, 2))),
-        migration + shift[:, None, None] * weights, weights,
-    )  # fmt: skip
+        mx,
+        _ratio(wide["death"].to_numpy(float), np.sum(exposure * mx, axis=(1, 2))),
+        migration + shift[:, None, None] * weights,
+        weights,
+    )
 
 
 def _ratio(observed: np.ndarray, expected: np.ndarray, prior: float = 20.0) -> np.ndarray:

@@ -147,8 +147,12 @@ def _route_group(
     routed = shares * control
     routed[:, 0] = cc[:, 0]
     by_sex = routed[:, 1:].sum(axis=-1)  # (scenarios, years, m, sex)
-    weight = np.divide(by_sex, by_sex.sum(axis=2, keepdims=True), out=np.zeros_like(by_sex),
-                       where=by_sex.sum(axis=2, keepdims=True) > 0)  # fmt: skip
+    weight = np.divide(
+        by_sex,
+        by_sex.sum(axis=2, keepdims=True),
+        out=np.zeros_like(by_sex),
+        where=by_sex.sum(axis=2, keepdims=True) > 0,
+    )
     components = [
         getattr(projection, name)[:, :, members].sum(axis=2, keepdims=True) * weight
         for name in ("births", "deaths", "net_migration")
@@ -190,9 +194,11 @@ def route_small_areas(
         for name, part in zip(components, parts, strict=True):
             components[name][:, :, members] = part
     return dataclasses.replace(
-        projection, population=population, **components,
+        projection,
+        population=population,
+        **components,
         routed=tuple(projection.areas[i] for i in small_index),
-    )  # fmt: skip
+    )
 
 
 def project_areas_routed(

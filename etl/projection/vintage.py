@@ -37,8 +37,14 @@ from etl.projection.scenarios import STANDARD_SCENARIOS, Scenario
 from etl.projection.smallarea import project_areas_routed
 
 BROAD_GROUPS: tuple[tuple[int, int | None], ...] = (
-    (0, 3), (3, 6), (6, 10), (10, 18), (18, 65), (65, 80), (80, None),
-)  # fmt: skip
+    (0, 3),
+    (3, 6),
+    (6, 10),
+    (10, 18),
+    (18, 65),
+    (65, 80),
+    (80, None),
+)
 ALL_AGES: tuple[int, None] = (0, None)
 AGES = 101  # single years 0..99 and 100+
 FULL_CREDIBILITY = 1082.0  # events for full credibility (limited-fluctuation standard)
@@ -111,9 +117,14 @@ def smoothed_reference(local: ObservedCounts) -> ObservedCounts:
     births = _blend(total.births[0], total.exposure[0, 0], synthetic.fertility_schedule())
     deaths = _blend(total.deaths[0], total.exposure[0], synthetic.reference_death_rates())
     return ObservedCounts(
-        total.areas, total.years, births[None], deaths[None],
-        total.exposure, total.net_migration, total.start_population,
-    )  # fmt: skip
+        total.areas,
+        total.years,
+        births[None],
+        deaths[None],
+        total.exposure,
+        total.net_migration,
+        total.start_population,
+    )
 
 
 def _population_array(history: History, year: int, areas: tuple[str, ...]) -> np.ndarray:
@@ -143,18 +154,27 @@ def project_municipalities(
     """Single-year projection of every municipality (routing small ones to Hamilton-Perry)."""
     period = base_period_for(history.years, base_year)
     local = observed_counts(
-        _with_open_age(history.population), history.births, history.deaths,
-        base_year=base_year, base_period=period,
-    )  # fmt: skip
+        _with_open_age(history.population),
+        history.births,
+        history.deaths,
+        base_year=base_year,
+        base_period=period,
+    )
     assumptions = borrow_strength(local, smoothed_reference(local))
     population = _population_array(history, base_year, local.areas)
     step = min(hp_step, base_year - min(history.years))
     earlier = _population_array(history, base_year - step, local.areas) if step >= 1 else None
     return project_areas_routed(
-        population, assumptions, scenarios, horizon, earlier=earlier, step=max(step, 1),
-        groups=[area[:5] for area in local.areas], threshold=small_threshold,
+        population,
+        assumptions,
+        scenarios,
+        horizon,
+        earlier=earlier,
+        step=max(step, 1),
+        groups=[area[:5] for area in local.areas],
+        threshold=small_threshold,
         base_year=base_year,
-    )  # fmt: skip
+    )
 
 
 def broad_group_frame(projection: AreaProjection) -> pd.DataFrame:
@@ -196,9 +216,15 @@ def hierarchy_members(
     ]
     if regions is not None and not regions.empty:
         known = regions[regions["member_key"].astype(str).isin(set(keys))]
-        parts.append(pd.DataFrame({"area_key": known["region_key"].astype(str),
-                                   "member_key": known["member_key"].astype(str),
-                                   "level": "region"}))  # fmt: skip
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area_key": known["region_key"].astype(str),
+                    "member_key": known["member_key"].astype(str),
+                    "level": "region",
+                }
+            )
+        )
     members = pd.concat(parts, ignore_index=True)
     return members.drop_duplicates(["area_key", "member_key"]).reset_index(drop=True)
 
@@ -251,10 +277,15 @@ def vintage_frame(
     aggregates = aggregates[~aggregates["area_key"].isin(set(projection.areas))]
     frame = pd.concat([municipal, aggregates], ignore_index=True)
     base_year, first = projection.years[0], projection.scenarios[0]
-    totals = frame[(frame["year"] == base_year) & (frame["scenario"] == first)
-                   & (frame["age_from"] == 0) & frame["age_to"].isna()]  # fmt: skip
-    keep = eligible_areas(dict(zip(totals["area_key"], totals["value"], strict=True)), members,
-                          min_population)  # fmt: skip
+    totals = frame[
+        (frame["year"] == base_year)
+        & (frame["scenario"] == first)
+        & (frame["age_from"] == 0)
+        & frame["age_to"].isna()
+    ]
+    keep = eligible_areas(
+        dict(zip(totals["area_key"], totals["value"], strict=True)), members, min_population
+    )
     frame = round_cells(frame[frame["area_key"].isin(keep)], rounding).assign(sex="total")
     columns = ["scenario", "area_key", "year", "sex", "age_from", "age_to", "value"]
     return frame[columns].sort_values(columns[:5]).reset_index(drop=True)
@@ -293,8 +324,9 @@ def totals_from_history(history: History) -> pd.DataFrame:
 
 
 def _up_to(history: History, year: int) -> History:
-    return History(*(f[f["year"] <= year] for f in (history.population, history.births,
-                                                     history.deaths)))  # fmt: skip
+    return History(
+        *(f[f["year"] <= year] for f in (history.population, history.births, history.deaths))
+    )
 
 
 def backtest_cohort(
@@ -307,18 +339,25 @@ def backtest_cohort(
     """
     constant = Scenario("base")
     projection = project_municipalities(
-        _up_to(history, base_year), base_year, target_year - base_year, (constant,),
+        _up_to(history, base_year),
+        base_year,
+        target_year - base_year,
+        (constant,),
         small_threshold=small_threshold,
-    )  # fmt: skip
+    )
     projected = projection.population[0, -1].sum(axis=(-1, -2))
     observed = totals_from_history(history).set_index(["area", "year"])["population"]
     base = projection.population[0, 0].sum(axis=(-1, -2))
     target = observed.reindex([(a, target_year) for a in projection.areas]).to_numpy(float)
     usable = (base > 0) & (target > 0)
-    return pd.DataFrame({
-        "area": np.asarray(projection.areas)[usable],
-        "method": "cohort+hp" if small_threshold > 0 else "cohort",
-        "size_class": [size_class(p) for p in base[usable]],
-        "base_population": base[usable], "projected": projected[usable],
-        "observed": target[usable], "pct_error": (projected[usable] / target[usable] - 1) * 100,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area": np.asarray(projection.areas)[usable],
+            "method": "cohort+hp" if small_threshold > 0 else "cohort",
+            "size_class": [size_class(p) for p in base[usable]],
+            "base_population": base[usable],
+            "projected": projected[usable],
+            "observed": target[usable],
+            "pct_error": (projected[usable] / target[usable] - 1) * 100,
+        }
+    )

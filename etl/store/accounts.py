@@ -183,10 +183,16 @@ def log_security_event(
     engine: Engine, actor: str, action: str, *, remote_addr: str = "", **detail: Any
 ) -> None:
     with engine.begin() as connection:
-        connection.execute(insert(security_events), {
-            "at": now(), "actor": actor[:120], "action": action, "remote_addr": remote_addr[:64],
-            "detail": json.dumps(detail, ensure_ascii=False, default=str),
-        })  # fmt: skip
+        connection.execute(
+            insert(security_events),
+            {
+                "at": now(),
+                "actor": actor[:120],
+                "action": action,
+                "remote_addr": remote_addr[:64],
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            },
+        )
 
 
 def read_security_events(engine: Engine, limit: int = 200) -> list[dict[str, Any]]:

@@ -49,10 +49,19 @@ FINISHED = ("done", "failed")
 
 def create_job(engine: Engine, job_id: str, kind: str, owner: str) -> None:
     with engine.begin() as connection:
-        connection.execute(insert(jobs), {
-            "job_id": job_id, "kind": kind, "owner": owner, "state": "queued", "progress": 0,
-            "message": "", "result": "{}", "created_at": now(),
-        })  # fmt: skip
+        connection.execute(
+            insert(jobs),
+            {
+                "job_id": job_id,
+                "kind": kind,
+                "owner": owner,
+                "state": "queued",
+                "progress": 0,
+                "message": "",
+                "result": "{}",
+                "created_at": now(),
+            },
+        )
 
 
 def update_job(engine: Engine, job_id: str, **values: Any) -> None:

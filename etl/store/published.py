@@ -60,11 +60,18 @@ def write_release(engine: Engine, release: dict[str, Any], tables: dict[str, pd.
     with engine.begin() as connection:
         sequence = _next_sequence(connection)
         release_id = f"R{sequence:04d}-{created:%Y%m%d}"
-        connection.execute(insert(schema.releases), {
-            **release, "release_id": release_id, "sequence": sequence, "created_at": created,
-            "years": json.dumps(release["years"]), "sources": json.dumps(release["sources"]),
-            "audit": json.dumps(release["audit"], default=str),
-        })  # fmt: skip
+        connection.execute(
+            insert(schema.releases),
+            {
+                **release,
+                "release_id": release_id,
+                "sequence": sequence,
+                "created_at": created,
+                "years": json.dumps(release["years"]),
+                "sources": json.dumps(release["sources"]),
+                "audit": json.dumps(release["audit"], default=str),
+            },
+        )
         for name in schema.RELEASE_TABLES:
             frame = tables.get(name)
             if frame is None or frame.empty:
@@ -166,8 +173,13 @@ def check_vintage(frame: pd.DataFrame, rounding: int) -> None:
     """Refuse a vintage with an unrounded value or an age group finer than the broad ones."""
     if (frame["value"] % rounding != 0).any():
         raise DisclosureError(f"Vorausberechnung: Werte sind nicht auf {rounding} gerundet.")
-    groups = set(zip(frame["age_from"], frame["age_to"].astype(object).where(
-        frame["age_to"].notna(), None), strict=True))  # fmt: skip
+    groups = set(
+        zip(
+            frame["age_from"],
+            frame["age_to"].astype(object).where(frame["age_to"].notna(), None),
+            strict=True,
+        )
+    )
     if not groups <= BROAD_GROUPS:
         raise DisclosureError(
             f"Vorausberechnung: unzulässige Altersgruppen {groups - BROAD_GROUPS}."
@@ -181,13 +193,19 @@ def write_vintage(engine: Engine, vintage: dict[str, Any], frame: pd.DataFrame) 
     with engine.begin() as connection:
         count = connection.execute(select(func.count()).select_from(schema.projection_vintages))
         vintage_id = f"P{count.scalar() + 1:03d}-{vintage['base_year']}"
-        connection.execute(insert(schema.projection_vintages), {
-            **vintage, "vintage_id": vintage_id, "created_at": created,
-            "scenarios": json.dumps(vintage["scenarios"], default=str),
-        })  # fmt: skip
+        connection.execute(
+            insert(schema.projection_vintages),
+            {
+                **vintage,
+                "vintage_id": vintage_id,
+                "created_at": created,
+                "scenarios": json.dumps(vintage["scenarios"], default=str),
+            },
+        )
         records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        connection.execute(insert(schema.projections), [{**r, "vintage_id": vintage_id}
-                                                        for r in records])  # fmt: skip
+        connection.execute(
+            insert(schema.projections), [{**r, "vintage_id": vintage_id} for r in records]
+        )
     return vintage_id
 
 

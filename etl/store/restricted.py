@@ -34,9 +34,13 @@ def log_event(connection: Connection, actor: str, action: str, detail: dict[str,
     """Append to the audit log inside the caller's transaction."""
     connection.execute(
         insert(schema.audit_log),
-        {"at": now(), "actor": actor, "action": action,
-         "detail": json.dumps(detail, ensure_ascii=False, default=str)},
-    )  # fmt: skip
+        {
+            "at": now(),
+            "actor": actor,
+            "action": action,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str),
+        },
+    )
 
 
 def upload_id_for(bundle: ExtractBundle, sha256: str) -> str:
@@ -85,21 +89,39 @@ def save_extract(
             .scalars()
             .all()
         )
-        connection.execute(insert(schema.uploads), {
-            "upload_id": upload_id, "municipality": bundle.municipality,
-            "reference_date": bundle.reference_date, "file_name": file_name, "sha256": sha,
-            "manifest": json.dumps(bundle.manifest, ensure_ascii=False, default=str),
-            "received_at": now(), "uploaded_by": actor, "state": "active",
-            "review_state": review_state,
-        })  # fmt: skip
-        for name, table in (("population", schema.population_counts),
-                            ("households", schema.household_counts),
-                            ("events", schema.event_counts)):  # fmt: skip
+        connection.execute(
+            insert(schema.uploads),
+            {
+                "upload_id": upload_id,
+                "municipality": bundle.municipality,
+                "reference_date": bundle.reference_date,
+                "file_name": file_name,
+                "sha256": sha,
+                "manifest": json.dumps(bundle.manifest, ensure_ascii=False, default=str),
+                "received_at": now(),
+                "uploaded_by": actor,
+                "state": "active",
+                "review_state": review_state,
+            },
+        )
+        for name, table in (
+            ("population", schema.population_counts),
+            ("households", schema.household_counts),
+            ("events", schema.event_counts),
+        ):
             _insert_frame(connection, table, bundle.table(name), upload_id=upload_id)
-        log_event(connection, actor, "upload", {
-            "upload_id": upload_id, "municipality": bundle.municipality,
-            "reference_date": bundle.reference_date, "file": file_name, "replaces": previous,
-        })  # fmt: skip
+        log_event(
+            connection,
+            actor,
+            "upload",
+            {
+                "upload_id": upload_id,
+                "municipality": bundle.municipality,
+                "reference_date": bundle.reference_date,
+                "file": file_name,
+                "replaces": previous,
+            },
+        )
     return upload_id
 
 
@@ -225,10 +247,19 @@ def save_official(
             delete(schema.official_sources).where(schema.official_sources.c.source_id.in_(old))
         )
         connection.execute(insert(schema.official_sources), {**source, "imported_at": now()})
-        _insert_frame(connection, schema.official_values, values,
-                      source_id=source["source_id"], table_code=table_code)  # fmt: skip
-        log_event(connection, actor, "import-genesis",
-                  {"table_code": table_code, "rows": len(values), "replaces": old})  # fmt: skip
+        _insert_frame(
+            connection,
+            schema.official_values,
+            values,
+            source_id=source["source_id"],
+            table_code=table_code,
+        )
+        log_event(
+            connection,
+            actor,
+            "import-genesis",
+            {"table_code": table_code, "rows": len(values), "replaces": old},
+        )
 
 
 def read_table(engine: Engine | Connection, table_name: str) -> pd.DataFrame:

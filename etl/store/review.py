@@ -19,12 +19,16 @@ from etl.store import schema
 from etl.store.restricted import log_event, read_counts
 
 REVIEW_STATES: Final = ("pending", "accepted", "rejected")
-COUNT_TABLES: Final = {"population": "population_counts", "households": "household_counts",
-                       "events": "event_counts"}  # fmt: skip
+COUNT_TABLES: Final = {
+    "population": "population_counts",
+    "households": "household_counts",
+    "events": "event_counts",
+}
 
 
-def set_review_state(engine: Engine, upload_id: str, state: str, *, actor: str,
-                     note: str = "") -> None:  # fmt: skip
+def set_review_state(
+    engine: Engine, upload_id: str, state: str, *, actor: str, note: str = ""
+) -> None:
     """Accept or reject an active upload; the change and its note go to the audit log."""
     if state not in REVIEW_STATES:
         raise StoreError(f"Prüfstatus {state!r} unbekannt; erlaubt: {', '.join(REVIEW_STATES)}.")
@@ -42,10 +46,18 @@ def set_review_state(engine: Engine, upload_id: str, state: str, *, actor: str,
         connection.execute(
             update(uploads).where(uploads.c.upload_id == upload_id).values(review_state=state)
         )
-        log_event(connection, actor, "review", {
-            "upload_id": upload_id, "municipality": row.municipality, "from": row.review_state,
-            "to": state, "note": note,
-        })  # fmt: skip
+        log_event(
+            connection,
+            actor,
+            "review",
+            {
+                "upload_id": upload_id,
+                "municipality": row.municipality,
+                "from": row.review_state,
+                "to": state,
+                "note": note,
+            },
+        )
 
 
 def uploads_of(engine: Engine, municipalities: list[str] | None = None) -> pd.DataFrame:

@@ -259,8 +259,12 @@ pub_population = Table(
     Column("nationality", String(8), nullable=False),  # total | de | foreign
     *_cell_columns(),
 )
-Index("ix_pub_population", pub_population.c.release_id, pub_population.c.year,
-      pub_population.c.area_key)  # fmt: skip
+Index(
+    "ix_pub_population",
+    pub_population.c.release_id,
+    pub_population.c.year,
+    pub_population.c.area_key,
+)
 
 pub_households = Table(
     "households",
@@ -300,8 +304,15 @@ pub_official = Table(
 )
 Index("ix_pub_official", pub_official.c.release_id, pub_official.c.area_key)
 
-RELEASE_TABLES = ("areas", "boundaries", "region_sets", "population", "households", "events",
-                  "official")  # fmt: skip
+RELEASE_TABLES = (
+    "areas",
+    "boundaries",
+    "region_sets",
+    "population",
+    "households",
+    "events",
+    "official",
+)
 
 # Official projection vintages: computed from restricted data, published only rounded to 10,
 # for areas of at least 5,000 inhabitants and in broad age groups. Archived, never replaced.

@@ -8,14 +8,31 @@ MAX_AGE: Final = 100  # single years 0..99 plus the open group 100+
 
 # (age_from, age_to exclusive); None marks the open group. As in Regionalstatistik 12411-02-03-5.
 AGE_GROUPS_17: Final[tuple[tuple[int, int | None], ...]] = (
-    (0, 3), (3, 6), (6, 10), (10, 15), (15, 18), (18, 20), (20, 25), (25, 30), (30, 35),
-    (35, 40), (40, 45), (45, 50), (50, 55), (55, 60), (60, 65), (65, 75), (75, None),
-)  # fmt: skip
+    (0, 3),
+    (3, 6),
+    (6, 10),
+    (10, 15),
+    (15, 18),
+    (18, 20),
+    (20, 25),
+    (25, 30),
+    (30, 35),
+    (35, 40),
+    (40, 45),
+    (45, 50),
+    (50, 55),
+    (55, 60),
+    (60, 65),
+    (65, 75),
+    (75, None),
+)
 
 # Broad groups used for grid cells and published projections.
 BROAD_AGE_GROUPS: Final[tuple[tuple[int, int | None], ...]] = (
-    (0, 18), (18, 65), (65, None),
-)  # fmt: skip
+    (0, 18),
+    (18, 65),
+    (65, None),
+)
 
 ALL_AGES: Final[tuple[int, None]] = (0, None)
 

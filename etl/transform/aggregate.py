@@ -47,8 +47,10 @@ def _key_sql(level: str, municipality: str) -> str:
 
 def _levels(municipality: str) -> list[tuple[str, str, str]]:
     """(level, key SQL, filter SQL) of the administrative levels."""
-    return [("gemeinde", _key_sql("gemeinde", municipality), "true"),
-            ("ortsteil", _key_sql("ortsteil", municipality), "ortsteil IS NOT NULL")]  # fmt: skip
+    return [
+        ("gemeinde", _key_sql("gemeinde", municipality), "true"),
+        ("ortsteil", _key_sql("ortsteil", municipality), "ortsteil IS NOT NULL"),
+    ]
 
 
 def finish(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -86,9 +88,16 @@ def population(connection: duckdb.DuckDBPyConnection, municipality: str) -> pd.D
 
 def _grid_groups() -> list[tuple[str, str, int, str]]:
     """(column, sex, lower age bound, SQL condition) of the grid's sex x broad age groups."""
-    return [(f"{sex}_{low}", sex, low, f"sex = '{sex}' AND age >= {low}"
-             + (f" AND age < {high}" if high is not None else ""))
-            for sex in SEXES for low, high in BROAD_AGE_GROUPS]  # fmt: skip
+    return [
+        (
+            f"{sex}_{low}",
+            sex,
+            low,
+            f"sex = '{sex}' AND age >= {low}" + (f" AND age < {high}" if high is not None else ""),
+        )
+        for sex in SEXES
+        for low, high in BROAD_AGE_GROUPS
+    ]
 
 
 def _cell_counts(connection: duckdb.DuckDBPyConnection) -> None:
@@ -103,8 +112,9 @@ def _cell_counts(connection: duckdb.DuckDBPyConnection) -> None:
     from etl.extract.inspire import cell_indices
 
     names = [name for name, *_ in _grid_groups()]
-    counts = ", ".join(f"count(*) FILTER (WHERE {condition}) AS {name}"
-                       for name, _, _, condition in _grid_groups())  # fmt: skip
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {condition}) AS {name}" for name, _, _, condition in _grid_groups()
+    )
     sums = ", ".join(f"sum({name})::BIGINT AS {name}" for name in names)
     reader = connection.sql(
         f"SELECT x, y, {counts} FROM persons WHERE residence = 'main' AND x IS NOT NULL "
@@ -113,17 +123,23 @@ def _cell_counts(connection: duckdb.DuckDBPyConnection) -> None:
     # A second cursor writes while the first one streams; it sees the main schema only.
     writer = connection.cursor()
     try:
-        writer.execute("CREATE OR REPLACE TABLE cell_counts (n100 BIGINT, e100 BIGINT, "
-                       + ", ".join(f"{name} BIGINT" for name in names) + ")")  # fmt: skip
+        writer.execute(
+            "CREATE OR REPLACE TABLE cell_counts (n100 BIGINT, e100 BIGINT, "
+            + ", ".join(f"{name} BIGINT" for name in names)
+            + ")"
+        )
         for batch in reader:
             x = batch.column("x").to_numpy(zero_copy_only=False)
             y = batch.column("y").to_numpy(zero_copy_only=False)
             north, east = cell_indices(x, y, 100)
-            cells = pa.table({"n100": north, "e100": east,
-                              **{name: batch.column(name) for name in names}})  # fmt: skip
+            cells = pa.table(
+                {"n100": north, "e100": east, **{name: batch.column(name) for name in names}}
+            )
             writer.register("address_cells", cells)
-            writer.execute(f"INSERT INTO cell_counts SELECT n100, e100, {sums} FROM "
-                           "address_cells GROUP BY n100, e100")  # fmt: skip
+            writer.execute(
+                f"INSERT INTO cell_counts SELECT n100, e100, {sums} FROM "
+                "address_cells GROUP BY n100, e100"
+            )
             writer.unregister("address_cells")
     finally:
         writer.close()
@@ -136,8 +152,10 @@ def grid_population(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     _cell_counts(connection)
     parts = []
     for name, sex, low, _ in _grid_groups():
-        for level, n, e, key in (("grid1km", "n100 // 10", "e100 // 10", "1kmN"),
-                                 ("grid100m", "n100", "e100", "100mN")):  # fmt: skip
+        for level, n, e, key in (
+            ("grid1km", "n100 // 10", "e100 // 10", "1kmN"),
+            ("grid100m", "n100", "e100", "100mN"),
+        ):
             parts.append(
                 f"SELECT '{level}' AS area_level, '{key}' || ({n}) || 'E' || ({e}) AS area_key, "
                 f"'{sex}' AS sex, {low} AS age, '{GRID_NATIONALITY}' AS nationality, "
@@ -196,9 +214,12 @@ def events(
         "SELECT count(*), count(*) FILTER (WHERE age < 0) FROM window_events"
     ).fetchone()
     if negative:
-        raise InputError(f"{negative} Ereignisse liegen vor dem Geburtsdatum der Person (bei "
-                         "Geburten: der Mutter); bitte Ereignis- und Geburtsdaten prüfen.",
-                         file=file, column="event_date")  # fmt: skip
+        raise InputError(
+            f"{negative} Ereignisse liegen vor dem Geburtsdatum der Person (bei "
+            "Geburten: der Mutter); bitte Ereignis- und Geburtsdaten prüfen.",
+            file=file,
+            column="event_date",
+        )
     return finish(connection.execute(" UNION ALL ".join(parts)).df(), "events"), int(counted)
 
 
@@ -245,6 +266,7 @@ def build_extract(
             )
     finally:
         connection.close()
-    bundle = ExtractBundle(municipality, reference, population_counts, household_counts,
-                           event_counts)  # fmt: skip
+    bundle = ExtractBundle(
+        municipality, reference, population_counts, household_counts, event_counts
+    )
     return bundle, input_rows

@@ -61,7 +61,11 @@ def grid_web_geojson(cell_ids: pd.Series) -> pd.DataFrame:
     squares = grid_squares(cell_ids)
     area_km2 = squares.area / 1e6
     web = squares.to_crs(WEB_CRS).set_precision(1e-6)
-    return pd.DataFrame({
-        "area_key": squares["area_key"], "level": "grid1km", "area_km2": area_km2,
-        "web_geojson": [json.dumps(mapping(g)) for g in web.geometry],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area_key": squares["area_key"],
+            "level": "grid1km",
+            "area_km2": area_km2,
+            "web_geojson": [json.dumps(mapping(g)) for g in web.geometry],
+        }
+    )

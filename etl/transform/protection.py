@@ -11,8 +11,12 @@ from etl.privacy import audit, protect
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
 from etl.transform.publication import Problem
 
-STORE_STATUS = {"published": PUBLISHED, "zero": ZERO, "primary": SUPPRESSED,
-                "secondary": SUPPRESSED}  # fmt: skip
+STORE_STATUS = {
+    "published": PUBLISHED,
+    "zero": ZERO,
+    "primary": SUPPRESSED,
+    "secondary": SUPPRESSED,
+}
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,7 @@ def protect_and_audit(problem: Problem, name: str, min_count: int, protection: f
     )
     cells["primary"] = cells["primary"].fillna(0).astype(int)
     result = protect(cells, problem.relations, min_count=min_count, protection=protection)
-    report = audit(
-        cells, problem.relations, result, protection=protection, min_count=min_count
-    )
+    report = audit(cells, problem.relations, result, protection=protection, min_count=min_count)
     if not report.safe:
         first = report.unsafe.iloc[0].to_dict()
         raise DisclosureError(

@@ -155,12 +155,23 @@ def population_problem(
 ) -> Problem:
     """Cells and relations of the population table, nationality margins and grid cells."""
     core = cube[cube["nationality"] == ALL]
-    keys = pd.DataFrame({"table": "P", "area_key": core["area_key"], "sex": core["sex"],
-                         "age": _age_label(core["age_from"], core["age_to"])})  # fmt: skip
+    keys = pd.DataFrame(
+        {
+            "table": "P",
+            "area_key": core["area_key"],
+            "sex": core["sex"],
+            "age": _age_label(core["age_from"], core["age_to"]),
+        }
+    )
     core = core.assign(cell=keys.agg("|".join, axis=1))
     nationality = cube[cube["nationality"] != ALL]
-    nationality_keys = pd.DataFrame({"table": "N", "area_key": nationality["area_key"],
-                                     "nationality": nationality["nationality"]})  # fmt: skip
+    nationality_keys = pd.DataFrame(
+        {
+            "table": "N",
+            "area_key": nationality["area_key"],
+            "nationality": nationality["nationality"],
+        }
+    )
     nationality = nationality.assign(cell=nationality_keys.agg("|".join, axis=1))
     # An area's German and non-German counts add up to its total over all sexes and ages.
     area_totals = "P|" + nationality["area_key"] + "|total|0-"

@@ -34,29 +34,45 @@ def areas_frame(keys: pd.Series, master: pd.DataFrame, regions: pd.DataFrame) ->
     for key in sorted(set(keys)):
         level = level_of(key)
         administrative = level in ("land", "kreis", "gemeinde", "ortsteil")
-        rows.append((
-            key, level, _name(key, level, names), parent_of(key),
-            key[:5] if level in ("gemeinde", "ortsteil") else (key if level == "kreis" else None),
-            key[:2] if administrative else None,
-        ))  # fmt: skip
+        rows.append(
+            (
+                key,
+                level,
+                _name(key, level, names),
+                parent_of(key),
+                key[:5]
+                if level in ("gemeinde", "ortsteil")
+                else (key if level == "kreis" else None),
+                key[:2] if administrative else None,
+            )
+        )
     return pd.DataFrame(rows, columns=AREA_COLUMNS)
 
 
 def boundaries_frame(master: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     """Web geometries of the published areas; Kreise and Länder dissolved when not imported."""
     wanted = set(areas["area_key"])
-    parts = [master.loc[master["area_key"].isin(wanted), ["area_key", "level", "area_km2",
-                                                           "web_geojson"]]]  # fmt: skip
+    parts = [
+        master.loc[
+            master["area_key"].isin(wanted), ["area_key", "level", "area_km2", "web_geojson"]
+        ]
+    ]
     have = set(parts[0]["area_key"])
     gemeinden = master[master["level"] == "gemeinde"]
     if not gemeinden.empty and not {k for k in wanted if len(k) in (2, 5)} <= have:
         derived = dissolve_levels(from_hex_wkb(gemeinden))
         derived = derived[derived["area_key"].isin(wanted - have)]
         if not derived.empty:
-            parts.append(pd.DataFrame({
-                "area_key": derived["area_key"], "level": derived["level"],
-                "area_km2": derived.area / 1e6, "web_geojson": web_geojson(derived.geometry),
-            }))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "area_key": derived["area_key"],
+                        "level": derived["level"],
+                        "area_km2": derived.area / 1e6,
+                        "web_geojson": web_geojson(derived.geometry),
+                    }
+                )
+            )
     grid = areas.loc[areas["level"] == "grid1km", "area_key"]
     if not grid.empty:
         parts.append(grid_web_geojson(grid))
@@ -78,11 +94,18 @@ def official_frame(values: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.Data
     status = official_status(values["value"], values["symbol"].fillna(""))
     value = values["value"].astype("Int64").where(status != NOT_AVAILABLE)
     value = value.mask(status == ZERO, 0)
-    frame = pd.DataFrame({
-        "table_code": values["table_code"], "area_key": values["ags"], "year": values["year"],
-        "measure": values["measure"], "sex": values["sex"],
-        "age_from": values["age_from"].fillna(0).astype(int), "age_to": values["age_to"],
-        "value": value, "status": status,
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "table_code": values["table_code"],
+            "area_key": values["ags"],
+            "year": values["year"],
+            "measure": values["measure"],
+            "sex": values["sex"],
+            "age_from": values["age_from"].fillna(0).astype(int),
+            "age_to": values["age_to"],
+            "value": value,
+            "status": status,
+        }
+    )
     described = sources[["table_code", "file_name", "sha256", "attribution"]]
     return frame, described.to_dict("records")

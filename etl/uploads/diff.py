@@ -15,9 +15,13 @@ def table_diff(name: str, new: pd.DataFrame, old: pd.DataFrame) -> dict[str, Any
     """Rows added, removed and changed, the totals, and the largest changes of one table."""
     keys = list(TABLE_COLUMNS[name][:-1])
     merged = new[[*keys, "count"]].merge(
-        old[[*keys, "count"]], on=keys, how="outer", suffixes=("_new", "_old"),
-        validate="1:1", indicator=True,
-    )  # fmt: skip
+        old[[*keys, "count"]],
+        on=keys,
+        how="outer",
+        suffixes=("_new", "_old"),
+        validate="1:1",
+        indicator=True,
+    )
     merged[["count_new", "count_old"]] = merged[["count_new", "count_old"]].fillna(0)
     merged["change"] = merged["count_new"] - merged["count_old"]
     changed = merged[(merged["_merge"] == "both") & (merged["change"] != 0)]

@@ -59,15 +59,22 @@ def check_archive(data: bytes, name: str, max_bytes: int) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise InputError(f"Archiv nicht lesbar ({error}); ist die Datei vollständig übertragen?",
-                         file=name) from None  # fmt: skip
+        raise InputError(
+            f"Archiv nicht lesbar ({error}); ist die Datei vollständig übertragen?", file=name
+        ) from None
     if len(members) > MAX_ZIP_MEMBERS * (50 if name.lower().endswith(".xlsx") else 1):
-        raise InputError(f"Das Archiv enthält {len(members)} Dateien; erwartet wird ein Auszug "
-                         "(manifest.json und drei Tabellen).", file=name)  # fmt: skip
+        raise InputError(
+            f"Das Archiv enthält {len(members)} Dateien; erwartet wird ein Auszug "
+            "(manifest.json und drei Tabellen).",
+            file=name,
+        )
     total = sum(m.file_size for m in members)
     if total > max_bytes:
-        raise InputError(f"Entpackt {total:,} Bytes, erlaubt sind {max_bytes:,}. Bitte den Auszug "
-                         "als Parquet oder in kleineren Teilen senden.", file=name)  # fmt: skip
+        raise InputError(
+            f"Entpackt {total:,} Bytes, erlaubt sind {max_bytes:,}. Bitte den Auszug "
+            "als Parquet oder in kleineren Teilen senden.",
+            file=name,
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1_000_000 and ratio > MAX_RATIO:
@@ -77,21 +84,28 @@ def check_archive(data: bytes, name: str, max_bytes: int) -> None:
                 file=name,
             )
         if member.filename.lower().endswith(".zip"):
-            raise InputError("Verschachtelte ZIP-Archive werden nicht angenommen.", file=name,
-                             column=member.filename)  # fmt: skip
+            raise InputError(
+                "Verschachtelte ZIP-Archive werden nicht angenommen.",
+                file=name,
+                column=member.filename,
+            )
 
 
 def _check_file(item: UploadedFile, max_bytes: int) -> str:
     name = safe_name(item.name)
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise InputError(f"Dateityp {suffix or '(ohne Endung)'!r} wird nicht angenommen; erlaubt: "
-                         f"{', '.join(ALLOWED_SUFFIXES)}.", file=name)  # fmt: skip
+        raise InputError(
+            f"Dateityp {suffix or '(ohne Endung)'!r} wird nicht angenommen; erlaubt: "
+            f"{', '.join(ALLOWED_SUFFIXES)}.",
+            file=name,
+        )
     if not item.data:
         raise InputError("Die Datei ist leer (0 Bytes).", file=name)
     if len(item.data) > max_bytes:
-        raise InputError(f"Die Datei hat {len(item.data):,} Bytes, erlaubt sind {max_bytes:,}.",
-                         file=name)  # fmt: skip
+        raise InputError(
+            f"Die Datei hat {len(item.data):,} Bytes, erlaubt sind {max_bytes:,}.", file=name
+        )
     if suffix in (".zip", ".xlsx"):
         check_archive(item.data, name, max_bytes)
     return name

@@ -38,21 +38,45 @@ def _run(engine: Engine, job_id: str, work: Work) -> None:
     try:
         result = work(progress)
     except EtlError as error:
-        update_job(engine, job_id, state="failed", message=str(error),
-                   result={"ok": False, "errors": [{"message": str(error)}]})  # fmt: skip
+        update_job(
+            engine,
+            job_id,
+            state="failed",
+            message=str(error),
+            result={"ok": False, "errors": [{"message": str(error)}]},
+        )
     except Exception:
         # The job boundary: log the traceback for operators, show users a reference only.
         log.exception("Auftrag %s fehlgeschlagen", job_id)
         message = f"Interner Fehler (Auftrag {job_id}); bitte die Administration informieren."
-        update_job(engine, job_id, state="failed", message=message,
-                   result={"ok": False, "errors": [{"message": message}]})  # fmt: skip
+        update_job(
+            engine,
+            job_id,
+            state="failed",
+            message=message,
+            result={"ok": False, "errors": [{"message": message}]},
+        )
     else:
-        update_job(engine, job_id, state="done", progress=100, message="fertig", result=result,
-                   upload_id=result.get("upload_id"))  # fmt: skip
+        update_job(
+            engine,
+            job_id,
+            state="done",
+            progress=100,
+            message="fertig",
+            result=result,
+            upload_id=result.get("upload_id"),
+        )
 
 
-def submit(engine: Engine, kind: str, owner: str, work: Work, *, job_id: str | None = None,
-           wait: bool = False) -> str:  # fmt: skip
+def submit(
+    engine: Engine,
+    kind: str,
+    owner: str,
+    work: Work,
+    *,
+    job_id: str | None = None,
+    wait: bool = False,
+) -> str:
     """Record a job and run it in the pool; `wait` blocks until it ends (tests, CLI)."""
     job_id = job_id or new_job_id()
     create_job(engine, job_id, kind, owner)

@@ -57,8 +57,9 @@ def municipal_population(population: pd.DataFrame) -> pd.DataFrame:
     return rows.groupby(["sex", "age"], as_index=False)["count"].sum()
 
 
-def change_against_previous(current: pd.DataFrame, previous: pd.DataFrame | None,
-                            previous_label: str) -> list[Check]:  # fmt: skip
+def change_against_previous(
+    current: pd.DataFrame, previous: pd.DataFrame | None, previous_label: str
+) -> list[Check]:
     if previous is None or previous.empty:
         return [
             Check(
@@ -70,21 +71,28 @@ def change_against_previous(current: pd.DataFrame, previous: pd.DataFrame | None
         ]
     now, before = int(current["count"].sum()), int(previous["count"].sum())
     change = (now - before) / before if before else math.inf
-    checks = [Check(
-        "change", "warning" if abs(change) > CHANGE_THRESHOLD else "ok",
-        "Veränderung zum Vorjahr",
-        f"Einwohner (Hauptwohnung) {_fmt(now)} gegenüber {_fmt(before)} "
-        f"{previous_label}: {_pct(change)}. Über ±{CHANGE_THRESHOLD:.0%} ist selten "
-        "(Eingemeindung, Registerbereinigung, falscher Stichtag?).",
-    )]  # fmt: skip
+    checks = [
+        Check(
+            "change",
+            "warning" if abs(change) > CHANGE_THRESHOLD else "ok",
+            "Veränderung zum Vorjahr",
+            f"Einwohner (Hauptwohnung) {_fmt(now)} gegenüber {_fmt(before)} "
+            f"{previous_label}: {_pct(change)}. Über ±{CHANGE_THRESHOLD:.0%} ist selten "
+            "(Eingemeindung, Registerbereinigung, falscher Stichtag?).",
+        )
+    ]
     for low, high, label in BROAD_GROUPS:
         a = int(current.loc[current["age"].between(low, high - 1), "count"].sum())
         b = int(previous.loc[previous["age"].between(low, high - 1), "count"].sum())
         if b >= 100 and abs(a - b) / b > GROUP_CHANGE_THRESHOLD:
-            checks.append(Check(
-                f"change-{low}", "warning", f"Altersgruppe {label}",
-                f"{_fmt(a)} statt {_fmt(b)} ({_pct((a - b) / b)}); Altersangaben verschoben?",
-            ))  # fmt: skip
+            checks.append(
+                Check(
+                    f"change-{low}",
+                    "warning",
+                    f"Altersgruppe {label}",
+                    f"{_fmt(a)} statt {_fmt(b)} ({_pct((a - b) / b)}); Altersangaben verschoben?",
+                )
+            )
     return checks
 
 
@@ -94,24 +102,32 @@ def age_heaping(population: pd.DataFrame) -> Check:
     window = by_age.reindex(range(23, 63), fill_value=0)
     persons = int(window.sum())
     if persons < WHIPPLE_MIN_PERSONS:
-        return Check("heaping", "info", "Altersanhäufung (Whipple-Index)",
-                     f"Nur {_fmt(persons)} Personen im Alter 23–62; zu wenige für eine "
-                     "belastbare Aussage.")  # fmt: skip
+        return Check(
+            "heaping",
+            "info",
+            "Altersanhäufung (Whipple-Index)",
+            f"Nur {_fmt(persons)} Personen im Alter 23–62; zu wenige für eine belastbare Aussage.",
+        )
     heaped = int(window[[a for a in window.index if a % 5 == 0]].sum())
     whipple = 100 * heaped / (persons / 5)
     level = "warning" if whipple > WHIPPLE_WARNING else "ok"
-    return Check("heaping", level, "Altersanhäufung (Whipple-Index)",
-                 f"Whipple-Index {whipple:.0f} (100 = keine Häufung auf Alter mit Endziffer 0 "
-                 f"oder 5; über {WHIPPLE_WARNING:.0f} deutet auf geschätzte oder gerundete "
-                 "Geburtsjahre hin).")  # fmt: skip
+    return Check(
+        "heaping",
+        level,
+        "Altersanhäufung (Whipple-Index)",
+        f"Whipple-Index {whipple:.0f} (100 = keine Häufung auf Alter mit Endziffer 0 "
+        f"oder 5; über {WHIPPLE_WARNING:.0f} deutet auf geschätzte oder gerundete "
+        "Geburtsjahre hin).",
+    )
 
 
 def sex_ratio(population: pd.DataFrame) -> list[Check]:
     """Men and women under 65 in ten-year groups against a fair split."""
     checks = []
     young = population[population["age"] < 65].assign(group=lambda f: f["age"] // 10 * 10)
-    table = young.pivot_table(index="group", columns="sex", values="count", aggfunc="sum",
-                              fill_value=0)  # fmt: skip
+    table = young.pivot_table(
+        index="group", columns="sex", values="count", aggfunc="sum", fill_value=0
+    )
     for group, row in table.iterrows():
         women, men = int(row.get("female", 0)), int(row.get("male", 0))
         persons = women + men
@@ -119,16 +135,27 @@ def sex_ratio(population: pd.DataFrame) -> list[Check]:
             continue
         z = (men - persons / 2) / math.sqrt(persons / 4)
         if abs(z) > SEX_RATIO_Z:
-            checks.append(Check(
-                f"sex-{group}", "warning", f"Geschlechterverhältnis {group}–{group + 9} Jahre",
-                f"{men / max(women, 1) * 100:.0f} Männer je 100 Frauen ({_fmt(persons)} Personen);"
-                " ungewöhnlich weit von 100 (vertauschte Codes? Einrichtung wie Kaserne oder "
-                "Wohnheim?).",
-            ))  # fmt: skip
+            checks.append(
+                Check(
+                    f"sex-{group}",
+                    "warning",
+                    f"Geschlechterverhältnis {group}–{group + 9} Jahre",
+                    f"{men / max(women, 1) * 100:.0f} Männer je 100 Frauen "
+                    f"({_fmt(persons)} Personen);"
+                    " ungewöhnlich weit von 100 (vertauschte Codes? Einrichtung wie Kaserne oder "
+                    "Wohnheim?).",
+                )
+            )
     if not checks:
-        checks.append(Check("sex", "ok", "Geschlechterverhältnis",
-                            "Keine Altersgruppe unter 65 weicht auffällig vom Verhältnis "
-                            "1:1 ab (oder zu wenige Personen für eine Aussage)."))  # fmt: skip
+        checks.append(
+            Check(
+                "sex",
+                "ok",
+                "Geschlechterverhältnis",
+                "Keine Altersgruppe unter 65 weicht auffällig vom Verhältnis "
+                "1:1 ab (oder zu wenige Personen für eine Aussage).",
+            )
+        )
     return checks
 
 
@@ -142,15 +169,23 @@ def households_against_persons(bundle: ExtractBundle, persons: int) -> Check:
     if count == 0:
         return Check("households", "info", title, "Der Auszug enthält keine Haushalte.")
     if members > persons:
-        return Check("households", "warning", title,
-                     f"Die Haushalte umfassen mindestens {_fmt(members)} Personen, es gibt aber "
-                     f"nur {_fmt(persons)} Einwohner mit Hauptwohnung.")  # fmt: skip
+        return Check(
+            "households",
+            "warning",
+            title,
+            f"Die Haushalte umfassen mindestens {_fmt(members)} Personen, es gibt aber "
+            f"nur {_fmt(persons)} Einwohner mit Hauptwohnung.",
+        )
     average = persons / count
     level_name = "ok" if 1.4 <= average <= 3.5 else "warning"
     mean = _german(f"{average:.2f}")
-    return Check("households", level_name, title,
-                 f"{_fmt(count)} Haushalte, durchschnittlich {mean} Personen je Haushalt "
-                 "(üblich 1,6 bis 2,6).")  # fmt: skip
+    return Check(
+        "households",
+        level_name,
+        title,
+        f"{_fmt(count)} Haushalte, durchschnittlich {mean} Personen je Haushalt "
+        "(üblich 1,6 bis 2,6).",
+    )
 
 
 def against_official(persons: int, official: pd.DataFrame, year: int) -> Check:
@@ -163,14 +198,22 @@ def against_official(persons: int, official: pd.DataFrame, year: int) -> Check:
     value = int(totals["value"].iloc[0])
     deviation = (persons - value) / value if value else math.inf
     level = "warning" if abs(deviation) > OFFICIAL_TOLERANCE else "ok"
-    return Check("official", level, title,
-                 f"Melderegister {_fmt(persons)}, amtlich ({totals['table_code'].iloc[0]}) "
-                 f"{_fmt(value)}: {_pct(deviation)}. Registerzahlen liegen meist etwas über der "
-                 f"Fortschreibung; über ±{OFFICIAL_TOLERANCE:.0%} bitte prüfen.")  # fmt: skip
+    return Check(
+        "official",
+        level,
+        title,
+        f"Melderegister {_fmt(persons)}, amtlich ({totals['table_code'].iloc[0]}) "
+        f"{_fmt(value)}: {_pct(deviation)}. Registerzahlen liegen meist etwas über der "
+        f"Fortschreibung; über ±{OFFICIAL_TOLERANCE:.0%} bitte prüfen.",
+    )
 
 
-def run_checks(bundle: ExtractBundle, previous: pd.DataFrame | None, previous_label: str,
-               official: pd.DataFrame) -> list[Check]:  # fmt: skip
+def run_checks(
+    bundle: ExtractBundle,
+    previous: pd.DataFrame | None,
+    previous_label: str,
+    official: pd.DataFrame,
+) -> list[Check]:
     """All checks of one extract; `previous` is the previous year's municipal population."""
     population = municipal_population(bundle.population)
     persons = int(population["count"].sum())

@@ -30,12 +30,21 @@ def _year_input(bundle: ExtractBundle):
     def with_owner(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(upload_id=PREVIEW_ID, municipality=bundle.municipality)
 
-    uploads = pd.DataFrame({"upload_id": [PREVIEW_ID], "municipality": [bundle.municipality],
-                            "reference_date": [bundle.reference_date]})  # fmt: skip
-    return YearInput(year=bundle.year, reference_date=bundle.reference_date, uploads=uploads,
-                     population=with_owner(bundle.population),
-                     households=with_owner(bundle.households),
-                     events=with_owner(bundle.events))  # fmt: skip
+    uploads = pd.DataFrame(
+        {
+            "upload_id": [PREVIEW_ID],
+            "municipality": [bundle.municipality],
+            "reference_date": [bundle.reference_date],
+        }
+    )
+    return YearInput(
+        year=bundle.year,
+        reference_date=bundle.reference_date,
+        uploads=uploads,
+        population=with_owner(bundle.population),
+        households=with_owner(bundle.households),
+        events=with_owner(bundle.events),
+    )
 
 
 def suppression_preview(bundle: ExtractBundle, settings: Settings) -> dict[str, Any]:
@@ -51,7 +60,10 @@ def suppression_preview(bundle: ExtractBundle, settings: Settings) -> dict[str, 
     except (ValueError, KeyError, IndexError, ArithmeticError) as error:
         # The preview is advice; a failure of the solver must not block a valid upload.
         log.exception("Vorschau der Geheimhaltung fehlgeschlagen")
-        return {"available": False, "reason": f"interner Fehler ({type(error).__name__})",
-                "tables": []}  # fmt: skip
+        return {
+            "available": False,
+            "reason": f"interner Fehler ({type(error).__name__})",
+            "tables": [],
+        }
     tables = [{k: s[k] for k in ("table", "cells", "primary", "secondary")} for s in stats]
     return {"available": True, "note": NOTE, "min_count": settings.min_count, "tables": tables}

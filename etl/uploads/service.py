@@ -46,8 +46,14 @@ def _engines(settings: Settings) -> tuple[Engine, Engine]:
     return restricted, accounts_engine(settings)
 
 
-def start_validation(settings: Settings, account: Account, files: list[intake.UploadedFile],
-                     *, wait: bool = False, remote_addr: str = "") -> str:  # fmt: skip
+def start_validation(
+    settings: Settings,
+    account: Account,
+    files: list[intake.UploadedFile],
+    *,
+    wait: bool = False,
+    remote_addr: str = "",
+) -> str:
     """Stage the files and validate them in the background; returns the job id."""
     require(account, "upload")
     restricted, accounts = engines(settings)
@@ -58,10 +64,16 @@ def start_validation(settings: Settings, account: Account, files: list[intake.Up
     except InputError as error:
         intake.discard(settings, job_id)
         report = refused(label, error)
-        log_security_event(accounts, account.username, "upload-refused",
-                           remote_addr=remote_addr, reason=str(error)[:300])  # fmt: skip
-        return submit(accounts, "validate", account.username, lambda _: report, job_id=job_id,
-                      wait=wait)  # fmt: skip
+        log_security_event(
+            accounts,
+            account.username,
+            "upload-refused",
+            remote_addr=remote_addr,
+            reason=str(error)[:300],
+        )
+        return submit(
+            accounts, "validate", account.username, lambda _: report, job_id=job_id, wait=wait
+        )
 
     def work(progress: Progress) -> dict[str, Any]:
         try:
@@ -71,9 +83,13 @@ def start_validation(settings: Settings, account: Account, files: list[intake.Up
             raise
         if not report["ok"]:
             intake.discard(settings, job_id)
-            log_security_event(accounts, account.username, "upload-refused",
-                               remote_addr=remote_addr,
-                               reason=report["errors"][0]["message"][:300])  # fmt: skip
+            log_security_event(
+                accounts,
+                account.username,
+                "upload-refused",
+                remote_addr=remote_addr,
+                reason=report["errors"][0]["message"][:300],
+            )
         return report
 
     return submit(accounts, "validate", account.username, work, job_id=job_id, wait=wait)
@@ -88,8 +104,9 @@ def job_status(settings: Settings, account: Account, job_id: str) -> dict[str, A
     return job
 
 
-def start_store(settings: Settings, account: Account, validation_job: str, *,
-                wait: bool = False) -> str:  # fmt: skip
+def start_store(
+    settings: Settings, account: Account, validation_job: str, *, wait: bool = False
+) -> str:
     """Store a validated upload (review state pending) in the background; returns the job id."""
     require(account, "upload")
     job = job_status(settings, account, validation_job)

@@ -30,8 +30,9 @@ def extract_zip(bundle: ExtractBundle, directory: Path, file_format: str = "csv"
     return zip_directory(write_extract_dir(bundle, directory, file_format))
 
 
-def extract_files(bundle: ExtractBundle, directory: Path,
-                  file_format: str = "csv") -> list[UploadedFile]:  # fmt: skip
+def extract_files(
+    bundle: ExtractBundle, directory: Path, file_format: str = "csv"
+) -> list[UploadedFile]:
     """The extract's loose files (manifest plus tables), as a multi-file upload."""
     write_extract_dir(bundle, directory, file_format)
     return [UploadedFile(p.name, p.read_bytes()) for p in sorted(directory.iterdir())]

@@ -26,14 +26,23 @@ Progress = Callable[[int, str], None]
 
 
 def error_entry(error: InputError) -> dict[str, Any]:
-    return {"message": str(error), "file": error.file, "row": error.row, "column": error.column,
-            "person_level": isinstance(error, PersonLevelDataError)}  # fmt: skip
+    return {
+        "message": str(error),
+        "file": error.file,
+        "row": error.row,
+        "column": error.column,
+        "person_level": isinstance(error, PersonLevelDataError),
+    }
 
 
 def refused(file_name: str, error: InputError) -> dict[str, Any]:
     """A report of a refused upload (nothing is stored)."""
-    return {"ok": False, "file": file_name, "errors": [error_entry(error)],
-            "person_level": isinstance(error, PersonLevelDataError)}  # fmt: skip
+    return {
+        "ok": False,
+        "file": file_name,
+        "errors": [error_entry(error)],
+        "person_level": isinstance(error, PersonLevelDataError),
+    }
 
 
 def check_scope(bundle: ExtractBundle, account: Account, areas: dict[str, str]) -> None:
@@ -42,11 +51,15 @@ def check_scope(bundle: ExtractBundle, account: Account, areas: dict[str, str]) 
         raise InputError(
             f"Der Auszug gehört zur Gemeinde {bundle.municipality}; Ihr Konto darf nur für "
             f"{', '.join(account.municipalities) or 'keine Gemeinde'} melden.",
-            file="manifest.json", column="municipality",
-        )  # fmt: skip
+            file="manifest.json",
+            column="municipality",
+        )
     if areas and bundle.municipality not in areas:
-        raise InputError(f"AGS {bundle.municipality} ist im Gebietsstand nicht bekannt.",
-                         file="manifest.json", column="municipality")  # fmt: skip
+        raise InputError(
+            f"AGS {bundle.municipality} ist im Gebietsstand nicht bekannt.",
+            file="manifest.json",
+            column="municipality",
+        )
     if bundle.population.empty:
         raise InputError(
             "Die Tabelle population enthält keine Zeile; ein Auszug ohne Einwohner "
@@ -55,8 +68,11 @@ def check_scope(bundle: ExtractBundle, account: Account, areas: dict[str, str]) 
             column="count",
         )
     if not dt.date(1990, 1, 1) <= bundle.reference_date <= dt.date.today():
-        raise InputError(f"Stichtag {bundle.reference_date} liegt in der Zukunft oder vor 1990.",
-                         file="manifest.json", column="reference_date")  # fmt: skip
+        raise InputError(
+            f"Stichtag {bundle.reference_date} liegt in der Zukunft oder vor 1990.",
+            file="manifest.json",
+            column="reference_date",
+        )
 
 
 def municipality_names(engine: Engine) -> dict[str, str]:
@@ -92,8 +108,14 @@ def summary(bundle: ExtractBundle, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def build_report(settings: Settings, engine: Engine, account: Account, path: Path,
-                 file_name: str, progress: Progress) -> dict[str, Any]:  # fmt: skip
+def build_report(
+    settings: Settings,
+    engine: Engine,
+    account: Account,
+    path: Path,
+    file_name: str,
+    progress: Progress,
+) -> dict[str, Any]:
     """Read, validate and assess an upload; the report says ok or why it was refused."""
     from etl.extract.anonymised import read_extract
 
@@ -113,10 +135,16 @@ def build_report(settings: Settings, engine: Engine, account: Account, path: Pat
     progress(70, "Geheimhaltung simulieren …")
     preview = suppression_preview(bundle, settings)
     return {
-        "ok": True, "file": file_name, "errors": [], "summary": summary(bundle, names),
-        "checks": [c.as_dict() for c in checks], "replaces": replaces, "diff": diff,
-        "preview": preview, "sha256": _content_hash(bundle),
-    }  # fmt: skip
+        "ok": True,
+        "file": file_name,
+        "errors": [],
+        "summary": summary(bundle, names),
+        "checks": [c.as_dict() for c in checks],
+        "replaces": replaces,
+        "diff": diff,
+        "preview": preview,
+        "sha256": _content_hash(bundle),
+    }
 
 
 def _content_hash(bundle: ExtractBundle) -> str:

@@ -17,8 +17,11 @@ from etl.store.restricted import read_audit_log
 from etl.uploads.jobs import Progress, submit
 from etl.uploads.service import engines, publisher
 
-STATE_LABELS = {"pending": "wartet auf Prüfung", "accepted": "angenommen",
-                "rejected": "zurückgewiesen"}  # fmt: skip
+STATE_LABELS = {
+    "pending": "wartet auf Prüfung",
+    "accepted": "angenommen",
+    "rejected": "zurückgewiesen",
+}
 
 
 def release_lineage(settings: Settings) -> tuple[dict[str, list[str]], str | None]:
@@ -34,8 +37,11 @@ def release_lineage(settings: Settings) -> tuple[dict[str, list[str]], str | Non
     for row in releases.itertuples():
         live = row.release_id if row.live else live
         uploads = json.loads(row.sources).get("uploads", {})
-        ids = (uploads if isinstance(uploads, list)
-               else [u for year in uploads.values() for u in year.values()])  # fmt: skip
+        ids = (
+            uploads
+            if isinstance(uploads, list)
+            else [u for year in uploads.values() for u in year.values()]
+        )
         for upload_id in ids:
             lineage.setdefault(upload_id, []).append(row.release_id)
     return lineage, live
@@ -63,14 +69,20 @@ def submissions(settings: Settings, account: Account) -> list[dict[str, Any]]:
     rows = []
     for upload in frame.to_dict("records"):
         releases = lineage.get(upload["upload_id"], [])
-        rows.append({
-            "upload_id": upload["upload_id"], "municipality": upload["municipality"],
-            "reference_date": str(pd.Timestamp(upload["reference_date"]).date()),
-            "file_name": upload["file_name"], "uploaded_by": upload["uploaded_by"],
-            "received_at": str(pd.Timestamp(upload["received_at"]))[:19],
-            "status": status_text(upload, releases, live), "state": upload["state"],
-            "review_state": upload["review_state"], "live": live in releases,
-        })  # fmt: skip
+        rows.append(
+            {
+                "upload_id": upload["upload_id"],
+                "municipality": upload["municipality"],
+                "reference_date": str(pd.Timestamp(upload["reference_date"]).date()),
+                "file_name": upload["file_name"],
+                "uploaded_by": upload["uploaded_by"],
+                "received_at": str(pd.Timestamp(upload["received_at"]))[:19],
+                "status": status_text(upload, releases, live),
+                "state": upload["state"],
+                "review_state": upload["review_state"],
+                "live": live in releases,
+            }
+        )
     return rows
 
 
@@ -89,8 +101,11 @@ def submission_report(settings: Settings, account: Account, upload_id: str) -> d
 def review_queue(settings: Settings, account: Account) -> list[dict[str, Any]]:
     """Active uploads waiting for a decision, with the warnings of their validation."""
     require(account, "review")
-    rows = [r for r in submissions(settings, account)
-            if r["state"] == "active" and r["review_state"] == "pending"]  # fmt: skip
+    rows = [
+        r
+        for r in submissions(settings, account)
+        if r["state"] == "active" and r["review_state"] == "pending"
+    ]
     _, accounts = engines(settings)
     for row in rows:
         job = job_store.job_for_upload(accounts, row["upload_id"])
@@ -99,15 +114,17 @@ def review_queue(settings: Settings, account: Account) -> list[dict[str, Any]]:
     return rows
 
 
-def decide(settings: Settings, account: Account, upload_id: str, state: str,
-           note: str = "") -> None:  # fmt: skip
+def decide(
+    settings: Settings, account: Account, upload_id: str, state: str, note: str = ""
+) -> None:
     require(account, "review")
     restricted, _ = engines(settings)
     review.set_review_state(restricted, upload_id, state, actor=account.username, note=note)
 
 
-def start_publish(settings: Settings, account: Account, note: str = "", *,
-                  wait: bool = False) -> str:  # fmt: skip
+def start_publish(
+    settings: Settings, account: Account, note: str = "", *, wait: bool = False
+) -> str:
     """Publish a release in the background (etl.pipeline.publish); returns the job id."""
     require(account, "publish")
     _, accounts = engines(settings)
@@ -136,13 +153,21 @@ def audit_entries(settings: Settings, account: Account, limit: int = 200) -> lis
     require(account, "audit")
     restricted, accounts = engines(settings)
     entries = [
-        {"at": str(pd.Timestamp(r["at"]))[:19], "actor": r["actor"], "action": r["action"],
-         "detail": r["detail"]}
+        {
+            "at": str(pd.Timestamp(r["at"]))[:19],
+            "actor": r["actor"],
+            "action": r["action"],
+            "detail": r["detail"],
+        }
         for r in read_audit_log(restricted, limit).to_dict("records")
-    ]  # fmt: skip
+    ]
     entries += [
-        {"at": str(pd.Timestamp(r["at"]).tz_localize(None))[:19], "actor": r["actor"],
-         "action": r["action"], "detail": f"{r['detail']} {r['remote_addr']}".strip()}
+        {
+            "at": str(pd.Timestamp(r["at"]).tz_localize(None))[:19],
+            "actor": r["actor"],
+            "action": r["action"],
+            "detail": f"{r['detail']} {r['remote_addr']}".strip(),
+        }
         for r in read_security_events(accounts, limit)
-    ]  # fmt: skip
+    ]
     return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]

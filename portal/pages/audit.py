@@ -14,8 +14,13 @@ COLUMNS = [("at", "Zeit (UTC)"), ("actor", "wer"), ("action", "Aktion"), ("detai
 
 def layout(settings: Settings, account: Account, search: str) -> html.Div:
     entries = workflow.audit_entries(settings, account)
-    return html.Div([
-        html.H1("Protokoll"),
-        html.Section(components.table(entries, COLUMNS, caption="Neueste 200 Einträge"),
-                     className="card", id=ids.AUDIT_TABLE),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1("Protokoll"),
+            html.Section(
+                components.table(entries, COLUMNS, caption="Neueste 200 Einträge"),
+                className="card",
+                id=ids.AUDIT_TABLE,
+            ),
+        ]
+    )

@@ -25,22 +25,32 @@ COLUMNS = [
 
 def _buttons(row: dict[str, Any]) -> html.Div:
     upload = row["upload_id"]
-    return html.Div([
-        dcc.Link("Bericht", href=f"/meldungen?id={upload}"),
-        html.Button("Annehmen", id={"type": ids.REVIEW_DECIDE, "upload": upload,
-                                    "state": "accepted"}, **{"aria-label": f"{upload} annehmen"}),
-        html.Button("Zurückweisen", className="danger", id={
-            "type": ids.REVIEW_DECIDE, "upload": upload, "state": "rejected"},
-            **{"aria-label": f"{upload} zurückweisen"}),
-    ], className="actions")  # fmt: skip
+    return html.Div(
+        [
+            dcc.Link("Bericht", href=f"/meldungen?id={upload}"),
+            html.Button(
+                "Annehmen",
+                id={"type": ids.REVIEW_DECIDE, "upload": upload, "state": "accepted"},
+                **{"aria-label": f"{upload} annehmen"},
+            ),
+            html.Button(
+                "Zurückweisen",
+                className="danger",
+                id={"type": ids.REVIEW_DECIDE, "upload": upload, "state": "rejected"},
+                **{"aria-label": f"{upload} zurückweisen"},
+            ),
+        ],
+        className="actions",
+    )
 
 
 def queue_view(settings: Settings, account: Account) -> html.Table:
     rows = workflow.review_queue(settings, account)
     for row in rows:
         row["hints"] = "; ".join(w["title"] for w in row["warnings"]) or "keine"
-    return components.table(rows, COLUMNS, caption="Meldungen, die auf Prüfung warten",
-                            extra=_buttons)  # fmt: skip
+    return components.table(
+        rows, COLUMNS, caption="Meldungen, die auf Prüfung warten", extra=_buttons
+    )
 
 
 def live_text(settings: Settings) -> str:
@@ -49,26 +59,42 @@ def live_text(settings: Settings) -> str:
 
 
 def layout(settings: Settings, account: Account, search: str) -> html.Div:
-    return html.Div([
-        html.H1("Prüfung und Freigabe"),
-        html.Section([html.H2("Warteschlange"), html.Div(id=ids.REVIEW_MESSAGE),
-                      html.Div(queue_view(settings, account), id=ids.REVIEW_QUEUE)],
-                     className="card"),
-        html.Section([
-            html.H2("Veröffentlichen"),
-            html.P(live_text(settings), id=ids.LIVE_RELEASE),
-            html.P("Veröffentlicht werden alle angenommenen Meldungen: geheim gehalten, "
-                   "geprüft (LP-Audit) und in einem Schritt freigeschaltet – wie "
-                   "`python -m etl publish`.", className="muted"),
-            html.Label("Vermerk zur Veröffentlichung", htmlFor=ids.PUBLISH_NOTE),
-            dcc.Input(id=ids.PUBLISH_NOTE, type="text", maxLength=500, debounce=False),
-            html.Div(html.Button("Veröffentlichung erstellen", id=ids.PUBLISH_BUTTON),
-                     className="actions", style={"marginTop": "1rem"}),
-            dcc.Store(id=ids.PUBLISH_JOB),
-            dcc.Interval(id=ids.PUBLISH_POLL, interval=1000, disabled=True),
-            html.Div(id=ids.PUBLISH_STATUS, **{"aria-live": "polite"}),
-        ], className="card"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1("Prüfung und Freigabe"),
+            html.Section(
+                [
+                    html.H2("Warteschlange"),
+                    html.Div(id=ids.REVIEW_MESSAGE),
+                    html.Div(queue_view(settings, account), id=ids.REVIEW_QUEUE),
+                ],
+                className="card",
+            ),
+            html.Section(
+                [
+                    html.H2("Veröffentlichen"),
+                    html.P(live_text(settings), id=ids.LIVE_RELEASE),
+                    html.P(
+                        "Veröffentlicht werden alle angenommenen Meldungen: geheim gehalten, "
+                        "geprüft (LP-Audit) und in einem Schritt freigeschaltet – wie "
+                        "`python -m etl publish`.",
+                        className="muted",
+                    ),
+                    html.Label("Vermerk zur Veröffentlichung", htmlFor=ids.PUBLISH_NOTE),
+                    dcc.Input(id=ids.PUBLISH_NOTE, type="text", maxLength=500, debounce=False),
+                    html.Div(
+                        html.Button("Veröffentlichung erstellen", id=ids.PUBLISH_BUTTON),
+                        className="actions",
+                        style={"marginTop": "1rem"},
+                    ),
+                    dcc.Store(id=ids.PUBLISH_JOB),
+                    dcc.Interval(id=ids.PUBLISH_POLL, interval=1000, disabled=True),
+                    html.Div(id=ids.PUBLISH_STATUS, **{"aria-live": "polite"}),
+                ],
+                className="card",
+            ),
+        ]
+    )
 
 
 def publish_outcome(job: dict[str, Any]) -> tuple[Any, bool]:
@@ -77,16 +103,18 @@ def publish_outcome(job: dict[str, Any]) -> tuple[Any, bool]:
     if job["state"] == "failed":
         return components.notice(f"Nicht veröffentlicht: {job['message']}", "error"), True
     result = job["result"]
-    return components.notice([html.Strong(f"Veröffentlicht: {result['release_id']}"),
-                              html.Pre(result["summary"])], "ok"), True  # fmt: skip
+    return components.notice(
+        [html.Strong(f"Veröffentlicht: {result['release_id']}"), html.Pre(result["summary"])], "ok"
+    ), True
 
 
 def register(app, settings: Settings) -> None:
     @app.callback(
-        Output(ids.REVIEW_QUEUE, "children"), Output(ids.REVIEW_MESSAGE, "children"),
+        Output(ids.REVIEW_QUEUE, "children"),
+        Output(ids.REVIEW_MESSAGE, "children"),
         Input({"type": ids.REVIEW_DECIDE, "upload": ALL, "state": ALL}, "n_clicks"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_decide(clicks):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
@@ -100,10 +128,12 @@ def register(app, settings: Settings) -> None:
         return queue_view(settings, account), message
 
     @app.callback(
-        Output(ids.PUBLISH_JOB, "data"), Output(ids.PUBLISH_POLL, "disabled"),
-        Input(ids.PUBLISH_BUTTON, "n_clicks"), State(ids.PUBLISH_NOTE, "value"),
+        Output(ids.PUBLISH_JOB, "data"),
+        Output(ids.PUBLISH_POLL, "disabled"),
+        Input(ids.PUBLISH_BUTTON, "n_clicks"),
+        State(ids.PUBLISH_NOTE, "value"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_publish(clicks, note):
         if not clicks:
             raise PreventUpdate
@@ -113,9 +143,10 @@ def register(app, settings: Settings) -> None:
         Output(ids.PUBLISH_STATUS, "children"),
         Output(ids.PUBLISH_POLL, "disabled", allow_duplicate=True),
         Output(ids.LIVE_RELEASE, "children"),
-        Input(ids.PUBLISH_POLL, "n_intervals"), State(ids.PUBLISH_JOB, "data"),
+        Input(ids.PUBLISH_POLL, "n_intervals"),
+        State(ids.PUBLISH_JOB, "data"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_poll(_, job_id):
         if not job_id:
             raise PreventUpdate

@@ -12,17 +12,23 @@ from etl.errors import EtlError
 from etl.uploads import workflow
 from portal import components
 
-COLUMNS = [("municipality", "Gemeinde"), ("reference_date", "Stichtag"),
-           ("received_at", "Eingang (UTC)"), ("uploaded_by", "von"), ("file_name", "Datei"),
-           ("status", "Status")]  # fmt: skip
+COLUMNS = [
+    ("municipality", "Gemeinde"),
+    ("reference_date", "Stichtag"),
+    ("received_at", "Eingang (UTC)"),
+    ("uploaded_by", "von"),
+    ("file_name", "Datei"),
+    ("status", "Status"),
+]
 
 
 def _report(settings: Settings, account: Account, upload_id: str) -> html.Section:
     try:
         report = workflow.submission_report(settings, account, upload_id)
     except EtlError as error:
-        return html.Section(components.notice(str(error), "error"), className="card",
-                            id="submission-report")  # fmt: skip
+        return html.Section(
+            components.notice(str(error), "error"), className="card", id="submission-report"
+        )
     body = (
         components.report_view(report)
         if report
@@ -30,21 +36,36 @@ def _report(settings: Settings, account: Account, upload_id: str) -> html.Sectio
             "Zu dieser Meldung gibt es keinen Prüfbericht (über die Kommandozeile eingespielt)."
         )
     )
-    return html.Section([html.H2(f"Prüfbericht {upload_id}"), body], className="card",
-                        id="submission-report")  # fmt: skip
+    return html.Section(
+        [html.H2(f"Prüfbericht {upload_id}"), body], className="card", id="submission-report"
+    )
 
 
 def layout(settings: Settings, account: Account, search: str) -> html.Div:
     rows = workflow.submissions(settings, account)
     wanted = parse_qs(search.lstrip("?")).get("id", [""])[0]
-    parts = [html.H1("Meldungen"),
-             html.P("Status: wartet auf Prüfung → angenommen → veröffentlicht in Rxxxx (live).",
-                    className="muted")]  # fmt: skip
+    parts = [
+        html.H1("Meldungen"),
+        html.P(
+            "Status: wartet auf Prüfung → angenommen → veröffentlicht in Rxxxx (live).",
+            className="muted",
+        ),
+    ]
     if wanted:
         parts.append(_report(settings, account, wanted))
-    parts.append(html.Section(components.table(
-        rows, COLUMNS, caption="Ihre Meldungen, neueste zuerst",
-        extra=lambda r: dcc.Link("Bericht", href=f"/meldungen?id={r['upload_id']}",
-                                 title=f"Prüfbericht {r['upload_id']}"),
-    ), className="card"))  # fmt: skip
+    parts.append(
+        html.Section(
+            components.table(
+                rows,
+                COLUMNS,
+                caption="Ihre Meldungen, neueste zuerst",
+                extra=lambda r: dcc.Link(
+                    "Bericht",
+                    href=f"/meldungen?id={r['upload_id']}",
+                    title=f"Prüfbericht {r['upload_id']}",
+                ),
+            ),
+            className="card",
+        )
+    )
     return html.Div(parts)

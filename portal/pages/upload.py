@@ -20,36 +20,75 @@ ACCEPT = ".zip,.csv,.txt,.tsv,.xlsx,.parquet,.json"
 
 
 def layout(settings: Settings, account: Account, search: str) -> html.Div:
-    return html.Div([
-        html.H1("Auszug hochladen"),
-        html.P(["Ihr Konto meldet für: ", html.Strong(", ".join(account.municipalities)), ". "
-                "Hochgeladen wird der anonymisierte Auszug aus `python -m etl extract`: das ZIP "
-                "des Auszugsverzeichnisses oder die Dateien (CSV, XLSX oder Parquet) zusammen "
-                "mit manifest.json. Personenbezogene Daten werden abgelehnt."]),
-        html.Section([
-            html.H2("Datei wählen", id="upload-heading"),
-            dcc.Upload(id=ids.UPLOAD, multiple=True, max_size=settings.upload_max_bytes,
-                       accept=ACCEPT, className="dropzone", children=html.Div([
-                           html.P("Dateien hierher ziehen oder"),
-                           # The drop zone itself takes no keyboard focus; a button does, and
-                           # its click bubbles to the zone, which opens the file dialog.
-                           html.Button("Datei auswählen …", type="button", className="secondary"),
-                           html.P(f"Höchstens {settings.upload_max_bytes // 1_000_000} MB.",
-                                  className="muted")])),
-        ], className="card", **{"aria-labelledby": "upload-heading"}),
-        dcc.Store(id=ids.UPLOAD_JOB),
-        dcc.Interval(id=ids.UPLOAD_POLL, interval=600, disabled=True),
-        html.Section([
-            html.H2("Prüfbericht"),
-            html.Div(html.P("Noch keine Datei geprüft.", className="muted"),
-                     id=ids.UPLOAD_STATUS, **{"aria-live": "polite"}),
-            html.Div([
-                html.Button("Übernehmen", id=ids.UPLOAD_CONFIRM, hidden=True),
-                html.Button("Verwerfen", id=ids.UPLOAD_DISCARD, hidden=True,
-                            className="secondary"),
-            ], className="actions"),
-        ], className="card"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1("Auszug hochladen"),
+            html.P(
+                [
+                    "Ihr Konto meldet für: ",
+                    html.Strong(", ".join(account.municipalities)),
+                    ". "
+                    "Hochgeladen wird der anonymisierte Auszug aus "
+                    "`python -m etl extract`: das ZIP "
+                    "des Auszugsverzeichnisses oder die Dateien (CSV, XLSX oder Parquet) zusammen "
+                    "mit manifest.json. Personenbezogene Daten werden abgelehnt.",
+                ]
+            ),
+            html.Section(
+                [
+                    html.H2("Datei wählen", id="upload-heading"),
+                    dcc.Upload(
+                        id=ids.UPLOAD,
+                        multiple=True,
+                        max_size=settings.upload_max_bytes,
+                        accept=ACCEPT,
+                        className="dropzone",
+                        children=html.Div(
+                            [
+                                html.P("Dateien hierher ziehen oder"),
+                                # The drop zone itself takes no keyboard focus; a button does, and
+                                # its click bubbles to the zone, which opens the file dialog.
+                                html.Button(
+                                    "Datei auswählen …", type="button", className="secondary"
+                                ),
+                                html.P(
+                                    f"Höchstens {settings.upload_max_bytes // 1_000_000} MB.",
+                                    className="muted",
+                                ),
+                            ]
+                        ),
+                    ),
+                ],
+                className="card",
+                **{"aria-labelledby": "upload-heading"},
+            ),
+            dcc.Store(id=ids.UPLOAD_JOB),
+            dcc.Interval(id=ids.UPLOAD_POLL, interval=600, disabled=True),
+            html.Section(
+                [
+                    html.H2("Prüfbericht"),
+                    html.Div(
+                        html.P("Noch keine Datei geprüft.", className="muted"),
+                        id=ids.UPLOAD_STATUS,
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Div(
+                        [
+                            html.Button("Übernehmen", id=ids.UPLOAD_CONFIRM, hidden=True),
+                            html.Button(
+                                "Verwerfen",
+                                id=ids.UPLOAD_DISCARD,
+                                hidden=True,
+                                className="secondary",
+                            ),
+                        ],
+                        className="actions",
+                    ),
+                ],
+                className="card",
+            ),
+        ]
+    )
 
 
 def job_outcome(job: dict[str, Any]) -> tuple[Any, bool, bool]:
@@ -62,11 +101,19 @@ def job_outcome(job: dict[str, Any]) -> tuple[Any, bool, bool]:
     if job["kind"] == "store":
         if not result.get("ok"):
             return components.errors_view(result), True, True
-        return components.notice([
-            html.Strong("Übernommen. "),
-            f"Meldung {result['upload_id']} wartet auf die Prüfung durch die Statistikstelle. "
-            "Den Stand sehen Sie unter „Meldungen“.",
-        ], "ok"), True, True  # fmt: skip
+        return (
+            components.notice(
+                [
+                    html.Strong("Übernommen. "),
+                    f"Meldung {result['upload_id']} wartet auf die Prüfung "
+                    "durch die Statistikstelle. "
+                    "Den Stand sehen Sie unter „Meldungen“.",
+                ],
+                "ok",
+            ),
+            True,
+            True,
+        )
     return components.report_view(result), True, not result.get("ok")
 
 
@@ -78,11 +125,14 @@ def start(settings: Settings, contents: Any, names: Any) -> str:
 
 def register(app, settings: Settings) -> None:
     @app.callback(
-        Output(ids.UPLOAD_JOB, "data"), Output(ids.UPLOAD_POLL, "disabled"),
-        Output(ids.UPLOAD_STATUS, "children"), Output(ids.UPLOAD, "contents"),
-        Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
+        Output(ids.UPLOAD_JOB, "data"),
+        Output(ids.UPLOAD_POLL, "disabled"),
+        Output(ids.UPLOAD_STATUS, "children"),
+        Output(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD, "contents"),
+        State(ids.UPLOAD, "filename"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_upload(contents, names):
         if not contents:
             raise PreventUpdate
@@ -95,9 +145,10 @@ def register(app, settings: Settings) -> None:
     @app.callback(
         Output(ids.UPLOAD_JOB, "data", allow_duplicate=True),
         Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
-        Input(ids.UPLOAD_CONFIRM, "n_clicks"), State(ids.UPLOAD_JOB, "data"),
+        Input(ids.UPLOAD_CONFIRM, "n_clicks"),
+        State(ids.UPLOAD_JOB, "data"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_confirm(clicks, job_id):
         if not clicks or not job_id:
             raise PreventUpdate
@@ -108,9 +159,10 @@ def register(app, settings: Settings) -> None:
         Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
         Output(ids.UPLOAD_CONFIRM, "hidden", allow_duplicate=True),
         Output(ids.UPLOAD_DISCARD, "hidden", allow_duplicate=True),
-        Input(ids.UPLOAD_DISCARD, "n_clicks"), State(ids.UPLOAD_JOB, "data"),
+        Input(ids.UPLOAD_DISCARD, "n_clicks"),
+        State(ids.UPLOAD_JOB, "data"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_discard(clicks, job_id):
         if not clicks or not job_id:
             raise PreventUpdate
@@ -120,10 +172,12 @@ def register(app, settings: Settings) -> None:
     @app.callback(
         Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
         Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
-        Output(ids.UPLOAD_CONFIRM, "hidden"), Output(ids.UPLOAD_DISCARD, "hidden"),
-        Input(ids.UPLOAD_POLL, "n_intervals"), State(ids.UPLOAD_JOB, "data"),
+        Output(ids.UPLOAD_CONFIRM, "hidden"),
+        Output(ids.UPLOAD_DISCARD, "hidden"),
+        Input(ids.UPLOAD_POLL, "n_intervals"),
+        State(ids.UPLOAD_JOB, "data"),
         prevent_initial_call=True,
-    )  # fmt: skip
+    )
     def on_poll(_, job_id):
         if not job_id:
             return no_update, True, True, True

@@ -14,25 +14,39 @@ from etl.errors import EtlError
 from portal import components, ids
 from portal.security import current_account
 
-COLUMNS = [("username", "Benutzer"), ("role", "Rolle"), ("ags", "Gemeinden"),
-           ("status", "Status")]  # fmt: skip
+COLUMNS = [("username", "Benutzer"), ("role", "Rolle"), ("ags", "Gemeinden"), ("status", "Status")]
 
 
 def _actions(row: dict[str, Any]) -> html.Div:
     name = row["username"]
     toggle = "enable" if row["disabled"] else "disable"
-    return html.Div([
-        html.Button("Entsperren" if row["disabled"] else "Sperren", className="secondary",
-                    id={"type": ids.USERS_ACTION, "user": name, "action": toggle}),
-        html.Button("Passwort neu", className="secondary",
-                    id={"type": ids.USERS_ACTION, "user": name, "action": "reset"}),
-    ], className="actions")  # fmt: skip
+    return html.Div(
+        [
+            html.Button(
+                "Entsperren" if row["disabled"] else "Sperren",
+                className="secondary",
+                id={"type": ids.USERS_ACTION, "user": name, "action": toggle},
+            ),
+            html.Button(
+                "Passwort neu",
+                className="secondary",
+                id={"type": ids.USERS_ACTION, "user": name, "action": "reset"},
+            ),
+        ],
+        className="actions",
+    )
 
 
 def users_view(settings: Settings, account: Account) -> html.Table:
-    rows = [{**u, "ags": ", ".join(u["municipalities"]), "role": ROLE_LABELS[u["role"]],
-             "status": "gesperrt" if u["disabled"] else "aktiv"}
-            for u in admin.accounts(settings, account)]  # fmt: skip
+    rows = [
+        {
+            **u,
+            "ags": ", ".join(u["municipalities"]),
+            "role": ROLE_LABELS[u["role"]],
+            "status": "gesperrt" if u["disabled"] else "aktiv",
+        }
+        for u in admin.accounts(settings, account)
+    ]
     return components.table(rows, COLUMNS, caption="Konten", extra=_actions)
 
 
@@ -59,42 +73,67 @@ def settings_rows(settings: Settings) -> list[dict[str, str]]:
 
 
 def layout(settings: Settings, account: Account, search: str) -> html.Div:
-    return html.Div([
-        html.H1("Konten"),
-        html.Div(id=ids.USERS_MESSAGE, **{"aria-live": "polite"}),
-        html.Section(users_view(settings, account), id=ids.USERS_TABLE, className="card"),
-        html.Section([
-            html.H2("Konto anlegen"),
-            html.Label("Benutzername", htmlFor=ids.USERS_NAME),
-            dcc.Input(id=ids.USERS_NAME, type="text"),
-            html.Label("Rolle", htmlFor=ids.USERS_ROLE),
-            dcc.RadioItems(id=ids.USERS_ROLE, value="uploader", className="roles", options=[
-                {"label": ROLE_LABELS[r], "value": r} for r in ROLES]),
-            html.Label("Gemeinden (AGS, durch Komma getrennt; nur Meldestellen)",
-                       htmlFor=ids.USERS_AGS),
-            dcc.Input(id=ids.USERS_AGS, type="text"),
-            html.Div(html.Button("Anlegen", id=ids.USERS_ADD), className="actions",
-                     style={"marginTop": "1rem"}),
-        ], className="card"),
-        html.Section([
-            html.H2("Einstellungen"),
-            html.P("Gesetzt über Umgebungsvariablen beim Start (siehe docs/security.md); "
-                   "hier nur zur Ansicht.", className="muted"),
-            components.table(settings_rows(settings), [
-                ("variable", "Variable"), ("value", "Wert"), ("help", "Bedeutung")],
-                caption="Aktuelle Einstellungen (ohne Geheimnisse)"),
-        ], className="card"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1("Konten"),
+            html.Div(id=ids.USERS_MESSAGE, **{"aria-live": "polite"}),
+            html.Section(users_view(settings, account), id=ids.USERS_TABLE, className="card"),
+            html.Section(
+                [
+                    html.H2("Konto anlegen"),
+                    html.Label("Benutzername", htmlFor=ids.USERS_NAME),
+                    dcc.Input(id=ids.USERS_NAME, type="text"),
+                    html.Label("Rolle", htmlFor=ids.USERS_ROLE),
+                    dcc.RadioItems(
+                        id=ids.USERS_ROLE,
+                        value="uploader",
+                        className="roles",
+                        options=[{"label": ROLE_LABELS[r], "value": r} for r in ROLES],
+                    ),
+                    html.Label(
+                        "Gemeinden (AGS, durch Komma getrennt; nur Meldestellen)",
+                        htmlFor=ids.USERS_AGS,
+                    ),
+                    dcc.Input(id=ids.USERS_AGS, type="text"),
+                    html.Div(
+                        html.Button("Anlegen", id=ids.USERS_ADD),
+                        className="actions",
+                        style={"marginTop": "1rem"},
+                    ),
+                ],
+                className="card",
+            ),
+            html.Section(
+                [
+                    html.H2("Einstellungen"),
+                    html.P(
+                        "Gesetzt über Umgebungsvariablen beim Start (siehe docs/security.md); "
+                        "hier nur zur Ansicht.",
+                        className="muted",
+                    ),
+                    components.table(
+                        settings_rows(settings),
+                        [("variable", "Variable"), ("value", "Wert"), ("help", "Bedeutung")],
+                        caption="Aktuelle Einstellungen (ohne Geheimnisse)",
+                    ),
+                ],
+                className="card",
+            ),
+        ]
+    )
 
 
 def register(app, settings: Settings) -> None:
     @app.callback(
-        Output(ids.USERS_MESSAGE, "children"), Output(ids.USERS_TABLE, "children"),
+        Output(ids.USERS_MESSAGE, "children"),
+        Output(ids.USERS_TABLE, "children"),
         Input(ids.USERS_ADD, "n_clicks"),
         Input({"type": ids.USERS_ACTION, "user": ALL, "action": ALL}, "n_clicks"),
-        State(ids.USERS_NAME, "value"), State(ids.USERS_ROLE, "value"),
-        State(ids.USERS_AGS, "value"), prevent_initial_call=True,
-    )  # fmt: skip
+        State(ids.USERS_NAME, "value"),
+        State(ids.USERS_ROLE, "value"),
+        State(ids.USERS_AGS, "value"),
+        prevent_initial_call=True,
+    )
     def on_change(add_clicks, action_clicks, name, role, ags):
         if not ctx.triggered_id or not (add_clicks or any(action_clicks)):
             raise PreventUpdate
@@ -106,12 +145,19 @@ def register(app, settings: Settings) -> None:
         return message, users_view(settings, account)
 
 
-def _apply(settings: Settings, account: Account, target: Any, name: str | None,
-           role: str | None, ags: str | None) -> html.Div:  # fmt: skip
+def _apply(
+    settings: Settings,
+    account: Account,
+    target: Any,
+    name: str | None,
+    role: str | None,
+    ags: str | None,
+) -> html.Div:
     if target == ids.USERS_ADD:
         municipalities = [a.strip() for a in (ags or "").split(",") if a.strip()]
-        password = admin.add_account(settings, account, (name or "").strip().lower(),
-                                     role or "", municipalities)  # fmt: skip
+        password = admin.add_account(
+            settings, account, (name or "").strip().lower(), role or "", municipalities
+        )
         return _password_notice(f"Konto {name} angelegt.", password)
     user, action = target["user"], target["action"]
     if action == "reset":
@@ -123,5 +169,11 @@ def _apply(settings: Settings, account: Account, target: Any, name: str | None,
 
 
 def _password_notice(text: str, password: str) -> html.Div:
-    return components.notice([text, " Einmalpasswort (nur jetzt sichtbar, bitte sicher "
-                              "übermitteln): ", html.Code(password)], "ok")  # fmt: skip
+    return components.notice(
+        [
+            text,
+            " Einmalpasswort (nur jetzt sichtbar, bitte sicher übermitteln): ",
+            html.Code(password),
+        ],
+        "ok",
+    )

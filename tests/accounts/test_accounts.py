@@ -25,8 +25,9 @@ PASSWORD = "korrekt-pferd-batterie"
 
 
 def login(settings: Settings, username: str, password: str = PASSWORD):
-    return authenticate(accounts_engine(settings), username, password, max_attempts=3,
-                        lockout_minutes=15)  # fmt: skip
+    return authenticate(
+        accounts_engine(settings), username, password, max_attempts=3, lockout_minutes=15
+    )
 
 
 def test_hash_is_argon2id_and_verifies():
@@ -38,8 +39,9 @@ def test_hash_is_argon2id_and_verifies():
     assert not passwords.verify_password(None, PASSWORD)
 
 
-@pytest.mark.parametrize("bad, message", [("kurz", "mindestens 12"),
-                                          ("aaaaaaaaaaaaaaa", "zu wenigen")])  # fmt: skip
+@pytest.mark.parametrize(
+    "bad, message", [("kurz", "mindestens 12"), ("aaaaaaaaaaaaaaa", "zu wenigen")]
+)
 def test_password_policy(bad, message):
     with pytest.raises(ConfigError, match=message):
         passwords.hash_password(bad)
@@ -50,14 +52,17 @@ def test_generated_passwords_are_long_and_distinct():
     assert len(generated) == 50 and all(len(p) == 20 for p in generated)
 
 
-@pytest.mark.parametrize("username, role, ags, message", [
-    ("A", "viewer", [], "Benutzername"),
-    ("../admin", "viewer", [], "Benutzername"),
-    ("anna", "root", [], "Rolle"),
-    ("anna", "uploader", [], "mindestens einen AGS"),
-    ("anna", "viewer", ["03901001"], "Nur Meldestellen"),
-    ("anna", "uploader", ["3901001"], "8-stelliger AGS"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "username, role, ags, message",
+    [
+        ("A", "viewer", [], "Benutzername"),
+        ("../admin", "viewer", [], "Benutzername"),
+        ("anna", "root", [], "Rolle"),
+        ("anna", "uploader", [], "mindestens einen AGS"),
+        ("anna", "viewer", ["03901001"], "Nur Meldestellen"),
+        ("anna", "uploader", ["3901001"], "8-stelliger AGS"),
+    ],
+)
 def test_create_user_checks_fields(settings, username, role, ags, message):
     with pytest.raises(ConfigError, match=message):
         create_user(accounts_engine(settings), username, role, ags, PASSWORD)

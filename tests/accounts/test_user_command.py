@@ -20,8 +20,9 @@ def cli_settings(monkeypatch, tmp_path) -> Settings:
 
 
 def login(settings: Settings, username: str, password: str):
-    return authenticate(accounts_engine(settings), username, password, max_attempts=5,
-                        lockout_minutes=1)  # fmt: skip
+    return authenticate(
+        accounts_engine(settings), username, password, max_attempts=5, lockout_minutes=1
+    )
 
 
 def test_add_prints_a_generated_password_once(cli_settings, capsys):

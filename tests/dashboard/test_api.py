@@ -41,14 +41,17 @@ def test_households_and_events(client) -> None:
 
 @pytest.mark.parametrize(
     ("url", "status", "text"),
-    [("/api/v1/population", 400, "area"), ("/api/v1/population?area=x&year=abc", 400, "ganze"),
-     ("/api/v1/population?area=99999999", 404, "99999999"),
-     ("/api/v1/indicators?indicator=nope", 404, "Kennzahl"),
-     ("/api/v1/indicators?indicator=population&level=mars", 404, "Ebene"),
-     ("/api/v1/indicators?indicator=population&year=1990", 404, "1990"),
-     ("/api/v1/areas?release=R9999-19990101", 404, "R9999"),
-     ("/api/v1/areas?format=xml", 400, "format")],
-)  # fmt: skip
+    [
+        ("/api/v1/population", 400, "area"),
+        ("/api/v1/population?area=x&year=abc", 400, "ganze"),
+        ("/api/v1/population?area=99999999", 404, "99999999"),
+        ("/api/v1/indicators?indicator=nope", 404, "Kennzahl"),
+        ("/api/v1/indicators?indicator=population&level=mars", 404, "Ebene"),
+        ("/api/v1/indicators?indicator=population&year=1990", 404, "1990"),
+        ("/api/v1/areas?release=R9999-19990101", 404, "R9999"),
+        ("/api/v1/areas?format=xml", 400, "format"),
+    ],
+)
 def test_errors_are_json(client, url: str, status: int, text: str) -> None:
     response = client.get(url)
     assert response.status_code == status
@@ -71,14 +74,17 @@ def test_geometry_is_immutable_and_conditional(client, release_id: str) -> None:
 
 @pytest.mark.parametrize("indicator", ["population", "share_u18", "mean_age", "hh_share_1"])
 @pytest.mark.parametrize("level", ["gemeinde", "ortsteil", "land"])
-def test_api_indicator_values_equal_map_figure(app, client, indicator: str,
-                                               level: str) -> None:
-    api = client.get(f"/api/v1/indicators?indicator={indicator}&level={level}&year=2023"
-                     "&method=quantiles&classes=5").get_json()["rows"]  # fmt: skip
+def test_api_indicator_values_equal_map_figure(app, client, indicator: str, level: str) -> None:
+    api = client.get(
+        f"/api/v1/indicators?indicator={indicator}&level={level}&year=2023"
+        "&method=quantiles&classes=5"
+    ).get_json()["rows"]
     with app.server.test_request_context("/"):
-        figure, *_ = karte.update_map(level, indicator, 2023, "quantiles", 5, "viridis", STATE,
-                                      None)  # fmt: skip
+        figure, *_ = karte.update_map(
+            level, indicator, 2023, "quantiles", 5, "viridis", STATE, None
+        )
     assert shown_values(figure) == {r["area_key"]: r["value"] for r in api}
     assert list(figure.data[DENSE].z) == [r["class"] for r in api]
     assert list(figure.data[STATUS].locations) == [
-        r["area_key"] for r in api if r["status"] in ("suppressed", "zero")]
+        r["area_key"] for r in api if r["status"] in ("suppressed", "zero")
+    ]

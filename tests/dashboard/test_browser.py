@@ -25,8 +25,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _require(condition: bool, reason: str) -> None:
@@ -53,13 +58,19 @@ def page(base_url: str):
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000},
-                                      accept_downloads=True, locale="de-DE")  # fmt: skip
+        context = browser.new_context(
+            viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="de-DE"
+        )
         page = context.new_page()
         page.outside = []
-        page.on("request", lambda r: page.outside.append(r.url)
+        page.on(
+            "request",
+            lambda r: (
+                page.outside.append(r.url)
                 if r.url.startswith(("http:", "https:")) and not r.url.startswith(base_url)
-                else None)  # fmt: skip
+                else None
+            ),
+        )
         yield page
         browser.close()
 
@@ -69,7 +80,9 @@ def _wait_map(page, selector: str = "#karte-graph") -> None:
     page.wait_for_function(
         f"""() => {{ const gd = document.querySelector('{selector} .js-plotly-plot');
             return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
-                && gd._fullLayout.map._subplot.map.loaded(); }}""", timeout=20000)
+                && gd._fullLayout.map._subplot.map.loaded(); }}""",
+        timeout=20000,
+    )
     time.sleep(0.5)
 
 
@@ -84,7 +97,8 @@ def _click_area(page, selector: str, lon: float, lat: float) -> None:
         f"""() => {{ const gd = document.querySelector('{selector} .js-plotly-plot');
             const map = gd._fullLayout.map._subplot.map, p = map.project([{lon}, {lat}]);
             const r = map.getCanvas().getBoundingClientRect();
-            return [p.x + r.left, p.y + r.top]; }}""")
+            return [p.x + r.left, p.y + r.top]; }}"""
+    )
     page.mouse.move(x, y)
     time.sleep(0.4)
     page.mouse.down()
@@ -104,8 +118,9 @@ def test_map_profile_region_download(page, base_url: str, release_id: str) -> No
     _shot(page, "01-karte")
 
     _choose(page, "karte-indicator", "Anteil unter 18 Jahren (%)")
-    page.wait_for_function("document.querySelector('#karte-summary').innerText"
-                           ".startsWith('Anteil unter 18')")  # fmt: skip
+    page.wait_for_function(
+        "document.querySelector('#karte-summary').innerText.startsWith('Anteil unter 18')"
+    )
     page.focus("#karte-year [role=slider]")
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("document.querySelector('#karte-summary').innerText.includes('2022')")
@@ -125,9 +140,11 @@ def test_map_profile_region_download(page, base_url: str, release_id: str) -> No
     _click_area(page, "#regionen-map", 8.55, 53.15)  # Weserhaven (Land 04)
     page.wait_for_selector("#region-table")
     _click_area(page, "#regionen-map", 8.75, 53.05)  # Deichhausen (Land 03)
-    page.wait_for_function("document.querySelector('#region-table') && "
-                           "document.querySelector('#regionen-map .js-plotly-plot')"
-                           ".data[0].z.filter(v => v === 1).length === 2")  # fmt: skip
+    page.wait_for_function(
+        "document.querySelector('#region-table') && "
+        "document.querySelector('#regionen-map .js-plotly-plot')"
+        ".data[0].z.filter(v => v === 1).length === 2"
+    )
     table = page.inner_text("#region-table")
     assert "Bevölkerung" in table and "members=04021000%2C03902001" in page.url.replace(",", "%2C")
     _shot(page, "04-regionen")
@@ -139,7 +156,8 @@ def test_map_profile_region_download(page, base_url: str, release_id: str) -> No
     content = Path(download.value.path()).read_bytes()
     frame = exports.read_csv(content, excel_de=True)
     assert content.startswith("\ufeff".encode()) and f"# Veröffentlichung: {release_id}" in (
-        content.decode("utf-8-sig"))
+        content.decode("utf-8-sig")
+    )
     assert set(frame["indicator"]) == {"share_u18"} and len(frame) == 5
     _shot(page, "05-daten")
     assert page.outside == [], f"requests left the machine: {page.outside}"
@@ -172,8 +190,16 @@ def test_projection_assumption_edit_recomputes(page, base_url: str) -> None:
     assert page.outside == [], f"requests left the machine: {page.outside}"
 
 
-PAGES = ["/", "/gebiet?area=04021000", "/vergleich", "/regionen?members=04021000,03901001",
-         "/daten", "/prognose?areas=04021000", "/methodik", "/?lang=en"]  # fmt: skip
+PAGES = [
+    "/",
+    "/gebiet?area=04021000",
+    "/vergleich",
+    "/regionen?members=04021000,03901001",
+    "/daten",
+    "/prognose?areas=04021000",
+    "/methodik",
+    "/?lang=en",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -186,8 +212,11 @@ def test_accessibility_axe(page, base_url: str, path: str) -> None:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     name = "axe" + path.replace("/", "-").replace("?", "-").replace("&", "-").replace("=", "-")
     _shot(page, name[:60])
     assert serious == [], serious

@@ -34,14 +34,21 @@ def test_class_index_and_palettes() -> None:
         classify.breaks(VALUES, "jenks", 5)
 
 
-FRAME = pd.DataFrame({
-    "area_key": ["03901001", "03901002", "03901003", "04021000"],
-    "name": ["=HYPERLINK(\"x\")", "+Brinkum", "Kleinmoor", "@Weserhaven"],
-    "value": [1234.5, None, 0.0, -2.5],
-    "status": [PUBLISHED, SUPPRESSED, ZERO, PUBLISHED],
-})  # fmt: skip
-INFO = {"release_id": "R0001-20240101", "min_count": 3, "protection": 0.3,
-        "attribution": "Daten: Stadt -Test", "sources": {"uploads": ["u1"]}}  # fmt: skip
+FRAME = pd.DataFrame(
+    {
+        "area_key": ["03901001", "03901002", "03901003", "04021000"],
+        "name": ['=HYPERLINK("x")', "+Brinkum", "Kleinmoor", "@Weserhaven"],
+        "value": [1234.5, None, 0.0, -2.5],
+        "status": [PUBLISHED, SUPPRESSED, ZERO, PUBLISHED],
+    }
+)
+INFO = {
+    "release_id": "R0001-20240101",
+    "min_count": 3,
+    "protection": 0.3,
+    "attribution": "Daten: Stadt -Test",
+    "sources": {"uploads": ["u1"]},
+}
 META = exports.metadata_lines(INFO, "population gemeinde 2023")
 
 
@@ -62,8 +69,7 @@ def test_csv_german_excel_parses_back() -> None:
 
 def test_formula_cells_are_neutralised() -> None:
     back = exports.read_csv(exports.to_csv(FRAME, META, excel_de=False), excel_de=False)
-    assert back["name"].tolist() == ["'=HYPERLINK(\"x\")", "'+Brinkum", "Kleinmoor",
-                                     "'@Weserhaven"]  # fmt: skip
+    assert back["name"].tolist() == ['\'=HYPERLINK("x")', "'+Brinkum", "Kleinmoor", "'@Weserhaven"]
     assert exports.neutralise("– 3") == "– 3"  # the zero symbol is an en dash, not a minus
     assert exports.neutralise("-3") == "'-3"
 
@@ -80,8 +86,9 @@ def test_xlsx_opens_with_openpyxl() -> None:
 
 
 def test_geopackage_opens_with_geopandas(tmp_path) -> None:
-    geometries = {k: json.dumps(mapping(box(i, 0, i + 1, 1)))
-                  for i, k in enumerate(FRAME["area_key"])}  # fmt: skip
+    geometries = {
+        k: json.dumps(mapping(box(i, 0, i + 1, 1))) for i, k in enumerate(FRAME["area_key"])
+    }
     path = tmp_path / "out.gpkg"
     path.write_bytes(exports.to_geopackage(FRAME, geometries, META))
     layer = gpd.read_file(path, layer="daten")

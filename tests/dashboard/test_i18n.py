@@ -13,9 +13,16 @@ from etl.symbols import NOT_AVAILABLE, PUBLISHED, SUPPRESSED, ZERO
 
 @pytest.mark.parametrize(
     ("value", "lang", "decimals", "expected"),
-    [(1234.5, "de", 1, "1.234,5"), (1234.5, "en", 1, "1,234.5"), (1234567, "de", 0, "1.234.567"),
-     (-3.25, "de", 2, "-3,25"), (0, "de", 0, "0"), (None, "de", 0, "…"), (math.nan, "en", 1, "…")],
-)  # fmt: skip
+    [
+        (1234.5, "de", 1, "1.234,5"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234567, "de", 0, "1.234.567"),
+        (-3.25, "de", 2, "-3,25"),
+        (0, "de", 0, "0"),
+        (None, "de", 0, "…"),
+        (math.nan, "en", 1, "…"),
+    ],
+)
 def test_fmt_number(value: float | None, lang: str, decimals: int, expected: str) -> None:
     assert i18n.fmt_number(value, lang, decimals) == expected
 

@@ -21,13 +21,22 @@ def cells(rows: list[tuple]) -> pd.DataFrame:
     return frame.assign(sex="total", nationality="total", year=2023)
 
 
-BROAD = cells([
-    ("A", 0, NA, 100, PUBLISHED), ("A", 0, 18, 20, PUBLISHED), ("A", 18, 65, 60, PUBLISHED),
-    ("A", 65, NA, 20, PUBLISHED),
-    ("B", 0, NA, 50, PUBLISHED), ("B", 0, 18, NA, SUPPRESSED), ("B", 18, 65, 40, PUBLISHED),
-    ("B", 65, NA, 8, PUBLISHED),
-    ("C", 0, NA, 0, ZERO), ("C", 0, 18, 0, ZERO), ("C", 18, 65, 0, ZERO), ("C", 65, NA, 0, ZERO),
-])  # fmt: skip
+BROAD = cells(
+    [
+        ("A", 0, NA, 100, PUBLISHED),
+        ("A", 0, 18, 20, PUBLISHED),
+        ("A", 18, 65, 60, PUBLISHED),
+        ("A", 65, NA, 20, PUBLISHED),
+        ("B", 0, NA, 50, PUBLISHED),
+        ("B", 0, 18, NA, SUPPRESSED),
+        ("B", 18, 65, 40, PUBLISHED),
+        ("B", 65, NA, 8, PUBLISHED),
+        ("C", 0, NA, 0, ZERO),
+        ("C", 0, 18, 0, ZERO),
+        ("C", 18, 65, 0, ZERO),
+        ("C", 65, NA, 0, ZERO),
+    ]
+)
 
 
 def test_share_published_and_bounded() -> None:
@@ -52,15 +61,27 @@ def test_share_of_range_not_tiled_is_not_available() -> None:
 def test_dependency_ratio_needs_20_64() -> None:
     ratio = indicators.dependency_ratio(BROAD, "old")
     assert set(ratio["status"]) == {NOT_AVAILABLE}
-    fine = cells([("A", 0, NA, 100, PUBLISHED), ("A", 0, 20, 25, PUBLISHED),
-                  ("A", 20, 65, 50, PUBLISHED), ("A", 65, NA, 25, PUBLISHED)])  # fmt: skip
+    fine = cells(
+        [
+            ("A", 0, NA, 100, PUBLISHED),
+            ("A", 0, 20, 25, PUBLISHED),
+            ("A", 20, 65, 50, PUBLISHED),
+            ("A", 65, NA, 25, PUBLISHED),
+        ]
+    )
     assert indicators.dependency_ratio(fine, "old").loc["A", "value"] == pytest.approx(50.0)
     assert indicators.dependency_ratio(fine, "youth").loc["A", "value"] == pytest.approx(50.0)
 
 
 def test_mean_age_from_midpoints_and_suppression() -> None:
-    frame = cells([("A", 0, NA, 4, PUBLISHED), ("A", 0, 10, 2, PUBLISHED),
-                   ("A", 10, 20, 1, PUBLISHED), ("A", 75, NA, 1, PUBLISHED)])  # fmt: skip
+    frame = cells(
+        [
+            ("A", 0, NA, 4, PUBLISHED),
+            ("A", 0, 10, 2, PUBLISHED),
+            ("A", 10, 20, 1, PUBLISHED),
+            ("A", 75, NA, 1, PUBLISHED),
+        ]
+    )
     # (2*5 + 1*15 + 1*85) / 4 = 27.5 (open group 75+ counted at 85)
     assert indicators.mean_age(frame).loc["A", "value"] == pytest.approx(27.5)
     assert indicators.mean_age(BROAD).loc["B", "status"] == SUPPRESSED
@@ -79,11 +100,14 @@ def test_count_passes_status_and_change_needs_both_years() -> None:
 
 def test_events_rate_suppressed_component_makes_rate_suppressed() -> None:
     total = indicators.totals(BROAD)
-    events = pd.DataFrame({
-        "area_key": ["A", "A", "B", "B"], "event": ["move_in", "move_out"] * 2,
-        "value": pd.array([10, 4, NA, 3], dtype="Int64"),
-        "status": [PUBLISHED, PUBLISHED, SUPPRESSED, PUBLISHED],
-    })  # fmt: skip
+    events = pd.DataFrame(
+        {
+            "area_key": ["A", "A", "B", "B"],
+            "event": ["move_in", "move_out"] * 2,
+            "value": pd.array([10, 4, NA, 3], dtype="Int64"),
+            "status": [PUBLISHED, PUBLISHED, SUPPRESSED, PUBLISHED],
+        }
+    )
     rate = indicators.events_rate(events, "move_in", total, minus="move_out")
     assert rate.loc["A", "value"] == pytest.approx(60.0)
     assert rate.loc["B", "status"] == SUPPRESSED and math.isnan(rate.loc["B", "value"])
@@ -92,10 +116,14 @@ def test_events_rate_suppressed_component_makes_rate_suppressed() -> None:
 
 
 def test_household_indicators() -> None:
-    households = pd.DataFrame({
-        "area_key": ["A"] * 6, "size": [0, 1, 2, 3, 4, 5],
-        "value": pd.array([10, 4, 3, 1, 1, 1], dtype="Int64"), "status": [PUBLISHED] * 6,
-    })  # fmt: skip
+    households = pd.DataFrame(
+        {
+            "area_key": ["A"] * 6,
+            "size": [0, 1, 2, 3, 4, 5],
+            "value": pd.array([10, 4, 3, 1, 1, 1], dtype="Int64"),
+            "status": [PUBLISHED] * 6,
+        }
+    )
     out = indicators.household_indicators(households, pd.Index(["A"]))
     assert out["households"].loc["A", "value"] == 10
     assert out["hh_share_1"].loc["A", "value"] == pytest.approx(40.0)

@@ -17,12 +17,16 @@ from etl.symbols import NOT_AVAILABLE, PUBLISHED, SUPPRESSED, ZERO
 
 STATE = {"release": None, "lang": "de"}
 
-VALUES = pd.DataFrame({
-    "area_key": ["a", "b", "c", "d", "e"], "name": ["A", "B", "C", "D", "E"],
-    "value": [10.0, 20.0, None, 0.0, None], "status": [PUBLISHED, PUBLISHED, SUPPRESSED, ZERO,
-                                                       NOT_AVAILABLE],
-    "lower": [None, None, 2.0, None, None], "upper": [None, None, 4.0, None, None],
-})  # fmt: skip
+VALUES = pd.DataFrame(
+    {
+        "area_key": ["a", "b", "c", "d", "e"],
+        "name": ["A", "B", "C", "D", "E"],
+        "value": [10.0, 20.0, None, 0.0, None],
+        "status": [PUBLISHED, PUBLISHED, SUPPRESSED, ZERO, NOT_AVAILABLE],
+        "lower": [None, None, 2.0, None, None],
+        "upper": [None, None, 4.0, None, None],
+    }
+)
 
 
 def test_map_data_separates_statuses() -> None:
@@ -42,8 +46,9 @@ def test_map_data_goes_sparse_when_few_values() -> None:
     data = map_data(few, [10.0], "share_u18", "viridis", "de")
     assert data["dense_z"] == [] and data["sparse_locations"] == ["a"]
     assert data["sparse_customdata"] == [10.0] and data["sparse_text"] == ["A"]
-    labels = [label for _, label, _ in legend_entries(VALUES, [10.0, 20.0], "viridis",
-                                                       "share_u18", "de")]  # fmt: skip
+    labels = [
+        label for _, label, _ in legend_entries(VALUES, [10.0, 20.0], "viridis", "share_u18", "de")
+    ]
     assert labels[:2] == ["10,0 – 10,0", "> 10,0 – 20,0"]
     assert labels[2:] == ["– genau null", "• geheim gehalten", "… nicht verfügbar"]
     summary = map_summary(VALUES, "share_u18", 2023, "gemeinde", "de")
@@ -52,13 +57,15 @@ def test_map_data_goes_sparse_when_few_values() -> None:
 
 def test_update_map_full_then_patch(app) -> None:
     with app.server.test_request_context("/"):
-        figure, _legend, summary, drawn = karte.update_map("gemeinde", "population", 2023,
-                                                          "quantiles", 5, "viridis", STATE, None)
+        figure, _legend, summary, drawn = karte.update_map(
+            "gemeinde", "population", 2023, "quantiles", 5, "viridis", STATE, None
+        )
         assert figure.data[0].geojson.endswith("/gemeinde.geojson")
         assert figure.layout.map.style == "white-bg"
         assert figure.data[-1].geojson.endswith("/land.geojson")  # Land borders on top
-        patch, *_ = karte.update_map("gemeinde", "share_65p", 2022, "equal_interval", 4,
-                                     "cividis", STATE, drawn)
+        patch, *_ = karte.update_map(
+            "gemeinde", "share_65p", 2022, "equal_interval", 4, "cividis", STATE, drawn
+        )
     assert isinstance(patch, Patch)
     assert "geojson" not in str(patch.to_plotly_json())
     assert "Bevölkerung" in summary
@@ -69,8 +76,12 @@ def test_map_params_parse_falls_back(app) -> None:
         from dashboard.services import get_service
 
         params = karte.MapParams.parse(get_service(), {"level": "mars", "k": "99", "year": "1"})
-    assert (params.level, params.k, params.year, params.indicator) == ("gemeinde", 9, 2023,
-                                                                       "population")
+    assert (params.level, params.k, params.year, params.indicator) == (
+        "gemeinde",
+        9,
+        2023,
+        "population",
+    )
 
 
 def test_click_opens_profile(app) -> None:
@@ -91,12 +102,17 @@ def test_profile_callback(app) -> None:
 
 
 def test_pyramid_marks_suppressed_groups() -> None:
-    cells = pd.DataFrame({
-        "year": 2023, "sex": ["female", "female", "male", "male"], "nationality": "total",
-        "age_from": [0, 5, 0, 5], "age_to": pd.array([5, pd.NA, 5, pd.NA], dtype="Int64"),
-        "value": pd.array([10, pd.NA, 12, 7], dtype="Int64"),
-        "status": [PUBLISHED, SUPPRESSED, PUBLISHED, PUBLISHED],
-    })  # fmt: skip
+    cells = pd.DataFrame(
+        {
+            "year": 2023,
+            "sex": ["female", "female", "male", "male"],
+            "nationality": "total",
+            "age_from": [0, 5, 0, 5],
+            "age_to": pd.array([5, pd.NA, 5, pd.NA], dtype="Int64"),
+            "value": pd.array([10, pd.NA, 12, 7], dtype="Int64"),
+            "status": [PUBLISHED, SUPPRESSED, PUBLISHED, PUBLISHED],
+        }
+    )
     figure = figures.pyramid(cells, 2023, "de")
     texts = [trace.text for trace in figure.data if trace.type == "scatter"]
     assert texts == [("•",)]
@@ -104,10 +120,10 @@ def test_pyramid_marks_suppressed_groups() -> None:
 
 def test_compare_and_region_callbacks(app) -> None:
     with app.server.test_request_context("/"):
-        figure, table = vergleich.update_compare(["03901001", "04021000"], "mean_age", 2023,
-                                                 STATE)
-        region_fig, region_table, drawn = regionen.update_region(["04021000", "03901001"], 2023,
-                                                                 STATE, None)
+        figure, table = vergleich.update_compare(["03901001", "04021000"], "mean_age", 2023, STATE)
+        region_fig, region_table, drawn = regionen.update_region(
+            ["04021000", "03901001"], 2023, STATE, None
+        )
         patch, *_ = regionen.update_region(["04021000"], 2023, STATE, drawn)
     assert list(figure.data[0].y) == ["Altdorf", "Weserhaven"]
     assert "Durchschnittsalter" in str(table)
@@ -120,8 +136,7 @@ def test_compare_and_region_callbacks(app) -> None:
 @pytest.mark.parametrize("fmt", daten.FORMATS)
 def test_downloads_carry_metadata(app, release_id: str, fmt: str) -> None:
     with app.server.test_request_context("/"):
-        payload = daten.build_download(fmt, release_id, "indicator", "gemeinde", "share_u18",
-                                       2023)
+        payload = daten.build_download(fmt, release_id, "indicator", "gemeinde", "share_u18", 2023)
     content = base64.b64decode(payload["content"])
     assert release_id in payload["filename"]
     if fmt.startswith("csv"):

@@ -28,7 +28,8 @@ def test_release_resolution_and_years(service: DashboardService, release_id: str
 def test_geojson_has_feature_ids_and_is_cached(service: DashboardService, release_id: str) -> None:
     collection = json.loads(service.geojson(release_id, "gemeinde"))
     assert [f["id"] for f in collection["features"]] == sorted(
-        ["04021000", "03901001", "03901002", "03901003", "03902001"])
+        ["04021000", "03901001", "03901002", "03901003", "03902001"]
+    )
     assert service.geojson(release_id, "gemeinde") is service.geojson(release_id, "gemeinde")
     with pytest.raises(NotFoundError, match="grid1km"):
         service.geojson(release_id, "grid1km")
@@ -39,8 +40,10 @@ def test_map_values_in_map_order(service: DashboardService, release_id: str) -> 
     assert values["area_key"].tolist() == ["03", "04"]
     municipalities = service.map_values(release_id, "gemeinde", "population", 2023)
     # Land 03 equals its municipalities (consistent tiny release)
-    assert values.loc[0, "value"] == municipalities[
-        municipalities.area_key.str.startswith("03")]["value"].sum()
+    assert (
+        values.loc[0, "value"]
+        == municipalities[municipalities.area_key.str.startswith("03")]["value"].sum()
+    )
     assert set(values["status"]) == {PUBLISHED}
     with pytest.raises(NotFoundError, match="Kennzahl"):
         service.map_values(release_id, "land", "unknown", 2023)
@@ -51,17 +54,18 @@ def test_region_across_land_border_is_exact_when_parts_are_published(
 ) -> None:
     members = ["04021000", "03901001", "03902001"]
     own = service.region_figures(release_id, members, 2023).set_index("measure")
-    published = service.map_values(release_id, "gemeinde", "population", 2023).set_index(
-        "area_key")
+    published = service.map_values(release_id, "gemeinde", "population", 2023).set_index("area_key")
     assert own.loc["population", "value"] == published.loc[members, "value"].sum()
     # the published region R-verbund has exactly these members
     region = service.area_indicators(release_id, ["R-verbund"], 2023)
-    assert region[region.indicator == "population"]["value"].iloc[0] == own.loc[
-        "population", "value"]
+    assert (
+        region[region.indicator == "population"]["value"].iloc[0] == own.loc["population", "value"]
+    )
 
 
-def test_region_with_suppressed_cells_gives_bounds(service: DashboardService,
-                                                    release_id: str) -> None:
+def test_region_with_suppressed_cells_gives_bounds(
+    service: DashboardService, release_id: str
+) -> None:
     cells = service.population_year(release_id, 2023)
     hidden = cells[(cells.status == SUPPRESSED) & (cells.area_key.str.len() == 8)].iloc[0]
     frame = service.region_figures(release_id, [hidden.area_key], 2023)
@@ -69,10 +73,12 @@ def test_region_with_suppressed_cells_gives_bounds(service: DashboardService,
 
 
 def test_profile_context(service: DashboardService, release_id: str) -> None:
-    assert service.context_keys(release_id, "03901001") == ["03901001", "03901", "03",
-                                                             "R-verbund"]  # fmt: skip
-    assert service.context_keys(release_id, "04021000-001")[:3] == ["04021000-001", "04021000",
-                                                                    "04"]  # fmt: skip
+    assert service.context_keys(release_id, "03901001") == ["03901001", "03901", "03", "R-verbund"]
+    assert service.context_keys(release_id, "04021000-001")[:3] == [
+        "04021000-001",
+        "04021000",
+        "04",
+    ]
     profile = service.profile(release_id, "03901001")
     assert not profile["official"].empty
     with pytest.raises(NotFoundError):

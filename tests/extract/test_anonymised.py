@@ -42,15 +42,22 @@ def write_extract_files(
     """An extract directory from literal CSV texts, with a matching manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     tables = {}
-    for name, text in (("population", population), ("households", households),
-                       ("events", events)):  # fmt: skip
+    for name, text in (("population", population), ("households", households), ("events", events)):
         data = text.encode(encoding)
         (directory / f"{name}{suffix}").write_bytes(data)
         rows = max(0, len([line for line in text.splitlines() if line.strip()]) - 1)
-        tables[name] = {"file": f"{name}{suffix}", "rows": rows,
-                        "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
-    content = {"schema_version": 1, "municipality": AGS, "reference_date": "2023-12-31",
-               "tables": tables, **manifest}  # fmt: skip
+        tables[name] = {
+            "file": f"{name}{suffix}",
+            "rows": rows,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    content = {
+        "schema_version": 1,
+        "municipality": AGS,
+        "reference_date": "2023-12-31",
+        "tables": tables,
+        **manifest,
+    }
     (directory / "manifest.json").write_text(json.dumps(content), encoding="utf-8")
     return directory
 
@@ -75,8 +82,9 @@ def test_reads_a_directory_its_manifest_and_a_zip(tmp_path: Path) -> None:
 @pytest.mark.parametrize("file_format", ["csv", "parquet", "xlsx"])
 def test_write_then_read_round_trips(tmp_path: Path, file_format: str) -> None:
     bundle = read_extract(write_extract_files(tmp_path / "x"))
-    manifest = write_extract(bundle, tmp_path / file_format, file_format=file_format,
-                             input_rows={"persons": 5})  # fmt: skip
+    manifest = write_extract(
+        bundle, tmp_path / file_format, file_format=file_format, input_rows={"persons": 5}
+    )
     assert manifest["tables"]["population"]["rows"] == 5
     again = read_extract(tmp_path / file_format)
     for name in ("population", "households", "events"):
@@ -210,7 +218,8 @@ def test_manifest_is_checked_against_the_files(tmp_path: Path) -> None:
         read_extract(directory)
     manifest = json.loads((directory / "manifest.json").read_text())
     manifest["tables"]["events"]["sha256"] = hashlib.sha256(
-        (directory / "events.csv").read_bytes()).hexdigest()  # fmt: skip
+        (directory / "events.csv").read_bytes()
+    ).hexdigest()
     (directory / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(InputError, match=r"events.csv: 2 Datenzeilen, laut Manifest 1"):
         read_extract(directory)
@@ -235,9 +244,11 @@ def test_manifest_fields_are_validated(tmp_path: Path, override: dict, match: st
 
 
 def test_mixed_reference_dates_are_refused(tmp_path: Path) -> None:
-    events = ("area_level,area_key,event,sex,age,count,reference_date\n"
-              "gemeinde,03901001,birth,male,31,1,2023-12-31\n"
-              "gemeinde,03901001,death,male,80,1,2022-12-31\n")  # fmt: skip
+    events = (
+        "area_level,area_key,event,sex,age,count,reference_date\n"
+        "gemeinde,03901001,birth,male,31,1,2023-12-31\n"
+        "gemeinde,03901001,death,male,80,1,2022-12-31\n"
+    )
     with pytest.raises(InputError, match=r"events.csv, Zeile 3, Spalte 'reference_date'"):
         read_extract(write_extract_files(tmp_path / "x", events=events))
 

@@ -45,16 +45,30 @@ CSV_TEXT = st.lists(st.lists(CELLS, min_size=0, max_size=9), max_size=8).map(
 
 
 def write(directory: Path, population: bytes, manifest: bytes | None = None) -> Path:
-    empty = {"households": b"area_level,area_key,size,count\n",
-             "events": b"area_level,area_key,event,sex,age,count\n"}  # fmt: skip
+    empty = {
+        "households": b"area_level,area_key,size,count\n",
+        "events": b"area_level,area_key,event,sex,age,count\n",
+    }
     tables = {}
     for name, data in {"population": population, **empty}.items():
         (directory / f"{name}.csv").write_bytes(data)
-        tables[name] = {"file": f"{name}.csv", "rows": data.count(b"\n") - 1,
-                        "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
-    content = manifest if manifest is not None else json.dumps(
-        {"schema_version": 1, "municipality": "03901001", "reference_date": "2023-12-31",
-         "tables": tables}).encode()  # fmt: skip
+        tables[name] = {
+            "file": f"{name}.csv",
+            "rows": data.count(b"\n") - 1,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    content = (
+        manifest
+        if manifest is not None
+        else json.dumps(
+            {
+                "schema_version": 1,
+                "municipality": "03901001",
+                "reference_date": "2023-12-31",
+                "tables": tables,
+            }
+        ).encode()
+    )
     (directory / "manifest.json").write_bytes(content)
     return directory
 
@@ -66,8 +80,9 @@ def only_input_errors(path: Path) -> None:
         pass
 
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ

@@ -32,17 +32,25 @@ def synthetic() -> gpd.GeoDataFrame:
     east = Polygon([*border, (2000, 1000), (2000, 0)])
     water = box(-300, 0, 0, 1000)
     return gpd.GeoDataFrame(
-        {"AGS": ["06636001", "06636002", "06636001"], "GEN": ["West", "Ost", "West"],
-         "BEZ": ["Stadt", "Gemeinde", "Stadt"], "GF": [4, 4, 2]},
-        geometry=[shifted(west), shifted(east), shifted(water)], crs="EPSG:25832",
-    )  # fmt: skip
+        {
+            "AGS": ["06636001", "06636002", "06636001"],
+            "GEN": ["West", "Ost", "West"],
+            "BEZ": ["Stadt", "Gemeinde", "Stadt"],
+            "GF": [4, 4, 2],
+        },
+        geometry=[shifted(west), shifted(east), shifted(water)],
+        crs="EPSG:25832",
+    )
 
 
 @pytest.mark.parametrize(
     ("suffix", "driver", "crs"),
-    [("gpkg", "GPKG", "EPSG:25832"), ("shp", "ESRI Shapefile", "EPSG:3035"),
-     ("geojson", "GeoJSON", "EPSG:4326")],
-)  # fmt: skip
+    [
+        ("gpkg", "GPKG", "EPSG:25832"),
+        ("shp", "ESRI Shapefile", "EPSG:3035"),
+        ("geojson", "GeoJSON", "EPSG:4326"),
+    ],
+)
 def test_formats_and_crs(tmp_path: Path, suffix: str, driver: str, crs: str) -> None:
     path = tmp_path / f"gemeinden.{suffix}"
     synthetic().to_crs(crs).to_file(path, driver=driver)
@@ -73,8 +81,10 @@ def test_simplification_keeps_shared_border(tmp_path: Path) -> None:
     assert west.union(east).area == pytest.approx(
         sum(shapely.geometry.shape(json.loads(g)).area for g in coarse["web_geojson"]), rel=1e-6
     )
-    assert all(len(str(c).split(".")[-1]) <= 5 for c in json.loads(
-        coarse["web_geojson"].iloc[0])["coordinates"][0][0])  # fmt: skip
+    assert all(
+        len(str(c).split(".")[-1]) <= 5
+        for c in json.loads(coarse["web_geojson"].iloc[0])["coordinates"][0][0]
+    )
 
 
 def test_integer_keys_are_repadded(tmp_path: Path) -> None:
@@ -93,15 +103,17 @@ def test_kreis_level_and_areas_table(tmp_path: Path) -> None:
     assert kreise["area_key"].tolist() == ["06636"]
     assert kreise["area_km2"].iloc[0] == pytest.approx(2.0, abs=1e-3)
     gemeinden = read_boundaries(path)
-    assert areas_from_boundaries(kreise)[["area_key", "level", "parent_key"]].values.tolist() \
-        == [["06636", "kreis", "06"]]  # fmt: skip
+    assert areas_from_boundaries(kreise)[["area_key", "level", "parent_key"]].values.tolist() == [
+        ["06636", "kreis", "06"]
+    ]
     assert areas_from_boundaries(gemeinden)["parent_key"].tolist() == ["06636", "06636"]
 
 
 def test_invalid_geometry_is_repaired(tmp_path: Path) -> None:
     bowtie = Polygon([(0, 0), (1000, 1000), (1000, 0), (0, 1000)])  # self-intersecting
-    frame = gpd.GeoDataFrame({"AGS": ["06636001"], "GEN": ["Schleife"]},
-                             geometry=[shifted(bowtie)], crs="EPSG:25832")  # fmt: skip
+    frame = gpd.GeoDataFrame(
+        {"AGS": ["06636001"], "GEN": ["Schleife"]}, geometry=[shifted(bowtie)], crs="EPSG:25832"
+    )
     path = tmp_path / "bowtie.gpkg"
     frame.to_file(path)
     result = read_boundaries(path)
@@ -119,11 +131,13 @@ def test_missing_crs_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"key": "ARS"}, r"Spalte 'ARS' fehlt.*--key"),
-     ({"name": "NAME"}, r"Spalte 'NAME' fehlt"),
-     ({"level": "kreis"}, r"Zeile 1, Spalte 'AGS'.*passt nicht zur Ebene 'kreis'"),
-     ({"layer": "nope"}, r"Ebene 'nope' vorhanden")],
-)  # fmt: skip
+    [
+        ({"key": "ARS"}, r"Spalte 'ARS' fehlt.*--key"),
+        ({"name": "NAME"}, r"Spalte 'NAME' fehlt"),
+        ({"level": "kreis"}, r"Zeile 1, Spalte 'AGS'.*passt nicht zur Ebene 'kreis'"),
+        ({"layer": "nope"}, r"Ebene 'nope' vorhanden"),
+    ],
+)
 def test_errors(tmp_path: Path, kwargs: dict, message: str) -> None:
     path = tmp_path / "g.gpkg"
     synthetic().to_file(path)
@@ -155,6 +169,7 @@ def test_real_vg5000(real_samples: Path) -> None:
     assert result["area_km2"].sum() == pytest.approx(1023, rel=0.01)  # Werra-Meißner-Kreis
     web = gpd.GeoSeries([shapely.geometry.shape(json.loads(g)) for g in result["web_geojson"]])
     assert web.is_valid.all()
-    overlaps = sum(web.iloc[i].intersection(web.iloc[j]).area
-                   for i in range(17) for j in range(i + 1, 17))  # fmt: skip
+    overlaps = sum(
+        web.iloc[i].intersection(web.iloc[j]).area for i in range(17) for j in range(i + 1, 17)
+    )
     assert overlaps < 1e-9

@@ -24,8 +24,14 @@ def etl(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DEMOGRAFIE_HOME": str(home)}
     for variable in ("DEMOGRAFIE_RESTRICTED_URL", "DEMOGRAFIE_PUBLISHED_URL"):
         env.pop(variable, None)
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def tables(home: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -37,16 +43,30 @@ def test_levels_replace_only_themselves(tmp_path: Path) -> None:
     home, path = tmp_path / "var", tmp_path / "g.gpkg"
     synthetic().assign(KRS="06636", KN="Werra-Meißner-Kreis").to_file(path)
     assert etl(home, "import-boundaries", str(path)).returncode == 0
-    done = etl(home, "import-boundaries", str(path), "--key", "KRS", "--name", "KN",
-               "--level", "kreis", "--tolerance", "0")  # fmt: skip
+    done = etl(
+        home,
+        "import-boundaries",
+        str(path),
+        "--key",
+        "KRS",
+        "--name",
+        "KN",
+        "--level",
+        "kreis",
+        "--tolerance",
+        "0",
+    )
     assert done.returncode == 0, done.stderr
     assert "1 Flächen der Ebene kreis" in done.stdout
     boundaries, areas = tables(home)
     assert sorted(zip(areas["area_key"], areas["level"], areas["parent_key"], strict=True)) == [
-        ("06636", "kreis", "06"), ("06636001", "gemeinde", "06636"),
-        ("06636002", "gemeinde", "06636")]  # fmt: skip
-    assert shapely.from_wkb(boundaries.set_index("area_key").loc["06636", "geometry_wkb"]).area \
-        == pytest.approx(2e6, rel=1e-3)  # fmt: skip
+        ("06636", "kreis", "06"),
+        ("06636001", "gemeinde", "06636"),
+        ("06636002", "gemeinde", "06636"),
+    ]
+    assert shapely.from_wkb(
+        boundaries.set_index("area_key").loc["06636", "geometry_wkb"]
+    ).area == pytest.approx(2e6, rel=1e-3)
     assert set(boundaries["source"]) == {"g.gpkg"}
 
     # a bad file (key does not fit the level) changes nothing

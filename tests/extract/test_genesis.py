@@ -18,8 +18,13 @@ TAIL = '__________\n"© Statistische Ämter des Bundes und der Länder"\n'
 def cell(table, ags: str, year: int, sex: str = "total", age=(0, None)) -> tuple:
     data = table.data
     age_to = data["age_to"].isna() if age[1] is None else data["age_to"].eq(age[1])
-    row = data[data["ags"].eq(ags) & data["year"].eq(year) & data["sex"].eq(sex)
-               & data["age_from"].eq(age[0]) & age_to]  # fmt: skip
+    row = data[
+        data["ags"].eq(ags)
+        & data["year"].eq(year)
+        & data["sex"].eq(sex)
+        & data["age_from"].eq(age[0])
+        & age_to
+    ]
     assert len(row) == 1, row
     value = row["value"].iloc[0]
     return (None if pd.isna(value) else int(value)), row["symbol"].iloc[0]
@@ -47,10 +52,15 @@ def test_year_in_first_column_and_absent_year_reported() -> None:
     assert cell(table, "06636003", 2021, "male") == (140, "")
     assert cell(table, "06636200", 2020) == (0, "")  # a true zero stays
     assert not table.data["year"].eq(2021).where(table.data["ags"].eq("06636200")).any()
-    assert table.unmapped.to_dict("records") == [{
-        "code": "06636200", "name": "Gutsbezirk Kaufunger Wald", "line": 9,
-        "reason": "nur '-' für 2021: Gemeinde bestand nicht (mehr) oder war unbewohnt; "
-                  "nicht übernommen"}]  # fmt: skip
+    assert table.unmapped.to_dict("records") == [
+        {
+            "code": "06636200",
+            "name": "Gutsbezirk Kaufunger Wald",
+            "line": 9,
+            "reason": "nur '-' für 2021: Gemeinde bestand nicht (mehr) oder war unbewohnt; "
+            "nicht übernommen",
+        }
+    ]
 
 
 def test_samtgemeinde_members_counted_once_and_aggregates_apart() -> None:
@@ -61,7 +71,10 @@ def test_samtgemeinde_members_counted_once_and_aggregates_apart() -> None:
     assert cell(table, "03351006", 2020) == (795, "")
     assert sorted(table.data["ags"].unique()) == ["03351001", "03351002", "03351006"]
     assert sorted(set(zip(table.aggregates["code"], table.aggregates["level"], strict=True))) == [
-        ("03", "land"), ("03351", "kreis"), ("033515401", "gemeindeverband")]  # fmt: skip
+        ("03", "land"),
+        ("03351", "kreis"),
+        ("033515401", "gemeindeverband"),
+    ]
     reasons = dict(zip(table.unmapped["code"], table.unmapped["reason"], strict=True))
     assert "nicht addiert" in reasons["033515401001"]
     assert "nicht addiert" in reasons["03351540101"]
@@ -115,14 +128,21 @@ def test_windows_1252_export() -> None:
         (HEAD + "06636003;Eschwege;1;zwei\n" + TAIL, r"Zeile 5, Spalte '2021 / weiblich'.*'zwei'"),
         (HEAD + "06636003;Eschwege;1,5;2\n" + TAIL, r"Zeile 5.*'1,5'"),
         (HEAD + "06636003;Eschwege;1\n" + TAIL, r"Zeile 5: 1 Werte statt 2"),
-        (HEAD + "06636003;Eschwege;1;2\n0663x003;Eschwege;1;2\n" + TAIL,
-         r"Zeile 6, Spalte 'Schlüssel'.*keine Ziffernfolge"),
-        ("GENESIS-Tabelle: 12612-01-01-5-B\n;;2021;2021\n;;Deutsche;Ausländer\n"
-         "06636003;Eschwege;1;2\n" + TAIL, "Spalte doppelt oder Kopf nicht erkannt"),
-        ("GENESIS-Tabelle: 12612-01-01-5-B\n;;männlich;weiblich\n06636003;Eschwege;1;2\n" + TAIL,
-         "Jahr bzw. Stichtag fehlt"),
+        (
+            HEAD + "06636003;Eschwege;1;2\n0663x003;Eschwege;1;2\n" + TAIL,
+            r"Zeile 6, Spalte 'Schlüssel'.*keine Ziffernfolge",
+        ),
+        (
+            "GENESIS-Tabelle: 12612-01-01-5-B\n;;2021;2021\n;;Deutsche;Ausländer\n"
+            "06636003;Eschwege;1;2\n" + TAIL,
+            "Spalte doppelt oder Kopf nicht erkannt",
+        ),
+        (
+            "GENESIS-Tabelle: 12612-01-01-5-B\n;;männlich;weiblich\n06636003;Eschwege;1;2\n" + TAIL,
+            "Jahr bzw. Stichtag fehlt",
+        ),
     ],
-)  # fmt: skip
+)
 def test_errors_name_file_line_and_column(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as caught:
         read_genesis(write(tmp_path, text))

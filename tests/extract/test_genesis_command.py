@@ -25,8 +25,14 @@ def etl(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DEMOGRAFIE_HOME": str(home)}
     for variable in ("DEMOGRAFIE_RESTRICTED_URL", "DEMOGRAFIE_PUBLISHED_URL"):
         env.pop(variable, None)
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def official(home: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -36,8 +42,9 @@ def official(home: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_import_and_bad_file_leaves_store_unchanged(tmp_path: Path) -> None:
     home = tmp_path / "var"
-    done = etl(home, "import-genesis", str(DATA / "genesis_reform.csv"),
-               str(DATA / "genesis_deaths.csv"))  # fmt: skip
+    done = etl(
+        home, "import-genesis", str(DATA / "genesis_reform.csv"), str(DATA / "genesis_deaths.csv")
+    )
     assert done.returncode == 0, done.stderr
     assert "12612-01-01-5-B" in done.stdout and "3 nicht zugeordnet" in done.stdout
     assert "Zeile 14 16063004 Leerdorf" in done.stdout
@@ -77,8 +84,9 @@ def test_store_round_trip(any_settings: Settings) -> None:
     back = stored.sort_values(["ags", "year", "sex"]).reset_index(drop=True)
     expected = table.data.sort_values(["ags", "year", "sex"]).reset_index(drop=True)
     assert back["ags"].tolist() == expected["ags"].tolist()
-    assert [None if pd.isna(v) else int(v) for v in back["value"]] == \
-        [None if pd.isna(v) else int(v) for v in expected["value"]]  # fmt: skip
+    assert [None if pd.isna(v) else int(v) for v in back["value"]] == [
+        None if pd.isna(v) else int(v) for v in expected["value"]
+    ]
     assert back["symbol"].tolist() == expected["symbol"].tolist()
     assert back["age_to"].isna().all()
     restricted.dispose()
@@ -91,8 +99,13 @@ def test_real_samples_import(tmp_path: Path, real_samples: Path) -> None:
     assert done.returncode == 0, done.stderr
     sources, values = official(tmp_path / "var")
     assert len(sources) == 4
-    eschwege = values[(values["ags"] == "06636003") & (values["year"] == 2015)
-                      & (values["measure"] == "population") & (values["sex"] == "total")
-                      & values["age_to"].isna() & (values["age_from"] == 0)]  # fmt: skip
+    eschwege = values[
+        (values["ags"] == "06636003")
+        & (values["year"] == 2015)
+        & (values["measure"] == "population")
+        & (values["sex"] == "total")
+        & values["age_to"].isna()
+        & (values["age_from"] == 0)
+    ]
     assert set(eschwege["value"]) == {19542}
     assert "Kaufunger Wald" in done.stdout

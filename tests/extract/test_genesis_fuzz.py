@@ -12,10 +12,18 @@ from etl.errors import InputError
 from etl.extract.genesis import read_genesis
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FIXTURES = [DATA / name for name in ("genesis_reform.csv", "genesis_samtgemeinde.csv",
-                                     "genesis_deaths.csv", "genesis_agegroups.csv")]  # fmt: skip
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+FIXTURES = [
+    DATA / name
+    for name in (
+        "genesis_reform.csv",
+        "genesis_samtgemeinde.csv",
+        "genesis_deaths.csv",
+        "genesis_agegroups.csv",
+    )
+]
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def parse_or_input_error(raw: bytes) -> None:
@@ -43,8 +51,10 @@ def test_random_text(text: str) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(FIXTURES), st.lists(st.tuples(st.integers(0, 5000), st.text(max_size=4)),
-                                           max_size=6))  # fmt: skip
+@given(
+    st.sampled_from(FIXTURES),
+    st.lists(st.tuples(st.integers(0, 5000), st.text(max_size=4)), max_size=6),
+)
 def test_mutated_exports(fixture: Path, edits: list[tuple[int, str]]) -> None:
     text = fixture.read_text(encoding="utf-8")
     for position, insert in edits:

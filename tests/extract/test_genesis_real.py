@@ -28,8 +28,10 @@ def test_population_by_age_groups(real_samples: Path) -> None:
     under3 = eschwege[(eschwege["sex"] == "total") & (eschwege["age_to"] == 3)]
     assert under3["value"].tolist() == [450]
     groups = data[~((data["age_from"] == 0) & data["age_to"].isna())]
-    found = {(int(a), None if pd.isna(b) else int(b))
-             for a, b in zip(groups["age_from"], groups["age_to"], strict=True)}  # fmt: skip
+    found = {
+        (int(a), None if pd.isna(b) else int(b))
+        for a, b in zip(groups["age_from"], groups["age_to"], strict=True)
+    }
     assert found == set(AGE_GROUPS_17)
     sums = groups.groupby(["ags", "sex"])["value"].sum()
     totals = data[(data["age_from"] == 0) & data["age_to"].isna()].set_index(["ags", "sex"])
@@ -48,16 +50,16 @@ def test_population_by_age_groups(real_samples: Path) -> None:
         ("12613-01-01-5-B", "deaths", None),
     ],
 )
-def test_series_2008_2015(real_samples: Path, table_code: str, measure: str,
-                          eschwege_2008: int | None) -> None:  # fmt: skip
+def test_series_2008_2015(
+    real_samples: Path, table_code: str, measure: str, eschwege_2008: int | None
+) -> None:
     table = read_genesis(sample(real_samples, table_code))
     data = table.data
     assert set(data["measure"]) == {measure}
     assert sorted(data["year"].unique().tolist()) == list(range(2008, 2016))
     assert data["ags"].nunique() == MUNICIPALITIES
     assert (data["symbol"] == "").all()
-    by_sex = data.pivot_table(index=["ags", "year"], columns="sex", values="value",
-                              aggfunc="sum")  # fmt: skip
+    by_sex = data.pivot_table(index=["ags", "year"], columns="sex", values="value", aggfunc="sum")
     assert (by_sex["male"] + by_sex["female"] == by_sex["total"]).all()
     if eschwege_2008 is not None:
         assert by_sex.loc[("06636003", 2008), "total"] == eschwege_2008

@@ -23,10 +23,13 @@ def test_fixture_expands_kreis_and_land() -> None:
     result = read_regions(DATA / "regions.csv", KNOWN)
     assert tuple(result.columns) == HEADER
     assert result[["region_key", "member_key"]].values.tolist() == [
-        ["R-hessen", "06611000"], ["R-hessen", "06636003"],   # Land 06
-        ["R-bremen", "03356001"], ["R-bremen", "03356002"],   # Kreis 03356
-        ["R-bremen", "03361001"],                             # 3361001: leading zero restored
-        ["R-bremen", "04011000"]]  # fmt: skip
+        ["R-hessen", "06611000"],
+        ["R-hessen", "06636003"],  # Land 06
+        ["R-bremen", "03356001"],
+        ["R-bremen", "03356002"],  # Kreis 03356
+        ["R-bremen", "03361001"],  # 3361001: leading zero restored
+        ["R-bremen", "04011000"],
+    ]
     assert set(result["region_set"]) == {"Länder", "Verbünde"}
 
 
@@ -38,29 +41,43 @@ def test_xlsx(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("records", "message"),
-    [([("S", "R1", "Eins", "06636999")], r"Zeile 2, Spalte 'member_key'.*06636999.*unbekannt"),
-     ([("S", "R1", "Eins", "06636003"), ("S", "R1", "Eins", "06636003")],
-      r"Zeile 3, Spalte 'member_key'.*06636003.*doppelt \(auch Zeile 2\)"),
-     ([("S", "R1", "Eins", "06636"), ("S", "R1", "Eins", "06636003")], r"Zeile 3.*doppelt"),
-     ([("S", "R1", "Eins", "")], r"Zeile 2.*Region 'R1' hat keine Mitglieder"),
-     ([("S", "R1", "Eins", "06636003"), ("S", "R1", "Eins", "")], r"Zeile 3.*member_key leer"),
-     ([("S", "R1", "Eins", "06636003"), ("S", "R1", "Zwei", "06611000")],
-      r"Region 'R1' hat mehrere Werte in region_name"),
-     ([("S", "R1", "Eins", "06636003"), ("T", "R1", "Eins", "06611000")],
-      r"Region 'R1' hat mehrere Werte in region_set"),
-     ([("S", "", "Eins", "06636003")], r"Zeile 2, Spalte 'region_key'.*leer"),
-     ([("S", "R1", "Eins", "066360031")], r"Zeile 2.*kein Gebietsschlüssel"),
-     ([("S", "R1", "Eins", "06636003-01")], r"Ortsteile sind als Mitglieder nicht erlaubt"),
-     ([], "keine Zeilen")],
-)  # fmt: skip
+    [
+        ([("S", "R1", "Eins", "06636999")], r"Zeile 2, Spalte 'member_key'.*06636999.*unbekannt"),
+        (
+            [("S", "R1", "Eins", "06636003"), ("S", "R1", "Eins", "06636003")],
+            r"Zeile 3, Spalte 'member_key'.*06636003.*doppelt \(auch Zeile 2\)",
+        ),
+        ([("S", "R1", "Eins", "06636"), ("S", "R1", "Eins", "06636003")], r"Zeile 3.*doppelt"),
+        ([("S", "R1", "Eins", "")], r"Zeile 2.*Region 'R1' hat keine Mitglieder"),
+        ([("S", "R1", "Eins", "06636003"), ("S", "R1", "Eins", "")], r"Zeile 3.*member_key leer"),
+        (
+            [("S", "R1", "Eins", "06636003"), ("S", "R1", "Zwei", "06611000")],
+            r"Region 'R1' hat mehrere Werte in region_name",
+        ),
+        (
+            [("S", "R1", "Eins", "06636003"), ("T", "R1", "Eins", "06611000")],
+            r"Region 'R1' hat mehrere Werte in region_set",
+        ),
+        ([("S", "", "Eins", "06636003")], r"Zeile 2, Spalte 'region_key'.*leer"),
+        ([("S", "R1", "Eins", "066360031")], r"Zeile 2.*kein Gebietsschlüssel"),
+        ([("S", "R1", "Eins", "06636003-01")], r"Ortsteile sind als Mitglieder nicht erlaubt"),
+        ([], "keine Zeilen"),
+    ],
+)
 def test_validation(records: list[tuple], message: str) -> None:
     with pytest.raises(InputError, match=message):
         expand_regions(rows(*records), KNOWN, file="r.csv")
 
 
 def test_members_may_cross_borders() -> None:
-    result = expand_regions(rows(("S", "R", "Weser", "04011000"), ("S", "R", "Weser", "03356"),
-                                 ("S", "R", "Weser", "06636003")), KNOWN)  # fmt: skip
+    result = expand_regions(
+        rows(
+            ("S", "R", "Weser", "04011000"),
+            ("S", "R", "Weser", "03356"),
+            ("S", "R", "Weser", "06636003"),
+        ),
+        KNOWN,
+    )
     assert result["member_key"].tolist() == ["03356001", "03356002", "04011000", "06636003"]
 
 

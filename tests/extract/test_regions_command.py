@@ -22,15 +22,22 @@ def etl(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DEMOGRAFIE_HOME": str(home)}
     for variable in ("DEMOGRAFIE_RESTRICTED_URL", "DEMOGRAFIE_PUBLISHED_URL"):
         env.pop(variable, None)
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_regions_need_areas_then_expand(tmp_path: Path) -> None:
     home = tmp_path / "var"
     regions = tmp_path / "regions.csv"
-    regions.write_text("region_set;region_key;region_name;member_key\n"
-                       "Verbünde;R-wmk;Ganzer Kreis;06636\n")  # fmt: skip
+    regions.write_text(
+        "region_set;region_key;region_name;member_key\nVerbünde;R-wmk;Ganzer Kreis;06636\n"
+    )
     early = etl(home, "import-regions", str(regions))
     assert early.returncode == 2 and "import-boundaries" in early.stderr
 

@@ -33,14 +33,17 @@ def cells(frame: pd.DataFrame, level: str) -> list[tuple]:
 
 
 def test_population_counts_by_area_sex_age_nationality_residence(tmp_path: Path) -> None:
-    bundle, rows = extract(tmp_path, [
-        HEADER,
-        "p1;1980-05-01;w;deutsch;Hauptwohnung;1;h1;2023-12-31",
-        "p2;01.01.1985;m;TR;Hauptwohnung;1;h1;31.12.2023",
-        "p3;1980-12-31;weiblich;DE;haupt;2;h2;2023-12-31",
-        "p4;1980-06-06;female;de;main;2;h3;2023-12-31",
-        "p5;1930-01-01;männlich;nichtdeutsch;Nebenwohnung;;;2023-12-31",
-    ])  # fmt: skip
+    bundle, rows = extract(
+        tmp_path,
+        [
+            HEADER,
+            "p1;1980-05-01;w;deutsch;Hauptwohnung;1;h1;2023-12-31",
+            "p2;01.01.1985;m;TR;Hauptwohnung;1;h1;31.12.2023",
+            "p3;1980-12-31;weiblich;DE;haupt;2;h2;2023-12-31",
+            "p4;1980-06-06;female;de;main;2;h3;2023-12-31",
+            "p5;1930-01-01;männlich;nichtdeutsch;Nebenwohnung;;;2023-12-31",
+        ],
+    )
     assert rows == {"persons": 5}
     assert bundle.reference_date == dt.date(2023, 12, 31)
     assert cells(bundle.population, "gemeinde") == [
@@ -82,13 +85,17 @@ def test_age_from_birth_date_counts_completed_years_from_year_reference_minus_bi
     tmp_path: Path,
 ) -> None:
     header = "person_id;birth_date;birth_year;sex;nationality;residence"
-    bundle, _ = extract(tmp_path, [
-        header,
-        "a;2000-07-01;;m;DE;H",   # birthday after 30 June: 22 on 2023-06-30
-        "b;2000-06-30;;m;DE;H",   # birthday on the reference date: 23
-        "c;;2000;w;DE;H",         # year only: 2023 - 2000 = 23
-        "d;1900-01-01;;w;DE;H",   # 123: open group 100+
-    ], reference_date=dt.date(2023, 6, 30))  # fmt: skip
+    bundle, _ = extract(
+        tmp_path,
+        [
+            header,
+            "a;2000-07-01;;m;DE;H",  # birthday after 30 June: 22 on 2023-06-30
+            "b;2000-06-30;;m;DE;H",  # birthday on the reference date: 23
+            "c;;2000;w;DE;H",  # year only: 2023 - 2000 = 23
+            "d;1900-01-01;;w;DE;H",  # 123: open group 100+
+        ],
+        reference_date=dt.date(2023, 6, 30),
+    )
     ages = {(sex, age): n for _, sex, age, _, _, n in cells(bundle.population, "gemeinde")}
     assert ages == {("female", 23): 1, ("female", 100): 1, ("male", 22): 1, ("male", 23): 1}
 
@@ -104,47 +111,64 @@ def test_households_by_size_among_main_residences_with_most_frequent_ortsteil(
     lines.append("s1;1990-01-01;w;DE;N;2;h2;2023-12-31")  # secondary residence: not counted
     lines.append("n1;1990-01-01;w;DE;H;2;;2023-12-31")  # no household id: not counted
     bundle, _ = extract(tmp_path, lines)
-    assert cells(bundle.households, "gemeinde") == [(AGS, 1, 1), (AGS, 2, 1), (AGS, 3, 1),
-                                                    (AGS, 5, 1)]  # fmt: skip
+    assert cells(bundle.households, "gemeinde") == [
+        (AGS, 1, 1),
+        (AGS, 2, 1),
+        (AGS, 3, 1),
+        (AGS, 5, 1),
+    ]
     # h1: 001 (2 of 3); h4: tie 001/002 -> the smaller code 001
     assert cells(bundle.households, "ortsteil") == [
-        (f"{AGS}-001", 2, 1), (f"{AGS}-001", 3, 1), (f"{AGS}-002", 1, 1), (f"{AGS}-003", 5, 1),
-    ]  # fmt: skip
+        (f"{AGS}-001", 2, 1),
+        (f"{AGS}-001", 3, 1),
+        (f"{AGS}-002", 1, 1),
+        (f"{AGS}-003", 5, 1),
+    ]
 
 
 def test_events_of_the_twelve_months_up_to_the_reference_date(tmp_path: Path) -> None:
     persons = write(tmp_path / "p.csv", [HEADER, "p1;1990-01-01;w;DE;H;1;h1;2023-12-31"])
-    events = write(tmp_path / "e.csv", [
-        "Personen-ID,Ereignis,Ereignisdatum,Geschlecht,Geburtsjahr,Geburtsdatum_Mutter,Ortsteil",
-        "c1,Geburt,2023-03-01,w,2023,1990-06-01,1",       # mother 32 at the birth
-        "c2,birth,2023-01-01,m,2023,1990-01-01,",        # mother 33, no Ortsteil
-        "d1,Tod,31.12.2023,m,1940,,2",                     # last day counts: 83
-        "i1,Zuzug,2023-05-05,w,2000,,2",
-        "o1,Fortzug,2022-12-31,m,1990,,",                  # one year earlier: outside
-        "o2,move_out,2024-01-01,m,1990,,",                 # after the reference date
-    ])  # fmt: skip
+    events = write(
+        tmp_path / "e.csv",
+        [
+            "Personen-ID,Ereignis,Ereignisdatum,Geschlecht,Geburtsjahr,Geburtsdatum_Mutter,Ortsteil",
+            "c1,Geburt,2023-03-01,w,2023,1990-06-01,1",  # mother 32 at the birth
+            "c2,birth,2023-01-01,m,2023,1990-01-01,",  # mother 33, no Ortsteil
+            "d1,Tod,31.12.2023,m,1940,,2",  # last day counts: 83
+            "i1,Zuzug,2023-05-05,w,2000,,2",
+            "o1,Fortzug,2022-12-31,m,1990,,",  # one year earlier: outside
+            "o2,move_out,2024-01-01,m,1990,,",  # after the reference date
+        ],
+    )
     bundle, rows = build_extract(persons, AGS, events_path=events)
     assert rows == {"persons": 1, "events": 6, "events_in_period": 4}
     assert cells(bundle.events, "gemeinde") == [
-        (AGS, "birth", "female", 32, 1), (AGS, "birth", "male", 33, 1),
-        (AGS, "death", "male", 83, 1), (AGS, "move_in", "female", 23, 1),
-    ]  # fmt: skip
+        (AGS, "birth", "female", 32, 1),
+        (AGS, "birth", "male", 33, 1),
+        (AGS, "death", "male", 83, 1),
+        (AGS, "move_in", "female", 23, 1),
+    ]
     assert cells(bundle.events, "ortsteil") == [
-        (f"{AGS}-001", "birth", "female", 32, 1), (f"{AGS}-002", "death", "male", 83, 1),
+        (f"{AGS}-001", "birth", "female", 32, 1),
+        (f"{AGS}-002", "death", "male", 83, 1),
         (f"{AGS}-002", "move_in", "female", 23, 1),
-    ]  # fmt: skip
+    ]
 
 
 def test_grid_cells_hold_main_residences_in_broad_age_groups(tmp_path: Path) -> None:
     header = "person_id;birth_date;sex;nationality;residence;x;y"
-    bundle, _ = extract(tmp_path, [
-        header,
-        "a;2010-01-01;w;DE;H;487000,5;5885000",
-        "b;1980-01-01;w;TR;H;487000.5;5885000",
-        "c;1950-01-01;m;DE;H;487010;5885010",
-        "d;1950-01-01;m;DE;N;487010;5885010",  # secondary: not in grid cells
-        "e;1950-01-01;m;DE;H;;",  # no coordinates: not in grid cells
-    ], reference_date=dt.date(2023, 12, 31))  # fmt: skip
+    bundle, _ = extract(
+        tmp_path,
+        [
+            header,
+            "a;2010-01-01;w;DE;H;487000,5;5885000",
+            "b;1980-01-01;w;TR;H;487000.5;5885000",
+            "c;1950-01-01;m;DE;H;487010;5885010",
+            "d;1950-01-01;m;DE;N;487010;5885010",  # secondary: not in grid cells
+            "e;1950-01-01;m;DE;H;;",  # no coordinates: not in grid cells
+        ],
+        reference_date=dt.date(2023, 12, 31),
+    )
     grid = bundle.population[bundle.population["area_level"] == "grid100m"]
     assert set(grid["nationality"]) == {"all"} and set(grid["residence"]) == {"main"}
     assert sorted(zip(grid["sex"], grid["age"], grid["count"], strict=True)) == [
@@ -236,16 +260,21 @@ def test_reference_date_must_be_known_and_agree(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--reference-date"):
         extract(tmp_path, lines)
     with pytest.raises(InputError, match=r"widerspricht --reference-date 2022-12-31"):
-        extract(tmp_path, [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31"],
-                reference_date=dt.date(2022, 12, 31))  # fmt: skip
+        extract(
+            tmp_path,
+            [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31"],
+            reference_date=dt.date(2022, 12, 31),
+        )
     with pytest.raises(InputError, match="8-stelliger AGS"):
         build_extract(write(tmp_path / "p.csv", lines), "4021000")
 
 
 def test_births_need_the_mothers_birth(tmp_path: Path) -> None:
     persons = write(tmp_path / "p.csv", [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31"])
-    events = write(tmp_path / "e.csv", ["person_id,event,event_date,sex,birth_year",
-                                        "c1,Geburt,2023-03-01,w,2023"])  # fmt: skip
+    events = write(
+        tmp_path / "e.csv",
+        ["person_id,event,event_date,sex,birth_year", "c1,Geburt,2023-03-01,w,2023"],
+    )
     with pytest.raises(InputError, match=r"e.csv, Zeile 2, Spalte 'mother_birth_date'"):
         build_extract(persons, AGS, events_path=events)
 
@@ -255,8 +284,9 @@ def test_docs_list_every_accepted_column_and_alias() -> None:
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "extract.md").read_text()
     for spec in COLUMNS:
-        row = next((line for line in docs.splitlines() if line.startswith(f"| `{spec.name}` |")),
-                   None)  # fmt: skip
+        row = next(
+            (line for line in docs.splitlines() if line.startswith(f"| `{spec.name}` |")), None
+        )
         assert row is not None, spec.name
         for alias in spec.aliases:
             assert f"`{alias}`" in row, (spec.name, alias)
@@ -264,8 +294,10 @@ def test_docs_list_every_accepted_column_and_alias() -> None:
 
 def test_events_before_the_birth_are_refused(tmp_path: Path) -> None:
     persons = write(tmp_path / "p.csv", [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31"])
-    events = write(tmp_path / "e.csv", ["person_id,event,event_date,sex,birth_date",
-                                        "i1,Zuzug,2023-03-01,w,2023-05-01"])  # fmt: skip
+    events = write(
+        tmp_path / "e.csv",
+        ["person_id,event,event_date,sex,birth_date", "i1,Zuzug,2023-03-01,w,2023-05-01"],
+    )
     with pytest.raises(InputError, match=r"e.csv, Spalte 'event_date': 1 Ereignisse liegen vor"):
         build_extract(persons, AGS, events_path=events)
 
@@ -273,29 +305,41 @@ def test_events_before_the_birth_are_refused(tmp_path: Path) -> None:
 def test_values_padded_with_spaces_are_trimmed_before_mapping_hashing_and_parsing(
     tmp_path: Path,
 ) -> None:
-    padded, _ = extract(tmp_path, [
-        HEADER,
-        " p1 ; 1990-01-01 ; w ; DE ;Hauptwohnung ; 1;h1 ;2023-12-31 ",
-        "p2;1990-01-01;m;DE;H;1; h1;2023-12-31",
-        "p3;1990-01-01; x ;DE;H;1;h2;2023-12-31",
-    ])  # fmt: skip
-    plain, _ = extract(tmp_path, [
-        HEADER,
-        "p1;1990-01-01;w;DE;Hauptwohnung;1;h1;2023-12-31",
-        "p2;1990-01-01;m;DE;H;1;h1;2023-12-31",
-        "p3;1990-01-01;x;DE;H;1;h2;2023-12-31",
-    ])  # fmt: skip
+    padded, _ = extract(
+        tmp_path,
+        [
+            HEADER,
+            " p1 ; 1990-01-01 ; w ; DE ;Hauptwohnung ; 1;h1 ;2023-12-31 ",
+            "p2;1990-01-01;m;DE;H;1; h1;2023-12-31",
+            "p3;1990-01-01; x ;DE;H;1;h2;2023-12-31",
+        ],
+    )
+    plain, _ = extract(
+        tmp_path,
+        [
+            HEADER,
+            "p1;1990-01-01;w;DE;Hauptwohnung;1;h1;2023-12-31",
+            "p2;1990-01-01;m;DE;H;1;h1;2023-12-31",
+            "p3;1990-01-01;x;DE;H;1;h2;2023-12-31",
+        ],
+    )
     for name in ("population", "households"):
         pd.testing.assert_frame_equal(padded.table(name), plain.table(name))
     assert cells(plain.households, "gemeinde") == [(AGS, 1, 1), (AGS, 2, 1)]
     with pytest.raises(InputError, match=r"Zeile 3, Spalte 'person_id': Personen-ID kommt"):
-        extract(tmp_path, [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31",
-                           "  p1 ;1990-01-01;w;DE;H;;;2023-12-31"])  # fmt: skip
+        extract(
+            tmp_path,
+            [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31", "  p1 ;1990-01-01;w;DE;H;;;2023-12-31"],
+        )
 
 
 def test_an_empty_reference_date_among_filled_ones_is_refused(tmp_path: Path) -> None:
-    lines = [HEADER, "p1;1990-01-01;w;DE;H;;;2023-12-31", "p2;1990-01-01;w;DE;H;;;",
-             "p3;1990-01-01;w;DE;H;;;2023-12-31"]  # fmt: skip
+    lines = [
+        HEADER,
+        "p1;1990-01-01;w;DE;H;;;2023-12-31",
+        "p2;1990-01-01;w;DE;H;;;",
+        "p3;1990-01-01;w;DE;H;;;2023-12-31",
+    ]
     with pytest.raises(InputError, match=r"Zeile 3, Spalte 'reference_date': Mehrere Stichtage"):
         extract(tmp_path, lines)
 

@@ -30,8 +30,14 @@ EVENTS = (
 def etl(*args: str, home: Path) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DEMOGRAFIE_HOME": str(home)}
     environment.pop("DEMOGRAFIE_RESTRICTED_URL", None)
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, env=environment,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def snapshot(home: Path) -> tuple[int, ...]:
@@ -53,10 +59,20 @@ def snapshot(home: Path) -> tuple[int, ...]:
 def extract_dir(tmp_path: Path) -> Path:
     (tmp_path / "persons.csv").write_text(REGISTER, encoding="cp1252")
     (tmp_path / "events.csv").write_text(EVENTS, encoding="utf-8")
-    result = etl("extract", "--persons", str(tmp_path / "persons.csv"), "--events",
-                 str(tmp_path / "events.csv"), "--municipality", "04021000",
-                 "--reference-date", "2023-12-31", "--out", str(tmp_path / "out"),
-                 home=tmp_path / "var")  # fmt: skip
+    result = etl(
+        "extract",
+        "--persons",
+        str(tmp_path / "persons.csv"),
+        "--events",
+        str(tmp_path / "events.csv"),
+        "--municipality",
+        "04021000",
+        "--reference-date",
+        "2023-12-31",
+        "--out",
+        str(tmp_path / "out"),
+        home=tmp_path / "var",
+    )
     assert result.returncode == 0, result.stderr
     assert "Anonymisierter Auszug 04021000" in result.stdout
     return tmp_path / "out"
@@ -104,9 +120,18 @@ def test_a_bad_file_exits_2_and_leaves_the_store_unchanged(extract_dir: Path, tm
 
 def test_extract_reports_a_bad_register_with_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "persons.csv").write_text(REGISTER.replace(";w;", ";q;"), encoding="utf-8")
-    result = etl("extract", "--persons", str(tmp_path / "persons.csv"), "--municipality",
-                 "04021000", "--reference-date", "2023-12-31", "--out",
-                 str(tmp_path / "out"), home=tmp_path / "var")  # fmt: skip
+    result = etl(
+        "extract",
+        "--persons",
+        str(tmp_path / "persons.csv"),
+        "--municipality",
+        "04021000",
+        "--reference-date",
+        "2023-12-31",
+        "--out",
+        str(tmp_path / "out"),
+        home=tmp_path / "var",
+    )
     assert result.returncode == 2
     assert "Datei persons.csv, Zeile 2, Spalte 'Geschlecht'" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -119,5 +144,7 @@ def test_codes_repeated_for_fast_start_up_agree_with_their_sources() -> None:
 
     assert command.FORMATS == tuple(anonymised.FORMATS)
     assert (register_sql.SEXES, register_sql.NATIONALITIES, register_sql.RESIDENCES) == (
-        SEXES, NATIONALITIES, RESIDENCES,
-    )  # fmt: skip
+        SEXES,
+        NATIONALITIES,
+        RESIDENCES,
+    )

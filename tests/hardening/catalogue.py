@@ -121,73 +121,166 @@ def build_catalogue(directory: Path) -> list[Case]:
         Case("zip-bomb-size", [UploadedFile("bombe.zip", _bomb(60_000_000))], "Entpackt"),
         Case("huge-file", [UploadedFile("population.csv", b"x" * 51_000_000)], "erlaubt sind"),
         Case("wrong-suffix", [UploadedFile("auszug.exe", b"MZ\x90\x00")], "nicht angenommen"),
-        Case("zip-without-manifest", [UploadedFile("a.zip", _zip([UploadedFile(
-            "population.csv", own.files["population.csv"])]))], "kein manifest.json"),
-        Case("nested-zip", [UploadedFile("a.zip", _zip([UploadedFile(
-            "inner.zip", own.zipped())]))], "Verschachtelte"),
-        Case("manifest-only", [UploadedFile("manifest.json", own.files["manifest.json"])],
-             "fehlt"),
+        Case(
+            "zip-without-manifest",
+            [
+                UploadedFile(
+                    "a.zip", _zip([UploadedFile("population.csv", own.files["population.csv"])])
+                )
+            ],
+            "kein manifest.json",
+        ),
+        Case(
+            "nested-zip",
+            [UploadedFile("a.zip", _zip([UploadedFile("inner.zip", own.zipped())]))],
+            "Verschachtelte",
+        ),
+        Case("manifest-only", [UploadedFile("manifest.json", own.files["manifest.json"])], "fehlt"),
         Case("manifest-not-json", own.with_manifest(b"{kein json"), "kein gültiges JSON"),
-        Case("manifest-schema-version", own.with_manifest(
-            lambda m: m.update(schema_version=99)), "schema_version"),
-        Case("manifest-bad-ags", own.with_manifest(
-            lambda m: m.update(municipality="3901001")), "8-stelligen AGS"),
-        Case("manifest-path-traversal", own.with_manifest(
-            lambda m: m["tables"]["population"].update(file="../../etc/passwd")), "keinen Pfad"),
-        Case("checksum-mismatch", own.with_manifest(
-            lambda m: m["tables"]["events"].update(sha256="0" * 64)), "SHA-256"),
-        Case("row-count-mismatch", own.with_manifest(
-            lambda m: m["tables"]["households"].update(rows=999)), "Datenzeilen"),
-        Case("wrong-columns", own.edit_population(
-            lambda lines: [lines[0].replace("nationality", "nation"), *lines[1:]]),
-            "Spalten passen nicht"),
-        Case("duplicate-column", own.edit_population(
-            lambda lines: [lines[0].replace("residence", "sex"), *lines[1:]]), "doppelt"),
-        Case("negative-count", own.edit_population(
-            lambda lines: _replace_first(lines, 6, "-4")), "nicht-negative ganze Zahl"),
-        Case("non-integer-count", own.edit_population(
-            lambda lines: _replace_first(lines, 6, "3.5")), "nicht-negative ganze Zahl"),
-        Case("formula-cell", own.edit_population(
-            lambda lines: _replace_first(lines, 6, "=SUM(A1:A9)")), "nicht-negative ganze Zahl"),
-        Case("formula-in-key", own.edit_population(
-            lambda lines: _replace_first(lines, 1, '=HYPERLINK("http://x")')),
-            "Gebietsschlüssel"),
-        Case("age-out-of-range", own.edit_population(
-            lambda lines: _replace_first(lines, 3, "150")), "außerhalb"),
-        Case("unknown-code", own.edit_population(
-            lambda lines: _replace_first(lines, 2, "x")), "Unbekannter Code"),
-        Case("duplicate-keys", own.edit_population(
-            lambda lines: [*lines, lines[1]]), "Doppelter Schlüssel"),
-        Case("ragged-row", own.edit_population(
-            lambda lines: [*lines, "gemeinde,03901001,female"]), "Felder statt"),
+        Case(
+            "manifest-schema-version",
+            own.with_manifest(lambda m: m.update(schema_version=99)),
+            "schema_version",
+        ),
+        Case(
+            "manifest-bad-ags",
+            own.with_manifest(lambda m: m.update(municipality="3901001")),
+            "8-stelligen AGS",
+        ),
+        Case(
+            "manifest-path-traversal",
+            own.with_manifest(lambda m: m["tables"]["population"].update(file="../../etc/passwd")),
+            "keinen Pfad",
+        ),
+        Case(
+            "checksum-mismatch",
+            own.with_manifest(lambda m: m["tables"]["events"].update(sha256="0" * 64)),
+            "SHA-256",
+        ),
+        Case(
+            "row-count-mismatch",
+            own.with_manifest(lambda m: m["tables"]["households"].update(rows=999)),
+            "Datenzeilen",
+        ),
+        Case(
+            "wrong-columns",
+            own.edit_population(
+                lambda lines: [lines[0].replace("nationality", "nation"), *lines[1:]]
+            ),
+            "Spalten passen nicht",
+        ),
+        Case(
+            "duplicate-column",
+            own.edit_population(lambda lines: [lines[0].replace("residence", "sex"), *lines[1:]]),
+            "doppelt",
+        ),
+        Case(
+            "negative-count",
+            own.edit_population(lambda lines: _replace_first(lines, 6, "-4")),
+            "nicht-negative ganze Zahl",
+        ),
+        Case(
+            "non-integer-count",
+            own.edit_population(lambda lines: _replace_first(lines, 6, "3.5")),
+            "nicht-negative ganze Zahl",
+        ),
+        Case(
+            "formula-cell",
+            own.edit_population(lambda lines: _replace_first(lines, 6, "=SUM(A1:A9)")),
+            "nicht-negative ganze Zahl",
+        ),
+        Case(
+            "formula-in-key",
+            own.edit_population(lambda lines: _replace_first(lines, 1, '=HYPERLINK("http://x")')),
+            "Gebietsschlüssel",
+        ),
+        Case(
+            "age-out-of-range",
+            own.edit_population(lambda lines: _replace_first(lines, 3, "150")),
+            "außerhalb",
+        ),
+        Case(
+            "unknown-code",
+            own.edit_population(lambda lines: _replace_first(lines, 2, "x")),
+            "Unbekannter Code",
+        ),
+        Case(
+            "duplicate-keys",
+            own.edit_population(lambda lines: [*lines, lines[1]]),
+            "Doppelter Schlüssel",
+        ),
+        Case(
+            "ragged-row",
+            own.edit_population(lambda lines: [*lines, "gemeinde,03901001,female"]),
+            "Felder statt",
+        ),
         Case("header-only", own.edit_population(lambda lines: lines[:1]), "keine Zeile"),
-        Case("mixed-reference-dates", own.edit_population(
-            lambda lines: [lines[0] + ",reference_date",
-                           *(f"{line},{'2024-12-31' if i % 2 else '2023-12-31'}"
-                             for i, line in enumerate(lines[1:]))]), "Stichtag weicht"),
-        Case("utf16-encoding", own.with_table(
-            "population", "\n".join(own.population()), "utf-16"), "Null-Bytes"),
+        Case(
+            "mixed-reference-dates",
+            own.edit_population(
+                lambda lines: [
+                    lines[0] + ",reference_date",
+                    *(
+                        f"{line},{'2024-12-31' if i % 2 else '2023-12-31'}"
+                        for i, line in enumerate(lines[1:])
+                    ),
+                ]
+            ),
+            "Stichtag weicht",
+        ),
+        Case(
+            "utf16-encoding",
+            own.with_table("population", "\n".join(own.population()), "utf-16"),
+            "Null-Bytes",
+        ),
         Case("another-municipality", other.with_manifest(lambda m: None), "darf nur für"),
-        Case("foreign-key-inside", own.edit_population(
-            lambda lines: _replace_first(lines, 1, "04021000")), "gehört nicht zur Gemeinde"),
-        Case("unknown-ags", Extract(directory / "unknown", "03999999").with_manifest(
-            lambda m: None), "nicht bekannt", ("03999999",)),
-        Case("future-reference-date", own.with_manifest(
-            lambda m: m.update(reference_date="2099-12-31")), "Zukunft"),
-        Case("person-level-loose-file", [UploadedFile("melderegister.csv", _person_level_csv())],
-             "personenbezogenen Daten"),
-        Case("person-level-in-extract", own.with_table("population", _person_level_csv()
-                                                       .decode()), "personenbezogenen Daten"),
-        Case("coordinates-column", own.edit_population(
-            lambda lines: [lines[0] + ",lat", *(f"{line},53.1" for line in lines[1:])]),
-            "personenbezogenen Daten"),
-        Case("xlsx-garbage", [UploadedFile("population.xlsx", bytes(rng.randrange(256)
-                                                                    for _ in range(2000)))],
-             "nicht lesbar"),
-        Case("two-zips", [UploadedFile("a.zip", own.zipped()), UploadedFile("b.zip",
-                                                                            own.zipped())],
-             "entweder"),
-        Case("too-many-files", [UploadedFile(f"t{i}.csv", header.encode()) for i in range(13)],
-             "höchstens"),
-    ]  # fmt: skip
+        Case(
+            "foreign-key-inside",
+            own.edit_population(lambda lines: _replace_first(lines, 1, "04021000")),
+            "gehört nicht zur Gemeinde",
+        ),
+        Case(
+            "unknown-ags",
+            Extract(directory / "unknown", "03999999").with_manifest(lambda m: None),
+            "nicht bekannt",
+            ("03999999",),
+        ),
+        Case(
+            "future-reference-date",
+            own.with_manifest(lambda m: m.update(reference_date="2099-12-31")),
+            "Zukunft",
+        ),
+        Case(
+            "person-level-loose-file",
+            [UploadedFile("melderegister.csv", _person_level_csv())],
+            "personenbezogenen Daten",
+        ),
+        Case(
+            "person-level-in-extract",
+            own.with_table("population", _person_level_csv().decode()),
+            "personenbezogenen Daten",
+        ),
+        Case(
+            "coordinates-column",
+            own.edit_population(
+                lambda lines: [lines[0] + ",lat", *(f"{line},53.1" for line in lines[1:])]
+            ),
+            "personenbezogenen Daten",
+        ),
+        Case(
+            "xlsx-garbage",
+            [UploadedFile("population.xlsx", bytes(rng.randrange(256) for _ in range(2000)))],
+            "nicht lesbar",
+        ),
+        Case(
+            "two-zips",
+            [UploadedFile("a.zip", own.zipped()), UploadedFile("b.zip", own.zipped())],
+            "entweder",
+        ),
+        Case(
+            "too-many-files",
+            [UploadedFile(f"t{i}.csv", header.encode()) for i in range(13)],
+            "höchstens",
+        ),
+    ]
     return cases

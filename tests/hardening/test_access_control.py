@@ -81,9 +81,13 @@ def test_polling_or_confirming_another_accounts_job_is_refused(settings, client,
         [(ids.UPLOAD_JOB, "data", job_id)],
     )
     assert poll.status_code == 403
-    confirm = dash_callback(client, app, [(ids.UPLOAD_JOB, "data"), (ids.UPLOAD_POLL, "disabled")],
-                            [(ids.UPLOAD_CONFIRM, "n_clicks", 1)],
-                            [(ids.UPLOAD_JOB, "data", job_id)])  # fmt: skip
+    confirm = dash_callback(
+        client,
+        app,
+        [(ids.UPLOAD_JOB, "data"), (ids.UPLOAD_POLL, "disabled")],
+        [(ids.UPLOAD_CONFIRM, "n_clicks", 1)],
+        [(ids.UPLOAD_JOB, "data", job_id)],
+    )
     assert confirm.status_code == 403
     assert len(uploads_of(restricted_engine(settings))) == before
 
@@ -132,18 +136,27 @@ def test_uploading_for_another_municipality_is_refused(settings, client, app, tm
 
 
 @pytest.mark.parametrize("username", ["altdorf", "weserhaven", "leser", "admin"])
-def test_review_and_publish_callbacks_need_a_statistician(settings, client, app, weser_upload,
-                                                          username):  # fmt: skip
+def test_review_and_publish_callbacks_need_a_statistician(
+    settings, client, app, weser_upload, username
+):
     _, upload_id = weser_upload
     login(client, username, PASSWORD)
     target = {"type": ids.REVIEW_DECIDE, "upload": upload_id, "state": "accepted"}
-    decide = dash_callback(client, app, [(ids.REVIEW_QUEUE, "children"),
-                                    (ids.REVIEW_MESSAGE, "children")],
-                           [([target], "n_clicks", [1])])  # fmt: skip
+    decide = dash_callback(
+        client,
+        app,
+        [(ids.REVIEW_QUEUE, "children"), (ids.REVIEW_MESSAGE, "children")],
+        [([target], "n_clicks", [1])],
+    )
     assert decide.status_code == 403
     outputs = [(ids.PUBLISH_JOB, "data"), (ids.PUBLISH_POLL, "disabled")]
-    publish = dash_callback(client, app, outputs, [(ids.PUBLISH_BUTTON, "n_clicks", 1)],
-                            [(ids.PUBLISH_NOTE, "value", "x")])  # fmt: skip
+    publish = dash_callback(
+        client,
+        app,
+        outputs,
+        [(ids.PUBLISH_BUTTON, "n_clicks", 1)],
+        [(ids.PUBLISH_NOTE, "value", "x")],
+    )
     assert publish.status_code == 403
     rows = uploads_of(restricted_engine(settings)).set_index("upload_id")
     assert rows.loc[upload_id, "review_state"] == "pending"
@@ -153,11 +166,23 @@ def test_review_and_publish_callbacks_need_a_statistician(settings, client, app,
 def test_account_administration_needs_an_admin(client, app, username):
     login(client, username, PASSWORD)
     response = dash_callback(
-        client, app, [(ids.USERS_MESSAGE, "children"), (ids.USERS_TABLE, "children")],
-        [(ids.USERS_ADD, "n_clicks", 1),
-         ([{"type": ids.USERS_ACTION, "user": "admin", "action": "disable"}], "n_clicks", [None])],
-        [(ids.USERS_NAME, "value", "eindringling"), (ids.USERS_ROLE, "value", "admin"),
-         (ids.USERS_AGS, "value", "")])  # fmt: skip
+        client,
+        app,
+        [(ids.USERS_MESSAGE, "children"), (ids.USERS_TABLE, "children")],
+        [
+            (ids.USERS_ADD, "n_clicks", 1),
+            (
+                [{"type": ids.USERS_ACTION, "user": "admin", "action": "disable"}],
+                "n_clicks",
+                [None],
+            ),
+        ],
+        [
+            (ids.USERS_NAME, "value", "eindringling"),
+            (ids.USERS_ROLE, "value", "admin"),
+            (ids.USERS_AGS, "value", ""),
+        ],
+    )
     assert response.status_code == 403
     login(client, "admin", PASSWORD)
     assert "eindringling" not in route(client, app, "/konten").get_data(as_text=True)
@@ -167,9 +192,12 @@ def test_anonymous_callbacks_change_nothing(settings, client, app, weser_upload)
     _, upload_id = weser_upload
     client.get("/auth/login")
     target = {"type": ids.REVIEW_DECIDE, "upload": upload_id, "state": "accepted"}
-    response = dash_callback(client, app, [(ids.REVIEW_QUEUE, "children"),
-                                      (ids.REVIEW_MESSAGE, "children")],
-                             [([target], "n_clicks", [1])])  # fmt: skip
+    response = dash_callback(
+        client,
+        app,
+        [(ids.REVIEW_QUEUE, "children"), (ids.REVIEW_MESSAGE, "children")],
+        [([target], "n_clicks", [1])],
+    )
     assert response.status_code == 401
     rows = uploads_of(restricted_engine(settings)).set_index("upload_id")
     assert rows.loc[upload_id, "review_state"] == "pending"

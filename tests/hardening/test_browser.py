@@ -25,8 +25,13 @@ from portal.testing import PASSWORD
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -54,8 +59,9 @@ def add_boundaries(settings) -> None:
     from etl.store.restricted import replace_table
     from etl.testing import tiny_areas, tiny_boundaries
 
-    frame = tiny_boundaries().merge(tiny_areas()[["area_key", "name"]], on="area_key",
-                                    validate="1:1")  # fmt: skip
+    frame = tiny_boundaries().merge(
+        tiny_areas()[["area_key", "name"]], on="area_key", validate="1:1"
+    )
     frame["geometry_wkb"] = [shape(json.loads(g)).wkb_hex for g in frame["web_geojson"]]
     frame = frame.assign(bez="", source="Testgeometrien")
     replace_table(restricted_engine(settings), "boundaries", frame, actor="test", detail={})
@@ -84,14 +90,17 @@ def log_in(page, base: str, username: str) -> None:
 
 def test_upload_review_publish(browser, settings, portal_url, tmp_path, tmp_path_factory):
     valid = tmp_path / "auszug-altdorf.zip"
-    valid.write_bytes(extract_zip(tiny_bundle("03901001", dt.date(2024, 12, 31), scale=30),
-                                  tmp_path / "auszug"))  # fmt: skip
+    valid.write_bytes(
+        extract_zip(tiny_bundle("03901001", dt.date(2024, 12, 31), scale=30), tmp_path / "auszug")
+    )
     invalid = tmp_path / "melderegister.csv"
     invalid.write_text("person_id;vorname;geburtsdatum\n1;Anna;1980-01-01\n", encoding="utf-8")
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text)
-            if "Content Security Policy" in m.text else None)  # fmt: skip
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     log_in(page, portal_url, "altdorf")
     shoot(page, "0-home")
@@ -119,8 +128,7 @@ def test_upload_review_publish(browser, settings, portal_url, tmp_path, tmp_path
     page.get_by_text("Keine Einträge.").wait_for(timeout=30_000)
     page.get_by_label("Vermerk zur Veröffentlichung").fill("Browsertest")
     page.get_by_role("button", name="Veröffentlichung erstellen").click()
-    page.wait_for_selector("text=/(Veröffentlicht: R\\d{4}|Nicht veröffentlicht)/",
-                           timeout=180_000)  # fmt: skip
+    page.wait_for_selector("text=/(Veröffentlicht: R\\d{4}|Nicht veröffentlicht)/", timeout=180_000)
     shoot(page, "4-published")
     assert violations == []
     release = re.search(r"Veröffentlicht: (R\d{4}-\d{8})", page.content()).group(1)
@@ -154,8 +162,10 @@ def check_dashboard(browser, settings, release: str) -> None:
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
         violations: list[str] = []
-        page.on("console", lambda m: violations.append(m.text)
-                if "Content Security Policy" in m.text else None)  # fmt: skip
+        page.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(url + "/")
         try:
             page.get_by_text(release).first.wait_for(timeout=60_000)
@@ -182,8 +192,11 @@ AXE = (
     / "axe-core"
     / ("axe.min.js")
 )
-AXE_PAGES = {"altdorf": ["/", "/hochladen", "/meldungen"], "statistik": ["/pruefung"],
-             "admin": ["/konten", "/protokoll"]}  # fmt: skip
+AXE_PAGES = {
+    "altdorf": ["/", "/hochladen", "/meldungen"],
+    "statistik": ["/pruefung"],
+    "admin": ["/konten", "/protokoll"],
+}
 
 
 def axe_violations(page) -> list:
@@ -191,8 +204,11 @@ def axe_violations(page) -> list:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_accessibility_of_the_portal(browser, portal_url):

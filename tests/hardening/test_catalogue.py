@@ -38,8 +38,10 @@ def test_every_malformed_upload_is_refused_clearly_and_stores_nothing(settings, 
         report = job["result"]
         messages = " | ".join(e["message"] for e in report.get("errors", []))
         if job["state"] != "done" or report.get("ok") or case.message not in messages:
-            problems.append(f"{case.name}: state={job['state']} ok={report.get('ok')} "
-                            f"message={messages or job['message']!r}")  # fmt: skip
+            problems.append(
+                f"{case.name}: state={job['state']} ok={report.get('ok')} "
+                f"message={messages or job['message']!r}"
+            )
         with pytest.raises(InputError, match="erfolgreich geprüfte"):
             service.start_store(settings, account, job_id, wait=True)
         assert not (settings.home / "portal-staging" / job_id).exists(), case.name

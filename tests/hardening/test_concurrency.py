@@ -31,9 +31,12 @@ def pg_portal(pg_settings: Settings, monkeypatch) -> Settings:
     """Both zones and the accounts store on PostgreSQL; a pool wide enough for 20 jobs."""
     url = pg_settings.restricted_url.split("?")[0]
     schema = pg_settings.restricted_url.rsplit("=", 1)[1].replace("restricted", "accounts")
-    settings = Settings(home=pg_settings.home, restricted_url=pg_settings.restricted_url,
-                        published_url=pg_settings.published_url,
-                        accounts_url=f"{url}?schema={schema}")  # fmt: skip
+    settings = Settings(
+        home=pg_settings.home,
+        restricted_url=pg_settings.restricted_url,
+        published_url=pg_settings.published_url,
+        accounts_url=f"{url}?schema={schema}",
+    )
     monkeypatch.setattr(jobs, "_POOL", ThreadPoolExecutor(max_workers=24))
     yield settings
     engine = create_engine(url)
@@ -42,12 +45,12 @@ def pg_portal(pg_settings: Settings, monkeypatch) -> Settings:
     engine.dispose()
 
 
-def upload(settings: Settings, ags: str, directory: Path, seed: int = 0,
-           date: dt.date = DATE) -> str:  # fmt: skip
+def upload(
+    settings: Settings, ags: str, directory: Path, seed: int = 0, date: dt.date = DATE
+) -> str:
     account = Account(int(ags[-3:]) + 10, f"u{ags}", "uploader", (ags,), False, "x")
     data = extract_zip(tiny_bundle(ags, date, scale=4, seed=seed), directory)
-    job_id = service.start_validation(settings, account, [UploadedFile("a.zip", data)],
-                                      wait=True)  # fmt: skip
+    job_id = service.start_validation(settings, account, [UploadedFile("a.zip", data)], wait=True)
     store_id = service.start_store(settings, account, job_id, wait=True)
     job = service.job_status(settings, account, store_id)
     assert job["state"] == "done", job["message"]
@@ -105,9 +108,17 @@ def _copy_store(source: Settings, target: Settings, upload_ids: list[str]) -> No
     for upload_id in upload_ids:
         tables = upload_tables(engine, upload_id)
         date = pd.Timestamp(rows.loc[upload_id, "reference_date"]).date()
-        save_extract(copy, ExtractBundle(rows.loc[upload_id, "municipality"], date,
-                                         tables["population"], tables["households"],
-                                         tables["events"]), file_name=upload_id)  # fmt: skip
+        save_extract(
+            copy,
+            ExtractBundle(
+                rows.loc[upload_id, "municipality"],
+                date,
+                tables["population"],
+                tables["households"],
+                tables["events"],
+            ),
+            file_name=upload_id,
+        )
     for name in ("areas", "region_sets"):
         replace_table(copy, name, read_table(engine, name), actor="test", detail={})
 
@@ -120,8 +131,9 @@ def test_publish_during_uploads_sees_a_consistent_snapshot(pg_portal, tmp_path):
         seed = 100
         while not stop.is_set():
             for ags in ("03901001", "03901002", "03902001"):
-                upload_id = upload(pg_portal, ags, tmp_path / f"u{seed}", seed=seed,
-                                   date=dt.date(2023, 12, 31))  # fmt: skip
+                upload_id = upload(
+                    pg_portal, ags, tmp_path / f"u{seed}", seed=seed, date=dt.date(2023, 12, 31)
+                )
                 workflow.decide(pg_portal, STATISTIK, upload_id, "accepted")
                 seed += 1
 

@@ -25,24 +25,34 @@ MARKER = "Veröffentlichung schreiben"
 
 def _environment(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEMOGRAFIE_")}
-    env.update(DEMOGRAFIE_HOME=str(settings.home), PYTHONPATH=str(REPO),
-               DEMOGRAFIE_RESTRICTED_URL=settings.restricted_url,
-               DEMOGRAFIE_PUBLISHED_URL=settings.published_url)  # fmt: skip
+    env.update(
+        DEMOGRAFIE_HOME=str(settings.home),
+        PYTHONPATH=str(REPO),
+        DEMOGRAFIE_RESTRICTED_URL=settings.restricted_url,
+        DEMOGRAFIE_PUBLISHED_URL=settings.published_url,
+    )
     return env
 
 
 def sizes(reader, release_id: str) -> dict[str, int]:
     from etl.store.published import read_release_table
 
-    return {name: len(read_release_table(reader, name, release_id))
-            for name in ("population", "households", "events", "areas")}  # fmt: skip
+    return {
+        name: len(read_release_table(reader, name, release_id))
+        for name in ("population", "households", "events", "areas")
+    }
 
 
 def _kill_while_writing(settings: Settings, delay: float) -> str:
     """Start `python -m etl publish`, SIGKILL it `delay` s after it starts writing."""
-    process = subprocess.Popen([sys.executable, "-u", "-m", "etl", "publish"], cwd=REPO,
-                               env=_environment(settings), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "etl", "publish"],
+        cwd=REPO,
+        env=_environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = []
     try:
         for line in process.stdout:
@@ -70,8 +80,9 @@ def test_killed_publish_keeps_the_previous_release(any_settings, delay):
     live = live_release_id(reader)
     if live == first:  # killed inside the transaction: nothing of it is left
         assert list(list_releases(reader)["release_id"]) == [first]
-        assert table_fingerprints(publisher_engine(any_settings),
-                                  schema.published) == published_before  # fmt: skip
+        assert (
+            table_fingerprints(publisher_engine(any_settings), schema.published) == published_before
+        )
     else:  # the kill came after the commit: then the new release is complete
         assert delay > 0, "killed right at the start of writing, yet a release appeared"
         assert sizes(reader, live) == sizes(reader, first)
@@ -101,9 +112,14 @@ def test_killed_release_writer_keeps_the_previous_release(any_settings, delay):
     from etl.testing import write_tiny_release
 
     first = write_tiny_release(any_settings)
-    process = subprocess.Popen([sys.executable, "-u", "-c", WRITER], cwd=REPO,
-                               env=_environment(any_settings), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-c", WRITER],
+        cwd=REPO,
+        env=_environment(any_settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert MARKER in process.stdout.readline()
         time.sleep(delay)

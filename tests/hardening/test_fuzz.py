@@ -27,9 +27,32 @@ FUZZ = hypothesis_settings(
 )
 NAMES = st.sampled_from(["t.csv", "t.txt", "t.tsv", "t.xlsx", "t.parquet"])
 COLUMNS = ["area_level", "area_key", "sex", "age", "nationality", "residence", "count"]
-CELL = st.one_of(st.text(max_size=12), st.sampled_from(
-    ["gemeinde", "03901001", "female", "male", "de", "main", "0", "1", "-1", "1e3", "=1+1",
-     "100", "101", "3,5", "", "ortsteil", "03901001-01", "1kmN2689E4337", "all"]))  # fmt: skip
+CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "gemeinde",
+            "03901001",
+            "female",
+            "male",
+            "de",
+            "main",
+            "0",
+            "1",
+            "-1",
+            "1e3",
+            "=1+1",
+            "100",
+            "101",
+            "3,5",
+            "",
+            "ortsteil",
+            "03901001-01",
+            "1kmN2689E4337",
+            "all",
+        ]
+    ),
+)
 OWNER = Account(7, "fuzz", "uploader", ("03901001",), False, "x")
 
 
@@ -68,8 +91,13 @@ def valid_files(tmp_path_factory) -> dict[str, bytes]:
 
 
 def _with_population(files: dict[str, bytes], rows: list[list[str]]) -> bytes:
-    text = "\n".join(",".join(c.replace(",", " ").replace("\n", " ") for c in row)
-                     for row in [COLUMNS, *rows]) + "\n"  # fmt: skip
+    text = (
+        "\n".join(
+            ",".join(c.replace(",", " ").replace("\n", " ") for c in row)
+            for row in [COLUMNS, *rows]
+        )
+        + "\n"
+    )
     data = text.encode()
     manifest = json.loads(files["manifest.json"])
     manifest["tables"]["population"].update(
@@ -129,8 +157,9 @@ def test_whole_service_on_fuzzed_zips(settings, members, manifest):
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
-    job_id = service.start_validation(settings, OWNER, [UploadedFile("f.zip", buffer.getvalue())],
-                                      wait=True)  # fmt: skip
+    job_id = service.start_validation(
+        settings, OWNER, [UploadedFile("f.zip", buffer.getvalue())], wait=True
+    )
     job = service.job_status(settings, OWNER, job_id)
     assert job["state"] == "done", job["message"]  # a report, not an internal error
     assert not job["result"]["ok"] and job["result"]["errors"][0]["message"]

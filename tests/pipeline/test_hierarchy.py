@@ -33,22 +33,37 @@ def test_edges_reach_the_land_and_include_regions() -> None:
     regions = pd.DataFrame({"region_key": ["R-a", "R-a"], "member_key": ["04021000", "03901001"]})
     edges = area_edges(pd.Series(["04021000-001", "03901001", "03901002"]), regions)
     assert set(map(tuple, edges.to_numpy())) == {
-        ("04021000", "04021000-001"), ("04021", "04021000"), ("04", "04021"),
-        ("03901", "03901001"), ("03901", "03901002"), ("03", "03901"),
-        ("R-a", "04021000"), ("R-a", "03901001"),
-    }  # fmt: skip
+        ("04021000", "04021000-001"),
+        ("04021", "04021000"),
+        ("04", "04021"),
+        ("03901", "03901001"),
+        ("03901", "03901002"),
+        ("03", "03901"),
+        ("R-a", "04021000"),
+        ("R-a", "03901001"),
+    }
 
 
 def test_aggregate_up_sums_levels_and_keeps_given_totals() -> None:
-    leaves = pd.DataFrame({
-        "area_key": ["03901001", "03901002", "04021000", "04021000-001"],
-        "sex": ["female"] * 4,
-        "value": [10, 5, 7, 7],
-    })  # fmt: skip
+    leaves = pd.DataFrame(
+        {
+            "area_key": ["03901001", "03901002", "04021000", "04021000-001"],
+            "sex": ["female"] * 4,
+            "value": [10, 5, 7, 7],
+        }
+    )
     edges = area_edges(leaves["area_key"])
     result = aggregate_up(leaves, edges).set_index("area_key")["value"]
-    expected = {"03901001": 10, "03901002": 5, "03901": 15, "03": 15, "04021000": 7,
-                "04021000-001": 7, "04021": 7, "04": 7}  # fmt: skip
+    expected = {
+        "03901001": 10,
+        "03901002": 5,
+        "03901": 15,
+        "03": 15,
+        "04021000": 7,
+        "04021000-001": 7,
+        "04021": 7,
+        "04": 7,
+    }
     assert result.to_dict() == expected
 
 

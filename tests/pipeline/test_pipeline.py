@@ -36,8 +36,13 @@ def test_publish_protects_audits_and_serves(any_settings: Settings) -> None:
     assert sum(t["secondary"] for t in report.tables) > 0
     info = release_info(reader, report.release_id)
     assert info["min_count"] == 3 and info["audit"]["safe"]
-    assert set(info["sources"]["uploads"]["2023"]) == {"04021000", "03901001", "03901002",
-                                                       "03901003", "03902001"}  # fmt: skip
+    assert set(info["sources"]["uploads"]["2023"]) == {
+        "04021000",
+        "03901001",
+        "03901002",
+        "03901003",
+        "03902001",
+    }
     village = population[(population["area_key"] == "03901001") & (population["year"] == 2023)]
     assert village["sources"].str.startswith("03901001-20231231").all()
     assert (village["reference_date"].astype(str) == "2023-12-31").all()
@@ -66,10 +71,12 @@ def test_release_passes_an_independent_audit_of_the_published_statuses(settings:
     stored = read_release_table(reader_engine(settings), "population", report.release_id)
     stored = stored.assign(age_to=stored["age_to"].astype("Int64"))
     keys = ["area_key", "sex", "age_from", "age_to", "nationality"]
-    rows = problem.rows[problem.rows["publish"]].merge(stored[[*keys, "status"]], on=keys,
-                                                        how="left", validate="1:1")  # fmt: skip
-    status = rows["status"].map({"published": "published", "zero": "zero",
-                                 "suppressed": "secondary"})  # fmt: skip
+    rows = problem.rows[problem.rows["publish"]].merge(
+        stored[[*keys, "status"]], on=keys, how="left", validate="1:1"
+    )
+    status = rows["status"].map(
+        {"published": "published", "zero": "zero", "suppressed": "secondary"}
+    )
     result = pd.DataFrame(
         {
             "cell": rows["cell"],
@@ -92,8 +99,14 @@ def test_missing_municipality_makes_its_totals_not_available(settings: Settings)
     tiny_restricted_store(settings, years=(2023,))
     restricted, _ = init_stores(settings)
     areas = store.read_table(restricted, "areas")
-    extra = pd.DataFrame({"area_key": ["03901004"], "level": ["gemeinde"], "name": ["Neudorf"],
-                          "parent_key": ["03901"]})  # fmt: skip
+    extra = pd.DataFrame(
+        {
+            "area_key": ["03901004"],
+            "level": ["gemeinde"],
+            "name": ["Neudorf"],
+            "parent_key": ["03901"],
+        }
+    )
     store.replace_table(restricted, "areas", pd.concat([areas, extra]), actor="t", detail={})
     report = publish(settings)
     population = read_release_table(reader_engine(settings), "population", report.release_id)
@@ -113,11 +126,13 @@ def test_failed_publish_keeps_previous_release(settings: Settings) -> None:
     first = publish(settings).release_id
     restricted, _ = init_stores(settings)
     with restricted.begin() as connection:  # make the city's Ortsteile exceed the city
-        connection.execute(delete(schema.population_counts).where(
-            schema.population_counts.c.area_level == "gemeinde",
-            schema.population_counts.c.area_key == "04021000",
-            schema.population_counts.c.age < 50,
-        ))  # fmt: skip
+        connection.execute(
+            delete(schema.population_counts).where(
+                schema.population_counts.c.area_level == "gemeinde",
+                schema.population_counts.c.area_key == "04021000",
+                schema.population_counts.c.age < 50,
+            )
+        )
     with pytest.raises(Exception, match="Ortsteile von 04021000"):
         publish(settings)
     assert live_release_id(reader_engine(settings)) == first
@@ -126,11 +141,17 @@ def test_failed_publish_keeps_previous_release(settings: Settings) -> None:
 def test_publish_command(settings: Settings) -> None:
     tiny_restricted_store(settings, years=(2023,))
     env = {**os.environ, "DEMOGRAFIE_HOME": str(settings.home)}
-    done = subprocess.run([sys.executable, "-m", "etl", "publish", "--note", "Test"], env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "publish", "--note", "Test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "Veröffentlichung R0001" in done.stdout and "sicher" in done.stdout
-    status = subprocess.run([sys.executable, "-m", "etl", "status"], env=env,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    status = subprocess.run(
+        [sys.executable, "-m", "etl", "status"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert "* R0001" in status.stdout and "5 aktiv" in status.stdout
     assert dt.date.today().isoformat()[:4] in status.stdout

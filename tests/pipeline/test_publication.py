@@ -16,17 +16,19 @@ def _counts(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS).assign(municipality="04021000")
 
 
-CITY = _counts([
-    ("gemeinde", "04021000", "female", 2, "de", "main", 5),
-    ("gemeinde", "04021000", "female", 80, "foreign", "main", 2),
-    ("gemeinde", "04021000", "male", 40, "de", "main", 4),
-    ("gemeinde", "04021000", "male", 40, "de", "secondary", 9),  # not counted: second home
-    ("ortsteil", "04021000-001", "female", 2, "de", "main", 5),
-    ("ortsteil", "04021000-001", "male", 40, "de", "main", 3),
-    ("grid1km", "1kmN3300E4200", "female", 0, "all", "main", 5),
-    ("grid1km", "1kmN3300E4201", "female", 65, "all", "main", 2),
-    ("grid1km", "1kmN3300E4201", "male", 18, "all", "main", 4),
-])  # fmt: skip
+CITY = _counts(
+    [
+        ("gemeinde", "04021000", "female", 2, "de", "main", 5),
+        ("gemeinde", "04021000", "female", 80, "foreign", "main", 2),
+        ("gemeinde", "04021000", "male", 40, "de", "main", 4),
+        ("gemeinde", "04021000", "male", 40, "de", "secondary", 9),  # not counted: second home
+        ("ortsteil", "04021000-001", "female", 2, "de", "main", 5),
+        ("ortsteil", "04021000-001", "male", 40, "de", "main", 3),
+        ("grid1km", "1kmN3300E4200", "female", 0, "all", "main", 5),
+        ("grid1km", "1kmN3300E4201", "female", 65, "all", "main", 2),
+        ("grid1km", "1kmN3300E4201", "male", 18, "all", "main", 4),
+    ]
+)
 
 
 def test_leaves_group_ages_keep_main_residence_and_add_unassigned_ortsteil() -> None:
@@ -49,10 +51,12 @@ def test_leaves_group_ages_keep_main_residence_and_add_unassigned_ortsteil() -> 
 
 
 def test_ortsteile_larger_than_their_municipality_are_an_input_error() -> None:
-    broken = _counts([
-        ("gemeinde", "04021000", "female", 2, "de", "main", 1),
-        ("ortsteil", "04021000-001", "female", 2, "de", "main", 3),
-    ])  # fmt: skip
+    broken = _counts(
+        [
+            ("gemeinde", "04021000", "female", 2, "de", "main", 1),
+            ("ortsteil", "04021000-001", "female", 2, "de", "main", 3),
+        ]
+    )
     with pytest.raises(InputError, match="Ortsteile von 04021000"):
         pub.population_leaves(broken)
 
@@ -66,8 +70,12 @@ def test_cube_is_complete_with_margins() -> None:
     assert len(core) == len(areas) * 3 * 18  # sexes incl. total x (17 groups + all ages)
     totals = core[(core["sex"] == "total") & core["age_to"].isna() & (core["age_from"] == 0)]
     assert totals.set_index("area_key")["value"].to_dict() == {
-        "04021000": 11, "04021000-001": 8, "04021000-000": 3, "04021": 11, "04": 11,
-    }  # fmt: skip
+        "04021000": 11,
+        "04021000-001": 8,
+        "04021000-000": 3,
+        "04021": 11,
+        "04": 11,
+    }
     nationality = cube[cube["nationality"] != "total"].set_index(["area_key", "nationality"])
     assert nationality.loc[("04", "de"), "value"] == 9
     assert nationality.loc[("04", "foreign"), "value"] == 2
@@ -102,19 +110,30 @@ def test_partial_grid_total_is_an_unknown_quantity() -> None:
 
 
 def test_household_and_event_cubes() -> None:
-    households = pd.DataFrame({
-        "area_level": ["gemeinde", "gemeinde", "ortsteil"],
-        "area_key": ["04021000", "04021000", "04021000-001"],
-        "size": [1, 5, 1], "count": [4, 1, 3], "municipality": "04021000",
-    })  # fmt: skip
+    households = pd.DataFrame(
+        {
+            "area_level": ["gemeinde", "gemeinde", "ortsteil"],
+            "area_key": ["04021000", "04021000", "04021000-001"],
+            "size": [1, 5, 1],
+            "count": [4, 1, 3],
+            "municipality": "04021000",
+        }
+    )
     edges = area_edges(pd.Series(["04021000-001", "04021000"]))
     cube = pub.household_cube(households, edges).set_index(["area_key", "size"])["value"]
     assert cube[("04021000", 0)] == 5 and cube[("04021000-000", 1)] == 1
     assert cube[("04021000-001", 5)] == 0 and cube[("04", 0)] == 5
-    events = pd.DataFrame({
-        "area_level": ["gemeinde"], "area_key": ["04021000"], "event": ["birth"], "sex": ["male"],
-        "age": [31], "count": [2], "municipality": "04021000",
-    })  # fmt: skip
+    events = pd.DataFrame(
+        {
+            "area_level": ["gemeinde"],
+            "area_key": ["04021000"],
+            "event": ["birth"],
+            "sex": ["male"],
+            "age": [31],
+            "count": [2],
+            "municipality": "04021000",
+        }
+    )
     cube = pub.event_cube(events, area_edges(pd.Series(["04021000"])))
     assert len(cube) == 3 * 4  # Gemeinde, Kreis, Land x 4 events, zeros included
     assert cube.set_index(["area_key", "event"]).loc[("04", "birth"), "value"] == 2

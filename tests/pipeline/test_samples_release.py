@@ -24,12 +24,28 @@ def sample_release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, 
     settings = Settings(home=home)
     environment = {"DEMOGRAFIE_HOME": str(home)}
     boundaries = str(SAMPLES / "boundaries.gpkg")
-    steps = [["import-boundaries", boundaries, "--layer", layer, "--level", level, "--key", key,
-              "--name", name] for layer, level, key, name in BOUNDARY_LAYERS]  # fmt: skip
+    steps = [
+        [
+            "import-boundaries",
+            boundaries,
+            "--layer",
+            layer,
+            "--level",
+            level,
+            "--key",
+            key,
+            "--name",
+            name,
+        ]
+        for layer, level, key, name in BOUNDARY_LAYERS
+    ]
     steps.append(["import-regions", str(SAMPLES / "regions.csv")])
     steps.append(["import-genesis", str(next(SAMPLES.glob("genesis_*.csv")))])
-    steps += [["import-extract", str(p)] for p in sorted((SAMPLES / "extracts").iterdir())
-              if p.name.endswith(YEARS)]  # fmt: skip
+    steps += [
+        ["import-extract", str(p)]
+        for p in sorted((SAMPLES / "extracts").iterdir())
+        if p.name.endswith(YEARS)
+    ]
     with pytest.MonkeyPatch.context() as patch:
         for name, value in environment.items():
             patch.setenv(name, value)
@@ -52,10 +68,13 @@ def test_sample_release_is_protected_and_audited(sample_release: tuple[Settings,
     assert (population["status"] == SUPPRESSED).any()
     levels = read_release_table(reader, "areas", release_id)["level"].value_counts()
     assert {"land", "kreis", "gemeinde", "ortsteil", "region", "grid1km"} <= set(levels.index)
-    land_totals = population[(population["area_key"].isin(["03", "04"]))
-                             & (population["sex"] == "total") & (population["age_from"] == 0)
-                             & population["age_to"].isna()
-                             & (population["nationality"] == "total")]  # fmt: skip
+    land_totals = population[
+        (population["area_key"].isin(["03", "04"]))
+        & (population["sex"] == "total")
+        & (population["age_from"] == 0)
+        & population["age_to"].isna()
+        & (population["nationality"] == "total")
+    ]
     assert (land_totals["status"] == PUBLISHED).all()
 
 

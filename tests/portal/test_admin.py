@@ -13,16 +13,25 @@ from portal.testing import PASSWORD, dash_callback, login
 OUTPUTS = [(ids.USERS_MESSAGE, "children"), (ids.USERS_TABLE, "children")]
 
 
-def users_callback(client, app, trigger: str | dict, name: str = "", role: str = "viewer",
-                   ags: str = ""):  # fmt: skip
+def users_callback(
+    client, app, trigger: str | dict, name: str = "", role: str = "viewer", ags: str = ""
+):
     actions = [trigger] if isinstance(trigger, dict) else []
     response = dash_callback(
-        client, app, OUTPUTS,
-        [(ids.USERS_ADD, "n_clicks", 1 if trigger == ids.USERS_ADD else None),
-         (actions, "n_clicks", [1] * len(actions))],
-        [(ids.USERS_NAME, "value", name), (ids.USERS_ROLE, "value", role),
-         (ids.USERS_AGS, "value", ags)], changed=1 if actions else 0,
-    )  # fmt: skip
+        client,
+        app,
+        OUTPUTS,
+        [
+            (ids.USERS_ADD, "n_clicks", 1 if trigger == ids.USERS_ADD else None),
+            (actions, "n_clicks", [1] * len(actions)),
+        ],
+        [
+            (ids.USERS_NAME, "value", name),
+            (ids.USERS_ROLE, "value", role),
+            (ids.USERS_AGS, "value", ags),
+        ],
+        changed=1 if actions else 0,
+    )
     return response
 
 
@@ -43,10 +52,18 @@ def test_admin_creates_an_uploader_who_can_log_in(app, client):
 def test_admin_locks_an_account(app, client):
     login(client, "admin", PASSWORD)
     lock = {"type": ids.USERS_ACTION, "user": "leser", "action": "disable"}
-    response = dash_callback(client, app, OUTPUTS, [
-        (ids.USERS_ADD, "n_clicks", None), ([lock], "n_clicks", [1])],
-        [(ids.USERS_NAME, "value", ""), (ids.USERS_ROLE, "value", "viewer"),
-         (ids.USERS_AGS, "value", "")], changed=1)  # fmt: skip
+    response = dash_callback(
+        client,
+        app,
+        OUTPUTS,
+        [(ids.USERS_ADD, "n_clicks", None), ([lock], "n_clicks", [1])],
+        [
+            (ids.USERS_NAME, "value", ""),
+            (ids.USERS_ROLE, "value", "viewer"),
+            (ids.USERS_AGS, "value", ""),
+        ],
+        changed=1,
+    )
     assert "Konto leser: gesperrt" in text_of(response)
     assert login(app.server.test_client(), "leser", PASSWORD).status_code == 401
 
@@ -58,8 +75,11 @@ def test_admin_sees_errors_for_bad_input(app, client):
 
 
 def test_settings_view_hides_secrets(settings):
-    shown = Settings(home=settings.home, secret_key="sehr-geheim",
-                     restricted_url="postgresql+psycopg://etl:pw123@db/x")  # fmt: skip
+    shown = Settings(
+        home=settings.home,
+        secret_key="sehr-geheim",
+        restricted_url="postgresql+psycopg://etl:pw123@db/x",
+    )
     rows = {r["variable"]: r["value"] for r in settings_rows(shown)}
     assert rows["DEMOGRAFIE_SECRET_KEY"] == "gesetzt"
     assert "pw123" not in rows["DEMOGRAFIE_RESTRICTED_URL"]

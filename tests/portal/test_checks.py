@@ -27,8 +27,13 @@ def population(counts: dict[tuple[str, int], int]) -> pd.DataFrame:
 
 
 def flat(per_age: int, heaped: int = 0) -> pd.DataFrame:
-    return population({(sex, age): per_age + (heaped if age % 5 == 0 else 0)
-                       for sex in ("female", "male") for age in range(101)})  # fmt: skip
+    return population(
+        {
+            (sex, age): per_age + (heaped if age % 5 == 0 else 0)
+            for sex in ("female", "male")
+            for age in range(101)
+        }
+    )
 
 
 def test_whipple_index_flags_heaping_only():
@@ -40,8 +45,13 @@ def test_whipple_index_flags_heaping_only():
 
 def test_sex_ratio_outliers():
     assert p.sex_ratio(flat(50))[0].level == "ok"
-    skewed = population({(sex, age): (150 if sex == "male" and 20 <= age < 30 else 50)
-                         for sex in ("female", "male") for age in range(101)})  # fmt: skip
+    skewed = population(
+        {
+            (sex, age): (150 if sex == "male" and 20 <= age < 30 else 50)
+            for sex in ("female", "male")
+            for age in range(101)
+        }
+    )
     warnings = [c for c in p.sex_ratio(skewed) if c.level == "warning"]
     assert [c.check for c in warnings] == ["sex-20"]
     assert "300 Männer je 100 Frauen" in warnings[0].explanation
@@ -88,10 +98,16 @@ def test_decode_upload():
         decode_upload("data:text/csv;base64,@@@", "x.csv", 100)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"), ("C:\\Users\\x\\auszug.zip", "auszug.zip"),
-    (".htaccess", "htaccess"), ("a b;c.csv", "a_b_c.csv"), ("", "upload"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\auszug.zip", "auszug.zip"),
+        (".htaccess", "htaccess"),
+        ("a b;c.csv", "a_b_c.csv"),
+        ("", "upload"),
+    ],
+)
 def test_safe_name(name, expected):
     assert safe_name(name) == expected
 
@@ -107,12 +123,20 @@ def test_zip_bomb_is_refused_before_unpacking():
 
 
 def test_job_rendering():
-    running = {"state": "running", "progress": 40, "message": "Plausibilität …", "kind": "validate",
-               "result": {}}  # fmt: skip
+    running = {
+        "state": "running",
+        "progress": 40,
+        "message": "Plausibilität …",
+        "kind": "validate",
+        "result": {},
+    }
     shown, stop, hide = job_outcome(running)
     assert not stop and hide and "Plausibilität" in str(shown)
-    refused = {**running, "state": "done", "result": {"ok": False, "errors": [
-        {"message": "Spalte fehlt"}]}}  # fmt: skip
+    refused = {
+        **running,
+        "state": "done",
+        "result": {"ok": False, "errors": [{"message": "Spalte fehlt"}]},
+    }
     shown, stop, hide = job_outcome(refused)
     assert stop and hide and "Spalte fehlt" in str(shown)
     failed = {**running, "state": "failed", "message": "Interner Fehler (Auftrag x)"}

@@ -111,8 +111,13 @@ def test_logout_needs_post_with_token_and_ends_the_session(client):
     login(client, "altdorf", PASSWORD)
     assert client.get("/auth/logout").status_code == 405
     assert client.post("/auth/logout").status_code == 403
-    assert client.post("/auth/logout", data={"csrf_token": csrf_headers(client)["X-CSRF-Token"]},
-                       ).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            "/auth/logout",
+            data={"csrf_token": csrf_headers(client)["X-CSRF-Token"]},
+        ).status_code
+        == 302
+    )
     assert client.get("/hochladen").status_code == 302
 
 
@@ -123,12 +128,15 @@ def test_password_reset_ends_existing_sessions(settings, client):
     assert client.get("/hochladen").status_code == 302
 
 
-@pytest.mark.parametrize("username, allowed, forbidden", [
-    ("altdorf", ["/", "/hochladen", "/meldungen"], ["/pruefung", "/protokoll", "/konten"]),
-    ("statistik", ["/meldungen", "/pruefung", "/protokoll"], ["/hochladen", "/konten"]),
-    ("admin", ["/protokoll", "/konten"], ["/hochladen", "/meldungen", "/pruefung"]),
-    ("leser", ["/"], ["/hochladen", "/meldungen", "/pruefung", "/protokoll", "/konten"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "username, allowed, forbidden",
+    [
+        ("altdorf", ["/", "/hochladen", "/meldungen"], ["/pruefung", "/protokoll", "/konten"]),
+        ("statistik", ["/meldungen", "/pruefung", "/protokoll"], ["/hochladen", "/konten"]),
+        ("admin", ["/protokoll", "/konten"], ["/hochladen", "/meldungen", "/pruefung"]),
+        ("leser", ["/"], ["/hochladen", "/meldungen", "/pruefung", "/protokoll", "/konten"]),
+    ],
+)
 def test_pages_by_role(client, username, allowed, forbidden):
     login(client, username, PASSWORD)
     assert [client.get(p).status_code for p in allowed] == [200] * len(allowed)

@@ -54,15 +54,17 @@ def test_valid_zip_gives_a_report_and_is_stored_pending(settings, world, tmp_pat
     assert not (settings.home / "portal-staging" / job_id).exists()
 
 
-def _german_variant(files: list[UploadedFile], separator: str, encoding: str,
-                    bom: bool) -> list[UploadedFile]:  # fmt: skip
+def _german_variant(
+    files: list[UploadedFile], separator: str, encoding: str, bom: bool
+) -> list[UploadedFile]:
     """population.csv with German headers and codes, other separator and encoding."""
     by_name = {f.name: f for f in files}
     text = by_name["population.csv"].data.decode()
     lines = text.splitlines()
     header = "Ebene,Gebietsschlüssel,Geschlecht,Alter,Staatsangehörigkeit,Wohnungsstatus,Anzahl"
-    body = [line.replace(",female,", ",weiblich,").replace(",male,", ",männlich,")
-            for line in lines[1:]]  # fmt: skip
+    body = [
+        line.replace(",female,", ",weiblich,").replace(",male,", ",männlich,") for line in lines[1:]
+    ]
     rewritten = "\r\n".join([header, *body]).replace(",", separator) + "\r\n"
     data = (b"\xef\xbb\xbf" if bom else b"") + rewritten.encode(encoding)
     manifest = json.loads(by_name["manifest.json"].data)
@@ -72,9 +74,15 @@ def _german_variant(files: list[UploadedFile], separator: str, encoding: str,
     return list(by_name.values())
 
 
-@pytest.mark.parametrize("separator, encoding, bom", [
-    (";", "utf-8", True), (";", "utf-8", False), (";", "cp1252", False), ("\t", "cp1252", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "separator, encoding, bom",
+    [
+        (";", "utf-8", True),
+        (";", "utf-8", False),
+        (";", "cp1252", False),
+        ("\t", "cp1252", False),
+    ],
+)
 def test_german_csv_variants_are_accepted(settings, world, tmp_path, separator, encoding, bom):
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     files = _german_variant(extract_files(bundle, tmp_path / "auszug"), separator, encoding, bom)
@@ -86,12 +94,14 @@ def test_german_csv_variants_are_accepted(settings, world, tmp_path, separator, 
 def test_reupload_shows_a_diff_and_supersedes(settings, world, tmp_path):
     altdorf = world["altdorf"]
     first = tiny_bundle("03901001", DATE, scale=30, seed=5)
-    job_id, _ = validate(settings, altdorf, [UploadedFile(
-        "a.zip", extract_zip(first, tmp_path / "a"))])  # fmt: skip
+    job_id, _ = validate(
+        settings, altdorf, [UploadedFile("a.zip", extract_zip(first, tmp_path / "a"))]
+    )
     first_id = store(settings, altdorf, job_id)
     second = tiny_bundle("03901001", DATE, scale=30, seed=6)
-    job_id, report = validate(settings, altdorf, [UploadedFile(
-        "b.zip", extract_zip(second, tmp_path / "b"))])  # fmt: skip
+    job_id, report = validate(
+        settings, altdorf, [UploadedFile("b.zip", extract_zip(second, tmp_path / "b"))]
+    )
     assert report["replaces"] == first_id
     population = next(d for d in report["diff"] if d["table"] == "population")
     assert population["changed"] + population["added"] + population["removed"] > 0
@@ -106,8 +116,9 @@ def test_reupload_shows_a_diff_and_supersedes(settings, world, tmp_path):
 def test_review_and_status_of_submissions(settings, world, tmp_path):
     altdorf, statistik = world["altdorf"], world["statistik"]
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
-    job_id, _ = validate(settings, altdorf, [UploadedFile(
-        "a.zip", extract_zip(bundle, tmp_path / "a"))])  # fmt: skip
+    job_id, _ = validate(
+        settings, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
+    )
     upload_id = store(settings, altdorf, job_id)
     mine = {r["upload_id"]: r for r in workflow.submissions(settings, altdorf)}
     assert mine[upload_id]["status"] == "wartet auf Prüfung"
@@ -129,8 +140,9 @@ def test_review_and_status_of_submissions(settings, world, tmp_path):
 def test_publish_from_the_portal_marks_uploads_live(settings, world, tmp_path):
     altdorf, statistik = world["altdorf"], world["statistik"]
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
-    job_id, _ = validate(settings, altdorf, [UploadedFile(
-        "a.zip", extract_zip(bundle, tmp_path / "a"))])  # fmt: skip
+    job_id, _ = validate(
+        settings, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
+    )
     upload_id = store(settings, altdorf, job_id)
     workflow.decide(settings, statistik, upload_id, "accepted")
     publish_id = workflow.start_publish(settings, statistik, "Test", wait=True)

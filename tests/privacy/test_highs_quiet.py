@@ -5,11 +5,7 @@ import sys
 
 
 def test_first_highs_in_a_process_prints_nothing_on_stdout() -> None:
-    code = (
-        "from etl.privacy.highs import new_highs\n"
-        "new_highs(); new_highs()\n"
-        "print('only this')\n"
-    )
+    code = "from etl.privacy.highs import new_highs\nnew_highs(); new_highs()\nprint('only this')\n"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -233,9 +233,15 @@ def test_city_equal_to_its_kreis_is_not_taken_as_partner_when_a_sibling_will_do(
     # age cell of the city and its equal Kreis (and G, K2, R|a2): 16 secondaries holding
     # 865 persons. Partners of the Ortsteil cells inside their own sums are enough.
     values = {
-        "L": (100, 107, 41), "K1": (98, 86, 39), "K2": (2, 21, 2), "C": (98, 86, 39),
-        "O1": (55, 51, 38), "O2": (43, 35, 1), "G": (2, 21, 2), "R": (45, 56, 3),
-    }  # fmt: skip
+        "L": (100, 107, 41),
+        "K1": (98, 86, 39),
+        "K2": (2, 21, 2),
+        "C": (98, 86, 39),
+        "O1": (55, 51, 38),
+        "O2": (43, 35, 1),
+        "G": (2, 21, 2),
+        "R": (45, 56, 3),
+    }
     ages = ("a1", "a2", "a3")
     cells = make_cells(
         {

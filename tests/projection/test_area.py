@@ -64,8 +64,9 @@ def test_areas_are_projected_independently_of_each_other() -> None:
     assumptions = synthetic.assumptions(4)
     population = synthetic.population(4)
     together = project_areas(population, assumptions, STANDARD_SCENARIOS, 10)
-    alone = project_areas(population[2:3], assumptions.select([assumptions.areas[2]]),
-                          STANDARD_SCENARIOS, 10)  # fmt: skip
+    alone = project_areas(
+        population[2:3], assumptions.select([assumptions.areas[2]]), STANDARD_SCENARIOS, 10
+    )
     np.testing.assert_allclose(together.population[:, :, 2], alone.population[:, :, 0])
 
 
@@ -88,8 +89,14 @@ def test_frames_have_the_documented_columns() -> None:
     assert len(population) == 3 * 2 * 2 * 101
     components = result.components_frame()
     assert list(components.columns) == [
-        "scenario", "area", "year", "sex", "births", "deaths", "net_migration",
-    ]  # fmt: skip
+        "scenario",
+        "area",
+        "year",
+        "sex",
+        "births",
+        "deaths",
+        "net_migration",
+    ]
     assert components["year"].min() == 2025
     totals = result.totals_frame()
     assert totals["area"].tolist()[:2] == ["00000000", "00000001"]
@@ -99,10 +106,13 @@ def test_project_area_for_the_dashboard() -> None:
     assumptions = synthetic.assumptions(3)
     population = synthetic.population(3)[1]
     frame = pd.DataFrame(
-        [("00000001", sex, age, population[s, age])
-         for s, sex in enumerate(("female", "male")) for age in range(101)],
+        [
+            ("00000001", sex, age, population[s, age])
+            for s, sex in enumerate(("female", "male"))
+            for age in range(101)
+        ],
         columns=["area", "sex", "age", "population"],
-    )  # fmt: skip
+    )
     result = project_area(frame, assumptions, MIDDLE, range(2024, 2035))
     assert sorted(result["year"].unique()) == list(range(2024, 2035))
     base = result[result["year"] == 2024]

@@ -34,8 +34,14 @@ def test_component_method_recovers_a_constant_growth_rate() -> None:
     linear = result[result["method"] == "linear"].set_index("area")
     assert linear.loc["02", "pct_error"] == pytest.approx(0.0)
     assert list(result.columns) == [
-        "area", "method", "size_class", "base_population", "projected", "observed", "pct_error",
-    ]  # fmt: skip
+        "area",
+        "method",
+        "size_class",
+        "base_population",
+        "projected",
+        "observed",
+        "pct_error",
+    ]
 
 
 def test_summary_by_size_class() -> None:
@@ -79,9 +85,19 @@ def test_backtest_command_on_werra_meissner(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, areas_out = tmp_path / "summary.csv", tmp_path / "areas.csv"
-    args = ["backtest", "--base-year", "2012", "--target-year", "2015",
-            "--genesis-dir", str(REAL_SAMPLES),
-            "--out", str(out), "--areas-out", str(areas_out)]  # fmt: skip
+    args = [
+        "backtest",
+        "--base-year",
+        "2012",
+        "--target-year",
+        "2015",
+        "--genesis-dir",
+        str(REAL_SAMPLES),
+        "--out",
+        str(out),
+        "--areas-out",
+        str(areas_out),
+    ]
     assert main(args) == 0
     summary = pd.read_csv(out)
     overall = summary[summary["size_class"] == "alle"].set_index("method")

@@ -55,8 +55,13 @@ def test_project_reproduces_preston_box_6_2(tmp_path: Path) -> None:
     np.testing.assert_array_equal(female["population"].round(), preston.EXPECTED_1998)
     components = pd.read_csv(components_path, dtype={"area": str})
     assert list(components.columns) == [
-        "area", "step", "sex", "births", "deaths", "net_migration",
-    ]  # fmt: skip
+        "area",
+        "step",
+        "sex",
+        "births",
+        "deaths",
+        "net_migration",
+    ]
     assert components["births"].sum() == pytest.approx(preston.EXPECTED_BIRTHS, abs=0.005)
 
 
@@ -72,26 +77,45 @@ def test_project_several_steps_and_end_timing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "edit", "message"),
     [
-        ("population", lambda f: f.drop(columns="population"),
-         r"Spalte 'population': Spalte fehlt"),
-        ("population", lambda f: f.assign(sex=f["sex"].replace("male", "m")),
-         r"Zeile 20, Spalte 'sex': Unbekanntes Geschlecht 'm'"),
-        ("population", lambda f: f.assign(population=-f["population"]),
-         r"Zeile 2, Spalte 'population': Wert -293395"),
-        ("survival", lambda f: f.assign(survival=f["survival"] * 2),
-         r"S.csv, Zeile 2, Spalte 'survival': Wert .* außerhalb von \[0, 1\]"),
-        ("survival", lambda f: f[f["age"] != 85],
-         r"S.csv: Es fehlt eine Zeile .* female, 85"),
-        ("fertility", lambda f: f.assign(age=f["age"] + 1),
-         r"F.csv, Zeile 2, Spalte 'age': Alter 16"),
-        ("migration", lambda f: f.assign(area="999"),
-         r"M.csv, Zeile 2, Spalte 'area': Gebiet '999'"),
-        ("migration", lambda f: f.iloc[:-1],
-         r"M.csv: Es fehlt eine Zeile .* 0123, male, 85"),
-        ("population", lambda f: f.assign(age=f["age"] // 5),
-         r"P.csv, Spalte 'age': Altersgruppen"),
+        (
+            "population",
+            lambda f: f.drop(columns="population"),
+            r"Spalte 'population': Spalte fehlt",
+        ),
+        (
+            "population",
+            lambda f: f.assign(sex=f["sex"].replace("male", "m")),
+            r"Zeile 20, Spalte 'sex': Unbekanntes Geschlecht 'm'",
+        ),
+        (
+            "population",
+            lambda f: f.assign(population=-f["population"]),
+            r"Zeile 2, Spalte 'population': Wert -293395",
+        ),
+        (
+            "survival",
+            lambda f: f.assign(survival=f["survival"] * 2),
+            r"S.csv, Zeile 2, Spalte 'survival': Wert .* außerhalb von \[0, 1\]",
+        ),
+        ("survival", lambda f: f[f["age"] != 85], r"S.csv: Es fehlt eine Zeile .* female, 85"),
+        (
+            "fertility",
+            lambda f: f.assign(age=f["age"] + 1),
+            r"F.csv, Zeile 2, Spalte 'age': Alter 16",
+        ),
+        (
+            "migration",
+            lambda f: f.assign(area="999"),
+            r"M.csv, Zeile 2, Spalte 'area': Gebiet '999'",
+        ),
+        ("migration", lambda f: f.iloc[:-1], r"M.csv: Es fehlt eine Zeile .* 0123, male, 85"),
+        (
+            "population",
+            lambda f: f.assign(age=f["age"] // 5),
+            r"P.csv, Spalte 'age': Altersgruppen",
+        ),
     ],
-)  # fmt: skip
+)
 def test_project_errors_name_file_row_and_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, edit, message: str
 ) -> None:

@@ -91,8 +91,13 @@ def test_identical_sexes_with_srb_one_give_identical_results(half, survival, f) 
 
 
 @settings(max_examples=60)
-@given(counts, rates, fertility, arrays(float, (3, 2, 6), elements=st.floats(-500, 500)),
-       st.sampled_from(["even", "end"]))  # fmt: skip
+@given(
+    counts,
+    rates,
+    fertility,
+    arrays(float, (3, 2, 6), elements=st.floats(-500, 500)),
+    st.sampled_from(["even", "end"]),
+)
 def test_balancing_equation_holds_every_step_area_and_sex(population, s, f, net, timing) -> None:
     inputs = StepInputs(s, f, NetMigration(net))
     result = project(population, [inputs] * 4, steps=4, step=5, timing=timing)

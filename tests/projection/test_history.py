@@ -100,12 +100,15 @@ def test_assumptions_from_totals_meet_each_area_level() -> None:
         "net_migration": np.array([30.0, -20.0, 0.0]),
     }
     assumptions = assumptions_from_totals(
-        ("a", "b", "c"), population, events,
+        ("a", "b", "c"),
+        population,
+        events,
         fertility_schedule=synthetic.fertility_schedule(),
         reference_mx=synthetic.reference_death_rates(),
         reference_migration=synthetic.migration_schedule(),
-        years=2, prior_events=0.0,
-    )  # fmt: skip
+        years=2,
+        prior_events=0.0,
+    )
     exposure = 2 * population
     births = assumptions.fertility_ratio * (exposure[:, 0] @ assumptions.fertility_schedule)
     np.testing.assert_allclose(births, events["births"])
@@ -115,8 +118,11 @@ def test_assumptions_from_totals_meet_each_area_level() -> None:
     np.testing.assert_allclose(net, events["net_migration"], atol=1e-9)
     with pytest.raises(ValueError, match="missing"):
         assumptions_from_totals(
-            ("a",), population[:1], {"births": np.ones(1)},
+            ("a",),
+            population[:1],
+            {"births": np.ones(1)},
             fertility_schedule=synthetic.fertility_schedule(),
             reference_mx=synthetic.reference_death_rates(),
-            reference_migration=synthetic.migration_schedule(), years=1,
-        )  # fmt: skip
+            reference_migration=synthetic.migration_schedule(),
+            years=1,
+        )

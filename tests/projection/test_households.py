@@ -16,12 +16,16 @@ from etl.projection.households import (
 # Two age groups (0-17, 18+), women only live alone or in couples; men in couples.
 CENSUS = pd.DataFrame(
     [
-        ("female", 0, 3, 10, 0), ("male", 0, 3, 10, 0),
-        ("female", 18, 1, 20, 20), ("female", 18, 2, 30, 15), ("female", 18, 3, 10, 0),
-        ("male", 18, 2, 30, 15), ("male", 18, 3, 10, 10),
+        ("female", 0, 3, 10, 0),
+        ("male", 0, 3, 10, 0),
+        ("female", 18, 1, 20, 20),
+        ("female", 18, 2, 30, 15),
+        ("female", 18, 3, 10, 0),
+        ("male", 18, 2, 30, 15),
+        ("male", 18, 3, 10, 10),
     ],
     columns=["sex", "age", "size", "persons", "heads"],
-)  # fmt: skip
+)
 POPULATION = pd.DataFrame(
     [("female", 0, 10), ("male", 0, 10), ("female", 30, 60), ("male", 30, 40)],
     columns=["sex", "age", "population"],

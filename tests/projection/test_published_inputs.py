@@ -50,8 +50,7 @@ def test_imputed_cells_add_up_to_the_published_totals() -> None:
     rng = np.random.default_rng(1)
     values = {(s, a): int(rng.integers(2, 40)) for s in ("female", "male") for a in BOUNDS}
     values[("female", 0)] = 0
-    hidden = {("female", 3), ("male", 3), ("female", 6), ("male", 6), ("female", 75),
-              ("male", 75)}  # fmt: skip
+    hidden = {("female", 3), ("male", 3), ("female", 6), ("male", 6), ("female", 75), ("male", 75)}
     cells = _area(values, hidden)
     shape = np.ones((2, len(BOUNDS)))
     imputed = impute_population(cells, shape).set_index(["sex", "age_from"])
@@ -59,8 +58,9 @@ def test_imputed_cells_add_up_to_the_published_totals() -> None:
         if key not in hidden:
             assert imputed.loc[key, "value"] == value and not imputed.loc[key, "imputed"]
     for sex in ("female", "male"):
-        assert imputed.xs(sex)["value"].sum() == pytest.approx(sum(
-            v for (s, _), v in values.items() if s == sex), abs=1e-6)  # fmt: skip
+        assert imputed.xs(sex)["value"].sum() == pytest.approx(
+            sum(v for (s, _), v in values.items() if s == sex), abs=1e-6
+        )
     for age_from in (3, 6, 75):
         both = imputed.xs(age_from, level=1)["value"]
         expected = values[("female", age_from)] + values[("male", age_from)]
@@ -83,8 +83,15 @@ def test_imputed_cells_follow_the_reference_shape_when_free() -> None:
 
 
 def test_single_years_keep_the_group_totals() -> None:
-    imputed = pd.DataFrame({"area_key": "a", "year": 2023, "sex": np.repeat(["female", "male"], 17),
-                            "age_from": BOUNDS * 2, "value": 10.0})  # fmt: skip
+    imputed = pd.DataFrame(
+        {
+            "area_key": "a",
+            "year": 2023,
+            "sex": np.repeat(["female", "male"], 17),
+            "age_from": BOUNDS * 2,
+            "value": 10.0,
+        }
+    )
     population = single_years(imputed, ["a"], 2023)
     assert population.shape == (1, 2, 101)
     assert population[0, 0, :3].sum() == pytest.approx(10) and population.sum() == pytest.approx(
@@ -93,14 +100,17 @@ def test_single_years_keep_the_group_totals() -> None:
 
 
 def test_suppressed_children_share_the_parent_remainder() -> None:
-    values = pd.DataFrame({
-        "area_key": ["k", "g1", "g2", "g3", "l2", "h1"],
-        "parent_key": [None, "k", "k", "k", None, "l2"],
-        "value": [30, 20, None, None, None, None],
-        "status": [PUBLISHED, PUBLISHED, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED],
-    })  # fmt: skip
-    weights = pd.Series({"k": 3000.0, "g1": 2000.0, "g2": 300.0, "g3": 700.0, "l2": 0.0,
-                         "h1": 100.0})  # fmt: skip
+    values = pd.DataFrame(
+        {
+            "area_key": ["k", "g1", "g2", "g3", "l2", "h1"],
+            "parent_key": [None, "k", "k", "k", None, "l2"],
+            "value": [30, 20, None, None, None, None],
+            "status": [PUBLISHED, PUBLISHED, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED],
+        }
+    )
+    weights = pd.Series(
+        {"k": 3000.0, "g1": 2000.0, "g2": 300.0, "g3": 700.0, "l2": 0.0, "h1": 100.0}
+    )
     out = impute_by_parent(values, weights).set_index("area_key")
     assert out.loc["g2", "value"] == pytest.approx(3.0) and out.loc["g3", "value"] == 7.0
     assert out.loc["g1", "value"] == 20 and not out.loc["g1", "imputed"]
@@ -108,18 +118,28 @@ def test_suppressed_children_share_the_parent_remainder() -> None:
 
 
 def test_households_fill_the_total_remainder() -> None:
-    cells = pd.DataFrame({"area_key": "a", "year": 2023, "size": [0, 1, 2, 3, 4, 5],
-                          "value": [100, 40, 30, None, None, 10],
-                          "status": [PUBLISHED] * 3 + [SUPPRESSED] * 2 + [PUBLISHED]})  # fmt: skip
+    cells = pd.DataFrame(
+        {
+            "area_key": "a",
+            "year": 2023,
+            "size": [0, 1, 2, 3, 4, 5],
+            "value": [100, 40, 30, None, None, 10],
+            "status": [PUBLISHED] * 3 + [SUPPRESSED] * 2 + [PUBLISHED],
+        }
+    )
     out = impute_households(cells, np.array([0.4, 0.3, 0.15, 0.05, 0.1]))
     assert out["value"].tolist() == pytest.approx([40, 30, 15, 5, 10])
 
 
 def test_local_assumptions_by_indirect_standardisation() -> None:
     population = np.full((2, 2, 101), 50.0)
-    events = pd.DataFrame({"area_key": ["a", "a", "b", "b", "a", "a"],
-                           "event": ["birth", "death", "birth", "death", "move_in", "move_out"],
-                           "value": [200.0, 100.0, 50.0, 100.0, 300.0, 100.0]})  # fmt: skip
+    events = pd.DataFrame(
+        {
+            "area_key": ["a", "a", "b", "b", "a", "a"],
+            "event": ["birth", "death", "birth", "death", "move_in", "move_out"],
+            "value": [200.0, 100.0, 50.0, 100.0, 300.0, 100.0],
+        }
+    )
     assumptions = local_assumptions(["a", "b"], population, events, years=2)
     assert assumptions.fertility_ratio[0] > assumptions.fertility_ratio[1]
     assert assumptions.mortality_ratio[0] == pytest.approx(assumptions.mortality_ratio[1])

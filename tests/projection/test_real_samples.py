@@ -57,13 +57,16 @@ def test_werra_meissner_projection_from_totals_and_reference_schedules() -> None
     assumptions = assumptions_from_totals(
         areas,
         population,
-        {"births": sums["births"].to_numpy(), "deaths": sums["deaths"].to_numpy(),
-         "net_migration": net.to_numpy()},
+        {
+            "births": sums["births"].to_numpy(),
+            "deaths": sums["deaths"].to_numpy(),
+            "net_migration": net.to_numpy(),
+        },
         fertility_schedule=synthetic.fertility_schedule(),
         reference_mx=synthetic.reference_death_rates(),
         reference_migration=synthetic.migration_schedule(),
         years=4,
-    )  # fmt: skip
+    )
     result = project_areas(population, assumptions, STANDARD_SCENARIOS, 20, base_year=2015)
     totals = result.totals_frame().groupby(["scenario", "year"])["population"].sum()
     kreis_2015 = totals.loc[("middle", 2015)]

@@ -33,8 +33,16 @@ def test_small_areas_routed_and_group_totals_kept() -> None:
     population, earlier, assumptions = _inputs()
     groups = ["A", "A", "B", "A", "B", "B"]
     plain = project_areas(population, assumptions, SCENARIOS, 12)
-    routed = project_areas_routed(population, assumptions, SCENARIOS, 12, earlier=earlier,
-                                  step=5, groups=groups, threshold=1000)  # fmt: skip
+    routed = project_areas_routed(
+        population,
+        assumptions,
+        SCENARIOS,
+        12,
+        earlier=earlier,
+        step=5,
+        groups=groups,
+        threshold=1000,
+    )
     assert routed.routed == ("00000000", "00000001", "00000002")
     # large areas untouched
     np.testing.assert_array_equal(routed.population[:, :, 3:], plain.population[:, :, 3:])
@@ -42,8 +50,9 @@ def test_small_areas_routed_and_group_totals_kept() -> None:
     for members in ([0, 1], [2]):
         np.testing.assert_allclose(
             routed.population[:, :, members].sum(axis=2),
-            plain.population[:, :, members].sum(axis=2), rtol=1e-10,
-        )  # fmt: skip
+            plain.population[:, :, members].sum(axis=2),
+            rtol=1e-10,
+        )
     assert not np.allclose(routed.population[:, 5, 0], plain.population[:, 5, 0])
     np.testing.assert_allclose(routed.births.sum(axis=2), plain.births.sum(axis=2), rtol=1e-10)
     np.testing.assert_array_equal(routed.population[:, 0], plain.population[:, 0])
@@ -60,12 +69,19 @@ def test_hamilton_perry_years_interpolates_between_steps() -> None:
 
 def test_age_groups_after_routing() -> None:
     population, earlier, assumptions = _inputs()
-    grouped = project_areas_routed(population, assumptions, SCENARIOS, 3, earlier=earlier,
-                                   step=1, threshold=1000, age_groups=[0, 18, 65])  # fmt: skip
+    grouped = project_areas_routed(
+        population,
+        assumptions,
+        SCENARIOS,
+        3,
+        earlier=earlier,
+        step=1,
+        threshold=1000,
+        age_groups=[0, 18, 65],
+    )
     assert grouped.ages == (0, 18, 65)
     np.testing.assert_allclose(grouped.population.sum(-1)[1, 0], population.sum(-1))
     with pytest.raises(ValueError, match="age_groups"):
         with_age_groups(grouped, [0, 20])
     with pytest.raises(ValueError, match="groups for"):
-        project_areas_routed(population, assumptions, SCENARIOS, 3, earlier=earlier,
-                             groups=["A"])  # fmt: skip
+        project_areas_routed(population, assumptions, SCENARIOS, 3, earlier=earlier, groups=["A"])

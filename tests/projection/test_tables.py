@@ -21,10 +21,14 @@ def _text(rows: list[tuple], columns: str) -> pd.DataFrame:
 
 
 POPULATION = _text(
-    [(area, sex, age, 10) for area in ("001", "002") for sex in ("female", "male")
-     for age in (0, 5, 10)],
+    [
+        (area, sex, age, 10)
+        for area in ("001", "002")
+        for sex in ("female", "male")
+        for age in (0, 5, 10)
+    ],
     "area,sex,age,population",
-)  # fmt: skip
+)
 
 
 def test_population_keeps_area_keys_as_text_and_orders_cells() -> None:
@@ -54,10 +58,14 @@ def test_non_numeric_value_names_row_and_column() -> None:
 def test_area_specific_survival_and_fertility() -> None:
     table = read_population(POPULATION, "P.csv", 5)
     survival = _text(
-        [(area, sex, age, 0.9) for area in ("002", "001") for sex in ("male", "female")
-         for age in (0, 5, 10)],
+        [
+            (area, sex, age, 0.9)
+            for area in ("002", "001")
+            for sex in ("male", "female")
+            for age in (0, 5, 10)
+        ],
         "area,sex,age,survival",
-    )  # fmt: skip
+    )
     assert read_survival(survival, "S.csv", table, "P.csv").shape == (2, 2, 3)
     fertility = _text([("001", 5, 0.1), ("002", 5, 0.2)], "area,age,rate")
     rates = read_fertility(fertility, "F.csv", table, "P.csv")

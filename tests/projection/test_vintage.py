@@ -38,8 +38,14 @@ def test_rounded_parts_need_not_add_up_to_the_rounded_total() -> None:
 
 
 def test_threshold_and_no_small_remainder() -> None:
-    totals = {"03901001": 6000.0, "03901002": 300.0, "03902001": 5200.0, "03902002": 5100.0,
-              "03903001": 4000.0, "03903002": 2000.0}  # fmt: skip
+    totals = {
+        "03901001": 6000.0,
+        "03901002": 300.0,
+        "03902001": 5200.0,
+        "03902002": 5100.0,
+        "03903001": 4000.0,
+        "03903002": 2000.0,
+    }
     members = hierarchy_members(list(totals))
     kept = eligible_areas(totals, members, 5000)
     # 03901 minus its one large municipality would reveal the village of 300, and so would
@@ -61,8 +67,16 @@ def _projection(values: np.ndarray) -> AreaProjection:
     """One scenario, one year, areas with a flat population (areas, sex, 101 ages)."""
     population = values[None, None]
     zeros = np.zeros((1, 0, values.shape[0], 2))
-    return AreaProjection(("03901001", "03901002"), ("middle",), (2023,), tuple(range(101)),
-                          population, zeros, zeros, zeros)  # fmt: skip
+    return AreaProjection(
+        ("03901001", "03901002"),
+        ("middle",),
+        (2023,),
+        tuple(range(101)),
+        population,
+        zeros,
+        zeros,
+        zeros,
+    )
 
 
 def test_broad_groups_cover_all_ages_and_sum_sexes() -> None:
@@ -98,8 +112,9 @@ def test_base_period_uses_the_years_present() -> None:
 def test_publish_projection_end_to_end(settings: Settings, monkeypatch, capsys) -> None:
     tiny_restricted_store(settings, years=(2021, 2022, 2023))
     monkeypatch.setenv("DEMOGRAFIE_HOME", str(settings.home))
-    code = main(["publish-projection", "--horizon", "10", "--min-population", "500",
-                 "--note", "Test"])  # fmt: skip
+    code = main(
+        ["publish-projection", "--horizon", "10", "--min-population", "500", "--note", "Test"]
+    )
     assert code == 0
     assert "Vorausberechnung P001-2023" in capsys.readouterr().out
     engine = publisher_engine(settings)

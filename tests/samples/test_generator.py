@@ -44,16 +44,21 @@ def test_tiny_outputs_are_complete_and_consistent(tiny: Path) -> None:
         bundle = read_extract(tiny / "extracts" / name)
         gemeinde = bundle.population[bundle.population["area_level"] == "gemeinde"]
         events = bundle.events[bundle.events["area_level"] == "gemeinde"]
-        flows = events.groupby("event")["count"].sum().reindex(
-            ["birth", "death", "move_in", "move_out"], fill_value=0)  # fmt: skip
+        flows = (
+            events.groupby("event")["count"]
+            .sum()
+            .reindex(["birth", "death", "move_in", "move_out"], fill_value=0)
+        )
         totals[(bundle.municipality, bundle.year)] = (gemeinde["count"].sum(), flows)
     for (ags, year), (persons, flows) in totals.items():
         if year == 2023:
             previous = totals[(ags, 2022)][0]
             balance = flows["birth"] - flows["death"] + flows["move_in"] - flows["move_out"]
             assert persons == previous + balance, ags
-    layers = {name: gpd.read_file(tiny / "boundaries.gpkg", layer=name)
-              for name in ("vg250_gem", "vg250_krs", "vg250_lan", "ortsteile")}  # fmt: skip
+    layers = {
+        name: gpd.read_file(tiny / "boundaries.gpkg", layer=name)
+        for name in ("vg250_gem", "vg250_krs", "vg250_lan", "ortsteile")
+    }
     union = layers["vg250_gem"].union_all()
     assert layers["vg250_gem"].area.sum() == pytest.approx(union.area, rel=1e-9)
     regions = pd.read_csv(tiny / "regions.csv", dtype=str)

@@ -27,10 +27,18 @@ def population() -> pd.DataFrame:
         level = table[table["area_level"] == "gemeinde"]
         own = events[events["area_level"] == "gemeinde"].groupby("event")["count"].sum()
         main = level[level["residence"] == "main"]["count"].sum()
-        rows.append({"ags": ags, "year": int(date[:4]), "persons": level["count"].sum(),
-                     "main": main,
-                     **{event: int(own.get(event, 0)) for event in
-                        ("birth", "death", "move_in", "move_out")}})  # fmt: skip
+        rows.append(
+            {
+                "ags": ags,
+                "year": int(date[:4]),
+                "persons": level["count"].sum(),
+                "main": main,
+                **{
+                    event: int(own.get(event, 0))
+                    for event in ("birth", "death", "move_in", "move_out")
+                },
+            }
+        )
     return pd.DataFrame(rows)
 
 

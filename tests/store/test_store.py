@@ -21,18 +21,30 @@ from etl.testing import tiny_bundle, write_tiny_release
 
 def _release(**changes) -> dict:
     return {
-        "min_count": 3, "protection": 0.3, "territorial_status": dt.date(2023, 12, 31),
-        "years": [2023], "sources": {}, "attribution": "Test", "note": "",
-        "audit": {"safe": True}, **changes,
-    }  # fmt: skip
+        "min_count": 3,
+        "protection": 0.3,
+        "territorial_status": dt.date(2023, 12, 31),
+        "years": [2023],
+        "sources": {},
+        "attribution": "Test",
+        "note": "",
+        "audit": {"safe": True},
+        **changes,
+    }
 
 
 def _cells(values: list[int | None], statuses: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "area_key": [f"0390100{i}" for i in range(len(values))], "year": 2023, "size": 0,
-        "value": pd.array(values, dtype="Int64"), "status": statuses,
-        "reference_date": dt.date(2023, 12, 31), "sources": "test",
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area_key": [f"0390100{i}" for i in range(len(values))],
+            "year": 2023,
+            "size": 0,
+            "value": pd.array(values, dtype="Int64"),
+            "status": statuses,
+            "reference_date": dt.date(2023, 12, 31),
+            "sources": "test",
+        }
+    )
 
 
 def test_release_becomes_live_and_old_one_stays_readable(any_settings: Settings) -> None:
@@ -133,8 +145,13 @@ def test_dashboard_role_cannot_read_the_restricted_zone(pg_settings: Settings) -
     role = f"reader_{uuid.uuid4().hex[:8]}"
     restricted_schema = restricted.get_execution_options()["schema_translate_map"][None]
     published_schema = publisher.get_execution_options()["schema_translate_map"][None]
-    provision_reader(publisher, role=role, password="geheim'1", published_schema=published_schema,
-                     restricted_schema=restricted_schema)  # fmt: skip
+    provision_reader(
+        publisher,
+        role=role,
+        password="geheim'1",
+        published_schema=published_schema,
+        restricted_schema=restricted_schema,
+    )
     base = publisher.url.set(username=role, password="geheim'1")
     as_reader = create_engine(base)
     try:

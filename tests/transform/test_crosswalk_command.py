@@ -23,8 +23,14 @@ def etl(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DEMOGRAFIE_HOME": str(home)}
     for variable in ("DEMOGRAFIE_RESTRICTED_URL", "DEMOGRAFIE_PUBLISHED_URL"):
         env.pop(variable, None)
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_import_and_bad_file(tmp_path: Path) -> None:

@@ -25,14 +25,21 @@ from etl.transform.territory import (
 def test_land_names() -> None:
     assert len(LAND_NAMES) == 16
     assert (LAND_NAMES["01"], LAND_NAMES["06"], LAND_NAMES["16"]) == (
-        "Schleswig-Holstein", "Hessen", "Thüringen")  # fmt: skip
+        "Schleswig-Holstein",
+        "Hessen",
+        "Thüringen",
+    )
 
 
 @pytest.mark.parametrize(
     ("key", "level", "parent"),
-    [("06", "land", None), ("06636", "kreis", "06"), ("06636003", "gemeinde", "06636"),
-     ("04011000-001", "ortsteil", "04011000")],
-)  # fmt: skip
+    [
+        ("06", "land", None),
+        ("06636", "kreis", "06"),
+        ("06636003", "gemeinde", "06636"),
+        ("04011000-001", "ortsteil", "04011000"),
+    ],
+)
 def test_levels_and_parents(key: str, level: str, parent: str | None) -> None:
     assert level_of_key(key) == level
     assert parent_key(key) == parent
@@ -46,9 +53,14 @@ def test_level_of_other_keys_is_an_error(key: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "ags"),
-    [("06636003", "06636003"), (6636003, "06636003"), (" 6636003 ", "06636003"),
-     ("6636003.0", "06636003"), (16063001, "16063001")],
-)  # fmt: skip
+    [
+        ("06636003", "06636003"),
+        (6636003, "06636003"),
+        (" 6636003 ", "06636003"),
+        ("6636003.0", "06636003"),
+        (16063001, "16063001"),
+    ],
+)
 def test_normalise_ags(raw: object, ags: str) -> None:
     assert normalise_ags(raw) == ags
     assert (land_key(ags), kreis_key(ags)) == (ags[:2], ags[:5])
@@ -56,9 +68,14 @@ def test_normalise_ags(raw: object, ags: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("066360003003", "ars_to_ags"), ("66360003003", "ars_to_ags"), ("0663600", "8 Ziffern"),
-     ("17000000", "Land 17"), ("0663600a", "nur Ziffern")],
-)  # fmt: skip
+    [
+        ("066360003003", "ars_to_ags"),
+        ("66360003003", "ars_to_ags"),
+        ("0663600", "8 Ziffern"),
+        ("17000000", "Land 17"),
+        ("0663600a", "nur Ziffern"),
+    ],
+)
 def test_normalise_ags_rejects(raw: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         normalise_ags(raw)
@@ -74,10 +91,15 @@ def test_ars_to_ags() -> None:
 
 @pytest.mark.parametrize(
     ("code", "kind", "ags"),
-    [("03", "land", None), ("064", "regierungsbezirk", None), ("03351", "kreis", None),
-     ("03351006", "gemeinde", "03351006"), ("033515401", "gemeindeverband", None),
-     ("033515401002", "gemeinde", "03351002")],
-)  # fmt: skip
+    [
+        ("03", "land", None),
+        ("064", "regierungsbezirk", None),
+        ("03351", "kreis", None),
+        ("03351006", "gemeinde", "03351006"),
+        ("033515401", "gemeindeverband", None),
+        ("033515401002", "gemeinde", "03351002"),
+    ],
+)
 def test_classify_statistics_code(code: str, kind: str, ags: str | None) -> None:
     assert classify_statistics_code(code) == (kind, ags)
 
@@ -94,8 +116,12 @@ def test_classify_rejects(code: str, message: str) -> None:
 def test_hierarchy_edges() -> None:
     edges = hierarchy_edges(["06636003", "06636001", "03351006", "6636001"])
     assert edges.values.tolist() == [
-        ["03", "03351"], ["03351", "03351006"], ["06", "06636"],
-        ["06636", "06636001"], ["06636", "06636003"]]  # fmt: skip
+        ["03", "03351"],
+        ["03351", "03351006"],
+        ["06", "06636"],
+        ["06636", "06636001"],
+        ["06636", "06636003"],
+    ]
 
 
 @given(st.sets(st.from_regex(r"(0[1-9]|1[0-6])\d{6}", fullmatch=True), max_size=30))
@@ -115,14 +141,16 @@ def test_municipalities_of() -> None:
 
 
 def test_map_statistics_codes_literal() -> None:
-    cells = pd.DataFrame({
-        "line":   [1, 2, 3, 4, 5],
-        "code":   ["06636", "06636003", "06636003", "066360003003", "0663"],
-        "name":   ["Kreis", "Eschwege", "Eschwege", "Eschwege", "?"],
-        "year":   [2021, 2021, 2021, 2021, 2021],
-        "value":  pd.array([30, 10, 20, 30, 1], dtype="Int64"),
-        "symbol": ["", "", "", "", ""],
-    })  # fmt: skip
+    cells = pd.DataFrame(
+        {
+            "line": [1, 2, 3, 4, 5],
+            "code": ["06636", "06636003", "06636003", "066360003003", "0663"],
+            "name": ["Kreis", "Eschwege", "Eschwege", "Eschwege", "?"],
+            "year": [2021, 2021, 2021, 2021, 2021],
+            "value": pd.array([30, 10, 20, 30, 1], dtype="Int64"),
+            "symbol": ["", "", "", "", ""],
+        }
+    )
     data, aggregates, unmapped = map_statistics_codes(cells)
     assert data[["ags", "year", "value", "symbol"]].values.tolist() == [
         ["06636003", 2021, 30, ""]
