@@ -31,7 +31,7 @@ from data.samples.population import (
     simulate_year,
 )
 from etl.extract.anonymised import write_extract
-from etl.transform.aggregate import build_extract
+from etl.store.register.aggregate import build_extract
 
 logger = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent

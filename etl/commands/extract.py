@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with ThreadPoolExecutor(max_workers=1) as pool:
         preloaded = pool.submit(_import_all, BACKGROUND_IMPORTS)
         from etl.extract.register import parse_reference_date
-        from etl.transform.aggregate import build_extract
+        from etl.store.register.aggregate import build_extract
 
         reference_date = parse_reference_date(args.reference_date) if args.reference_date else None
         bundle, input_rows = build_extract(

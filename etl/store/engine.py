@@ -113,3 +113,8 @@ def init_stores(settings: Settings) -> tuple[Engine, Engine]:
 
 def zone_exists(engine: Engine, table_name: str) -> bool:
     return inspect(engine).has_table(table_name, schema=_schema_name(engine))
+
+
+def redacted_url(url: str) -> str:
+    """A database URL with its password masked, for display to administrators."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -57,7 +57,7 @@ def settings_rows(settings: Settings) -> list[dict[str, str]]:
     """Current settings for the admin, without secrets or database credentials."""
     import dataclasses
 
-    from sqlalchemy.engine import make_url
+    from etl.store.engine import redacted_url
 
     rows = []
     for item, (variable, _, help_text) in zip(
@@ -67,7 +67,7 @@ def settings_rows(settings: Settings) -> list[dict[str, str]]:
         if item.name in SECRET_FIELDS:
             value = "gesetzt" if value else "nicht gesetzt (zufällig je Start)"
         elif item.name.endswith("_url") and value and "://" in str(value):
-            value = make_url(str(value)).render_as_string(hide_password=True)
+            value = redacted_url(str(value))
         rows.append({"variable": variable, "value": str(value), "help": help_text})
     return rows
 

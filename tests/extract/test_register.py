@@ -11,7 +11,7 @@ import pytest
 
 from etl.errors import InputError
 from etl.model import SEX_RULE
-from etl.transform.aggregate import build_extract
+from etl.store.register.aggregate import build_extract
 
 AGS = "04021000"
 HEADER = "person_id;birth_date;sex;nationality;residence;ortsteil;household_id;reference_date"
@@ -347,7 +347,7 @@ def test_an_empty_reference_date_among_filled_ones_is_refused(tmp_path: Path) ->
 def test_grid_cells_do_not_depend_on_the_address_batch_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.transform import aggregate
+    from etl.store.register import aggregate
 
     header = "person_id;birth_year;sex;nationality;residence;x;y"
     lines = [header] + [

@@ -139,8 +139,9 @@ def test_extract_reports_a_bad_register_with_exit_code_2(tmp_path: Path) -> None
 
 def test_codes_repeated_for_fast_start_up_agree_with_their_sources() -> None:
     from etl.commands import extract as command
-    from etl.extract import anonymised, register_sql
+    from etl.extract import anonymised
     from etl.model import NATIONALITIES, RESIDENCES, SEXES
+    from etl.store.register import queries as register_sql
 
     assert command.FORMATS == tuple(anonymised.FORMATS)
     assert (register_sql.SEXES, register_sql.NATIONALITIES, register_sql.RESIDENCES) == (

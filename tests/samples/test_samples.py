@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from etl.extract.anonymised import read_extract
-from etl.transform.aggregate import build_extract
+from etl.store.register.aggregate import build_extract
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 YEARS = range(2019, 2024)

@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from etl.extract.register import (
-    EVENT_CODES,
-    NATIONALITY_CODES,
-    RESIDENCE_CODES,
-    SEX_CODES,
+from etl.extract.register import EVENT_CODES, NATIONALITY_CODES, RESIDENCE_CODES, SEX_CODES
+from etl.store.register.expressions import (
     RegisterSource,
     code_sql,
     date_expr,

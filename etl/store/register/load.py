@@ -1,6 +1,6 @@
 """Load a register file into duckdb temp tables `persons` or `events`, validated.
 
-One pass over the file parses, normalises and checks every row (etl.extract.register_sql) into a
+One pass over the file parses, normalises and checks every row (etl.store.register.queries) into a
 compact table; the row-by-row search for the offending line, column and value only runs when
 that pass found something wrong.
 """
@@ -12,8 +12,8 @@ import datetime as dt
 import duckdb
 
 from etl.errors import InputError
-from etl.extract.register import RegisterSource, date_expr, raw_sql
-from etl.extract.register_sql import (
+from etl.store.register.expressions import RegisterSource, date_expr, raw_sql
+from etl.store.register.queries import (
     EVENTS_INVALID,
     Check,
     event_checks,
@@ -79,7 +79,7 @@ def _file_reference(
 def load_persons(
     connection: duckdb.DuckDBPyConnection, source: RegisterSource, given: dt.date | None
 ) -> tuple[dt.date, int]:
-    """Temp table `persons` (see register_sql.persons_sql), checked; (reference date, rows).
+    """Temp table `persons` (see queries.persons_sql), checked; (reference date, rows).
 
     The reference date comes from the file (one per file) or `given` (the CLI option); both
     must agree. Ages are computed while loading, so nobody may be born after that date.

@@ -1,6 +1,6 @@
 """Aggregate normalised register tables (duckdb temp tables `persons`, `events`) into counts.
 
-The caller passes the duckdb connection in (see etl.extract.register_load); every
+The caller passes the duckdb connection in (see etl.store.register.load); every
 query groups, so no person-level row leaves duckdb. Output tables follow etl.model: long
 format, one row per non-zero cell, sorted by their key columns.
 
@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Final
 import duckdb
 
 from etl.errors import InputError
-from etl.extract.register import open_source
-from etl.extract.register_load import load_events, load_persons
-from etl.extract.register_sql import SEXES, age_sql
+from etl.store.register.expressions import open_source
+from etl.store.register.load import load_events, load_persons
+from etl.store.register.queries import SEXES, age_sql
 from etl.transform.ages import BROAD_AGE_GROUPS
 
 # pandas (and etl.model, which imports it) are imported inside the functions that build frames:
