@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "protect": "Apply primary and secondary suppression to any table of cells and relations.",
     "audit": "Audit a protected table with an LP interval attack; exit 1 when unsafe.",
     "status": "Show the stores, uploads and releases.",
+    "migrate": "Bring every store to the newest schema revision (Alembic); --check only reports.",
     "demo": "Build the sample store and publish a release (used by `make demo`).",
     "project": "Cohort-component projection from population, survival, fertility, migration.",
     "lifetable": "Compute a life table from deaths and exposures.",
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # Alembic reports every migration context at INFO; the migrate command prints its own summary.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         settings = Settings.from_env(os.environ)
         return importlib.import_module(_module_name(args.command)).run(args, settings)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.store import schema
+from etl.store.migrate import upgrade_zone
 
 DEFAULT_SCHEMAS = {"restricted": "restricted", "published": "published", "accounts": "accounts"}
 
@@ -87,20 +87,24 @@ def _schema_name(engine: Engine) -> str | None:
 
 
 def create_zone(engine: Engine, metadata: MetaData) -> None:
-    """Create the zone's schema (PostgreSQL) and tables if they do not exist."""
-    schema_name = _schema_name(engine)
-    if schema_name and engine.dialect.name == "postgresql":
-        try:
-            with engine.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"'))
-        except (IntegrityError, ProgrammingError):
-            pass  # another worker created it at the same moment: IF NOT EXISTS is not atomic
-    try:
-        with engine.begin() as connection:
-            metadata.create_all(connection)
-    except (IntegrityError, ProgrammingError):
-        with engine.begin() as connection:  # a concurrent create_all won; check it is complete
-            metadata.create_all(connection)
+    """Bring the zone that holds `metadata` to the newest schema revision (Alembic).
+
+    Creates the schema and tables of a new store, and upgrades a store of an earlier release
+    in place (see etl.store.migrate).
+    """
+    upgrade_zone(engine, _zone_of(metadata))
+
+
+def _zone_of(metadata: MetaData) -> str:
+    from etl.store import accounts, jobs
+
+    zones = {
+        id(schema.restricted): "restricted",
+        id(schema.published): "published",
+        id(accounts.accounts): "accounts",
+        id(jobs.portal): "accounts",
+    }
+    return zones[id(metadata)]
 
 
 def init_stores(settings: Settings) -> tuple[Engine, Engine]:
