@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "protect": "Apply primary and secondary suppression to any table of cells and relations.",
     "audit": "Audit a protected table with an LP interval attack; exit 1 when unsafe.",
     "status": "Show the stores, uploads and releases.",
+    "grant-reader": "Create or update the dashboard's read-only PostgreSQL role (published zone).",
     "migrate": "Bring every store to the newest schema revision (Alembic); --check only reports.",
     "demo": "Build the sample store and publish a release (used by `make demo`).",
     "project": "Cohort-component projection from population, survival, fertility, migration.",

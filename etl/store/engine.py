@@ -122,3 +122,8 @@ def zone_exists(engine: Engine, table_name: str) -> bool:
 def redacted_url(url: str) -> str:
     """A database URL with its password masked, for display to administrators."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def zone_schema(url: str, zone: str) -> str:
+    """The PostgreSQL schema a zone's URL names (`?schema=`), or the zone's default."""
+    return make_url(url).query.get("schema", DEFAULT_SCHEMAS[zone])

@@ -1,0 +1,42 @@
+"""`python -m etl grant-reader`: the dashboard's PostgreSQL role, reading published data only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from etl.config import Settings
+from etl.errors import ConfigError
+from etl.store.engine import publisher_engine, zone_schema
+from etl.store.roles import provision_reader
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--role", default="dashboard", help="Name der Leserolle (dashboard)")
+    parser.add_argument(
+        "--password-env",
+        default="DASHBOARD_DB_PASSWORD",
+        metavar="VARIABLE",
+        help="Umgebungsvariable mit dem Passwort der Rolle (nie auf der Kommandozeile)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    password = os.environ.get(args.password_env, "")
+    if not password:
+        raise ConfigError(f"{args.password_env} ist leer: Passwort der Rolle {args.role} setzen.")
+    engine = publisher_engine(settings)
+    published = zone_schema(settings.publisher_store_url, "published")
+    if engine.dialect.name != "postgresql":
+        raise ConfigError(
+            "grant-reader braucht PostgreSQL (SQLite wird schreibgeschützt geöffnet)."
+        )
+    provision_reader(
+        engine,
+        role=args.role,
+        password=password,
+        published_schema=published,
+        restricted_schema=zone_schema(settings.restricted_store_url, "restricted"),
+    )
+    print(f"Rolle {args.role}: liest nur das Schema {published}")
+    return 0
