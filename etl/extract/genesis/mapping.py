@@ -88,8 +88,7 @@ def _refuse_duplicates(cells: pd.DataFrame, file: str) -> None:
     same = (doubled[keys] == first[keys]).all(axis=1)
     lines = sorted(set(doubled.loc[same, "line"]))[:2]
     by_line = [cells[cells["line"].eq(line)] for line in lines]
-    identical = [_cell_texts(part) for part in by_line]
-    identical = identical[0] == identical[1]
+    identical = _cell_texts(by_line[0]) == _cell_texts(by_line[1])
     how = "mit denselben Werten" if identical else "mit abweichenden Werten"
     raise InputError(
         f"{first['level'].capitalize()} {first['key']} steht zweimal ({how}): Zeile {lines[0]} "
@@ -120,7 +119,7 @@ def _absent_blocks(cells: pd.DataFrame) -> pd.Series:
 
 
 def _report(rows: pd.DataFrame, checks: pd.DataFrame, absent: pd.Series) -> pd.DataFrame:
-    """One row per data line: mapped, aggregate, vanished or unknown, with check and reason."""
+    """One row per line of data: mapped, aggregate, vanished or unknown; check and reason."""
     report = rows.merge(checks, on="line", how="left", validate="1:1")
     report["status"] = report["role"].map(
         {"data": "mapped", "aggregate": "aggregate", "unknown": "unknown"}
