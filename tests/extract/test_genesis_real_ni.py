@@ -159,10 +159,10 @@ def test_ars_layout_gives_the_same_data(ni_folder: Path, tables, tmp_path: Path)
     assert ars.report["check"].str.startswith("abweichend").sum() == 0
 
 
-def test_census_population(tables) -> None:
+def test_census_persons(tables) -> None:
     table = tables["12111-02-01-5-B"]
     data = table.data
-    assert set(data["measure"]) == {"census_population"} and set(data["year"]) == {2011}
+    assert set(data["measure"]) == {"census_persons"} and set(data["year"]) == {2011}
     assert set(zip(data["sex"], data["nationality"], strict=True)) == {
         ("total", "total"),
         ("male", "total"),
@@ -196,7 +196,7 @@ def test_census_population(tables) -> None:
     assert (checked["check"].str.startswith("geprüft").sum(), len(checked)) == (146, 153)
 
 
-def test_census_population_sums_within_the_table(tables) -> None:
+def test_census_persons_sums_within_the_table(tables) -> None:
     data = tables["12111-02-01-5-B"].data
     frame = data.assign(
         value=data["value"].fillna(0).astype(int),  # '-' is nothing
