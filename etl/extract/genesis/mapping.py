@@ -87,6 +87,14 @@ def _refuse_duplicates(cells: pd.DataFrame, file: str) -> None:
     first = doubled.iloc[0]
     same = (doubled[keys] == first[keys]).all(axis=1)
     lines = sorted(set(doubled.loc[same, "line"]))[:2]
+    if len(lines) == 1:  # e.g. an age group both in the row label and in the header
+        raise InputError(
+            "zwei Spalten dieser Zeile beschreiben dieselbe Zelle (Merkmal in Vorspalte und "
+            "Kopf zugleich?); vollständigen Export verwenden.",
+            file=file,
+            row=lines[0],
+            column=str(doubled.loc[same, "column"].iloc[-1]),
+        )
     by_line = [cells[cells["line"].eq(line)] for line in lines]
     identical = _cell_texts(by_line[0]) == _cell_texts(by_line[1])
     how = "mit denselben Werten" if identical else "mit abweichenden Werten"
