@@ -116,6 +116,10 @@ official_values = Table(
     Column("age_to", Integer),
     Column("value", Integer),
     Column("symbol", String(2), nullable=False),
+    # 'ags' holds a Kreis key (5 digits) where level is 'kreis' (tables ending in -4).
+    Column("level", String(8), nullable=False, server_default="gemeinde"),
+    Column("nationality", String(8), nullable=False, server_default="total"),
+    Column("household_type", String(32), nullable=False, server_default="total"),
 )
 
 areas = Table(
