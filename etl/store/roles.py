@@ -124,7 +124,7 @@ def reader_visibility(reader: Engine, schemas: Sequence[str]) -> Visibility:
     }
     with reader.connect() as connection:
         found = {
-            name: tuple(connection.execute(text(sql), wanted if ":schemas" in sql else {}).scalars())
+            name: tuple(connection.execute(text(sql), wanted).scalars())
             for name, sql in queries.items()
         }
     return Visibility(found["databases"], found["schemas"], found["listed"], found["catalog"])

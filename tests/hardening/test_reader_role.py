@@ -43,7 +43,7 @@ def project_database() -> Iterator[Engine]:
 def roles(project_database: Engine) -> Iterator[tuple[str, str]]:
     reader, stranger = (f"r{uuid.uuid4().hex[:8]}", f"s{uuid.uuid4().hex[:8]}")
     with project_database.begin() as connection:
-        connection.exec_driver_sql(f'CREATE ROLE "{stranger}" LOGIN PASSWORD \'x\'')
+        connection.exec_driver_sql(f"CREATE ROLE \"{stranger}\" LOGIN PASSWORD 'x'")
     yield reader, stranger
     with project_database.begin() as connection:
         for role in (reader, stranger):
