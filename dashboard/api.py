@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response, jsonify, request
 
-from dashboard import classify
+from dashboard import classify, exports
 from dashboard.indicators import BY_KEY
 from dashboard.openapi import openapi_document
 from dashboard.services import MAP_LEVELS, NotFoundError, get_service
@@ -17,6 +17,8 @@ from etl.symbols import PUBLISHED, ZERO
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 IMMUTABLE = "public, max-age=31536000, immutable"
+MAX_CLASSES = 9
+MAX_PARAMETER_CHARS = 64  # area keys, release ids, levels: all far shorter
 
 
 class BadRequest(ValueError):
@@ -57,6 +59,24 @@ def _required(name: str) -> str:
     return value
 
 
+@api.before_request
+def _bounded_parameters() -> None:
+    """Bounded work: no parameter longer than an id, one value per parameter."""
+    for name in request.args:
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            raise BadRequest(f"Parameter {name!r} ist {len(values)}-mal angegeben; einmal genügt.")
+        if len(values[0]) > MAX_PARAMETER_CHARS:
+            raise BadRequest(f"Parameter {name!r} ist länger als {MAX_PARAMETER_CHARS} Zeichen.")
+
+
+def _classes() -> int:
+    classes = _int("classes", 5)
+    if not 2 <= classes <= MAX_CLASSES:
+        raise BadRequest(f"classes={classes} außerhalb 2..{MAX_CLASSES}.")
+    return classes
+
+
 def _release() -> str:
     return get_service().resolve_release(request.args.get("release"))
 
@@ -69,7 +89,8 @@ def _json_value(value: Any) -> Any:
 
 def _respond(release: str, frame: pd.DataFrame, name: str) -> Response:
     if request.args.get("format", "json") == "csv":
-        response = Response(frame.to_csv(index=False), mimetype="text/csv; charset=utf-8")
+        text = exports.neutralise_frame(frame).to_csv(index=False)  # no formulas in Excel
+        response = Response(text, mimetype="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}-{release}.csv"'
         return response
     if request.args.get("format", "json") != "json":
@@ -151,7 +172,7 @@ def indicator_values() -> Response:
     method = request.args.get("method", "quantiles")
     if method not in classify.METHODS:
         raise BadRequest(f"method={method!r} unbekannt; möglich: {', '.join(classify.METHODS)}.")
-    frame = service.indicator_rows(release, level, indicator, year, method, _int("classes", 5))
+    frame = service.indicator_rows(release, level, indicator, year, method, _classes())
     return _respond(release, frame, f"{indicator}-{level}-{year}")
 
 

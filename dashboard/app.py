@@ -14,6 +14,7 @@ from flask import Flask
 
 from dashboard import compression, ids
 from dashboard.api import api
+from dashboard.guard import guard
 from dashboard.i18n import t
 from dashboard.pages import daten, gebiet, karte, methodik, prognose, regionen, vergleich
 from dashboard.services import EXTENSION_KEY, DashboardService, get_service
@@ -50,6 +51,7 @@ def create_app(
     if warm:
         _warm_on_first_request(server, service)
     server.register_blueprint(api)
+    server.register_blueprint(guard)  # bounded callback inputs, 4xx for bad ones
     compression.install(server)
     app = Dash(
         __name__,

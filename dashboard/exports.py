@@ -54,7 +54,8 @@ def with_symbols(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot start a spreadsheet formula (for every CSV and XLSX)."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
@@ -67,7 +68,7 @@ def to_csv(frame: pd.DataFrame, meta: list[tuple[str, str]], *, excel_de: bool) 
 
     excel_de: semicolons, decimal commas and a UTF-8 BOM so German Excel opens it directly.
     """
-    data = _text_cells(with_symbols(frame))
+    data = neutralise_frame(with_symbols(frame))
     sep, decimal = (";", ",") if excel_de else (",", ".")
     buffer = io.StringIO()
     for label, value in meta:
@@ -89,9 +90,9 @@ def to_xlsx(frame: pd.DataFrame, meta: list[tuple[str, str]]) -> bytes:
     """Workbook with sheets 'Daten' and 'Metadaten'."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _text_cells(with_symbols(frame)).to_excel(writer, sheet_name="Daten", index=False)
+        neutralise_frame(with_symbols(frame)).to_excel(writer, sheet_name="Daten", index=False)
         meta_frame = pd.DataFrame(meta, columns=["Merkmal", "Wert"])
-        _text_cells(meta_frame).to_excel(writer, sheet_name="Metadaten", index=False)
+        neutralise_frame(meta_frame).to_excel(writer, sheet_name="Metadaten", index=False)
     return buffer.getvalue()
 
 

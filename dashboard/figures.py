@@ -6,6 +6,8 @@ not-available values show "…". Every chart gets de-DE separators in German.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from typing import Final
 
 import pandas as pd
@@ -19,10 +21,23 @@ FEMALE, MALE, ACCENT, GREY = "#b2182b", "#2166ac", "#1b7837", "#595959"
 FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
+def plain(text: object) -> str:
+    """Text Plotly shows as it is: its pseudo-HTML (<b>, <a href>, <br>) escaped.
+
+    Plotly renders tags in titles, hover labels, axis and legend labels, and area or region
+    names come from data; escaped, `<a href=...>` stays text (Plotly turns &lt; back into <).
+    """
+    return html.escape(str(text), quote=False)
+
+
+def plain_list(texts: Iterable[object]) -> list[str]:
+    return [plain(text) for text in texts]
+
+
 def _layout(figure: go.Figure, lang: str, title: str, height: int = 360) -> go.Figure:
     figure.update_layout(
         template="simple_white",
-        title={"text": title, "x": 0, "font": {"size": 16}},
+        title={"text": plain(title), "x": 0, "font": {"size": 16}},
         separators=plotly_separators(lang),
         height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
@@ -94,7 +109,7 @@ def pyramid(
                     "color": "#111111",
                     "line": {"width": 3, "color": "#111111"},
                 },
-                name=overlay_name,
+                name=plain(overlay_name),
                 showlegend=sex == "female",
                 legendgroup="overlay",
             )
@@ -216,7 +231,7 @@ def compare_bars(values: pd.DataFrame, indicator: str, lang: str, decimals: int)
     figure = go.Figure(
         go.Bar(
             x=numbers,
-            y=values["name"],
+            y=plain_list(values["name"]),
             orientation="h",
             marker_color=ACCENT,
             text=texts,

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from dashboard import classify
+from dashboard.figures import plain_list
 from dashboard.i18n import fmt_bounds, fmt_number, plotly_separators, status_label, t
 from dashboard.indicators import BY_KEY
 from etl.symbols import NOT_AVAILABLE, PUBLISHED, SUPPRESSED, SYMBOLS, ZERO
@@ -57,14 +58,14 @@ def map_data(
         "dense_z": [] if sparse else z,
         "dense_customdata": [] if sparse else shown,
         "sparse_locations": values["area_key"][published].tolist() if sparse else [],
-        "sparse_text": values["name"][published].tolist() if sparse else [],
+        "sparse_text": plain_list(values["name"][published]) if sparse else [],
         "sparse_z": [v for v, ok in zip(z, published, strict=True) if ok] if sparse else [],
         "sparse_customdata": [v for v, ok in zip(shown, published, strict=True) if ok]
         if sparse
         else [],
         "status_locations": marked["area_key"].tolist(),
         "status_z": [STATUS_CODES[s] for s in marked["status"]],
-        "status_text": marked["name"].tolist(),
+        "status_text": plain_list(marked["name"]),
         "status_label": [_status_hover(row, indicator, lang) for row in marked.itertuples()],
         "hovertemplate": _hovertemplate(indicator, lang),
         "colorscale": classify.discrete_colorscale(palette, max(len(upper_bounds), 1)),
@@ -108,7 +109,7 @@ def map_figure(
 ) -> go.Figure:
     """The full map figure of one level (sent once per level)."""
     border_url, land_keys = borders
-    keys, names = areas["area_key"].tolist(), areas["name"].tolist()
+    keys, names = areas["area_key"].tolist(), plain_list(areas["name"])
     na = f"{SYMBOLS[NOT_AVAILABLE]} {status_label(NOT_AVAILABLE, lang)}"
     values = {
         "hovertemplate": data["hovertemplate"],
@@ -312,7 +313,7 @@ def selection_figure(
                 geojson=geojson_url,
                 locations=areas["area_key"].tolist(),
                 z=[1 if k in chosen else 0 for k in areas["area_key"]],
-                text=areas["name"].tolist(),
+                text=plain_list(areas["name"]),
                 colorscale=[[0, "#e8ecf1"], [0.5, "#e8ecf1"], [0.5, "#0b6aa2"], [1, "#0b6aa2"]],
                 zmin=0,
                 zmax=1,

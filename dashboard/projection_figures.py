@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures import ACCENT, FEMALE, FONT, GREY, MALE
+from dashboard.figures import ACCENT, FEMALE, FONT, GREY, MALE, plain
 from dashboard.i18n import fmt_number, plotly_separators, t
 
 SCENARIO_COLOURS: Final = {"low": "#7f7f7f", "middle": ACCENT, "high": "#7f7f7f"}
@@ -113,7 +113,7 @@ def tr(key: str, lang: str = "de", **values: object) -> str:
 def _layout(figure: go.Figure, lang: str, title: str, height: int = 420) -> go.Figure:
     figure.update_layout(
         template="simple_white",
-        title={"text": title, "x": 0, "font": {"size": 16}},
+        title={"text": plain(title), "x": 0, "font": {"size": 16}},
         separators=plotly_separators(lang),
         height=height,
         margin={"l": 60, "r": 20, "t": 56, "b": 40},
@@ -364,7 +364,7 @@ def vintage_figure(
             x=years,
             y=wide.get("middle", wide.iloc[:, 0]),
             mode="lines",
-            name=labels.get(str(vintage_id), str(vintage_id)),
+            name=plain(labels.get(str(vintage_id), str(vintage_id))),
             line={"color": VINTAGE, "width": 2},
             hovertemplate="%{y:,.0f}",
         )
@@ -385,7 +385,7 @@ def vintage_figure(
 def empty_figure(message: str, lang: str) -> go.Figure:
     """A blank chart carrying a message (no data, nothing chosen)."""
     figure = go.Figure()
-    wrapped = "<br>".join(textwrap.wrap(message, 60))
+    wrapped = "<br>".join(plain(line) for line in textwrap.wrap(message, 60))
     figure.add_annotation(text=wrapped, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)

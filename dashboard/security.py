@@ -1,21 +1,42 @@
-"""The dashboard's security layer: headers, CSP and, when DEMOGRAFIE_PUBLIC is false, a login.
+"""The dashboard's security layer (`websecurity`): headers and CSP always; a login only when
+DEMOGRAFIE_PUBLIC is false.
 
-The implementation is shared with the portal (`portal.security`); the dashboard only reads the
-accounts store for logins and never the restricted zone.
+The public dashboard mounts no login route and never opens the accounts store; it never
+sees the restricted zone in either mode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from dash import Dash
 from flask import Flask
 
+import websecurity
 from etl.config import Settings
 
+STYLESHEET = Path(__file__).resolve().parent / "assets" / "style.css"
 
-def security_setup(settings: Settings) -> Callable[[Flask, Dash], None]:
-    """The `extra_setup` hook for `create_app` used by `python -m dashboard` and the WSGI entry."""
-    from portal.security import dashboard_setup
 
-    return dashboard_setup(settings)
+def security_setup(
+    settings: Settings, *, csp_extra: Mapping[str, str] | None = websecurity.DASHBOARD_CSP_EXTRA
+) -> Callable[[Flask, Dash], None]:
+    """The `extra_setup` hook for `create_app` used by `python -m dashboard` and the WSGI entry.
+
+    The dashboard's callbacks and API only read published data, so CSRF is checked on its
+    login and logout forms only (a forged read returns nothing the attacker can see: no CORS).
+    """
+
+    def setup(server: Flask, app: Dash) -> None:
+        websecurity.install(
+            server,
+            settings,
+            app_name="dashboard",
+            script_hashes=app.csp_hashes,
+            csp_extra=csp_extra,
+            csrf_everywhere=False,
+            login_stylesheet=STYLESHEET,
+        )
+
+    return setup

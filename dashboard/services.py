@@ -296,7 +296,9 @@ class DashboardService:
             return frame.assign(indicator=indicator, year=year, level=level)
         if dataset not in ("population", "households", "events"):
             raise NotFoundError(f"Datensatz {dataset!r} gibt es nicht.")
-        keys = self.level_areas(release, level)[["area_key", "name"]]
+        # level_areas is indexed by area_key too; pandas 3 refuses to merge on a name that is
+        # both an index level and a column, so the index goes first.
+        keys = self.level_areas(release, level)[["area_key", "name"]].reset_index(drop=True)
         cells = self.table_year(release, dataset, year)
         merged = keys.merge(cells, on="area_key", how="inner", validate="1:m")
         return merged.drop(columns=["sources", "reference_date"], errors="ignore")

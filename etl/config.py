@@ -52,6 +52,22 @@ class Settings:
     upload_max_bytes: int = _setting(
         50_000_000, "DEMOGRAFIE_UPLOAD_MAX_BYTES", "Largest accepted upload (bytes, unpacked)."
     )
+    upload_max_rows: int = _setting(
+        2_000_000,
+        "DEMOGRAFIE_UPLOAD_MAX_ROWS",
+        "Most rows of an uploaded Parquet file (checked from its metadata before reading).",
+    )
+    upload_keep_hours: int = _setting(
+        24,
+        "DEMOGRAFIE_UPLOAD_KEEP_HOURS",
+        "Hours a validated but unconfirmed upload stays staged before it is deleted.",
+    )
+    proxy_hops: int = _setting(
+        1,
+        "DEMOGRAFIE_PROXY_HOPS",
+        "Reverse proxies in front of the WSGI apps whose X-Forwarded-For/-Proto/-Host are "
+        "trusted; 0 when the apps are reached directly.",
+    )
     login_max_attempts: int = _setting(
         5, "DEMOGRAFIE_LOGIN_MAX_ATTEMPTS", "Failed logins before an account is locked."
     )
@@ -75,6 +91,8 @@ class Settings:
             raise ConfigError(f"DEMOGRAFIE_MIN_COUNT must be 1..100, got {self.min_count}.")
         if not 0 < self.protection < 1:
             raise ConfigError(f"DEMOGRAFIE_PROTECTION must be in (0, 1), got {self.protection}.")
+        if not 0 <= self.proxy_hops <= 5:
+            raise ConfigError(f"DEMOGRAFIE_PROXY_HOPS must be 0..5, got {self.proxy_hops}.")
         if self.language not in ("de", "en"):
             raise ConfigError(f"DEMOGRAFIE_LANGUAGE must be 'de' or 'en', got {self.language!r}.")
 

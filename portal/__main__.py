@@ -26,19 +26,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        from etl.store.accounts import accounts_engine
-        from etl.store.jobs import fail_unfinished
-        from etl.uploads.intake import discard_stale
         from portal.app import create_app
         from portal.demo import ensure_demo_accounts
+        from portal.startup import install_upload_sweep, run_startup_duties
 
-        fail_unfinished(accounts_engine(settings), "Abgebrochen: das Portal wurde neu gestartet.")
-        discard_stale(settings)
+        run_startup_duties(settings)
         if args.demo_accounts:
             print("Beispielkonten des Portals:")
             for username, role, password in ensure_demo_accounts(settings):
                 print(f"  {username:<12} {role:<13} {password}")
         app = create_app(settings)
+        install_upload_sweep(app.server, settings)
     except EtlError as error:
         print(f"Fehler: {error}", file=sys.stderr)
         return error.exit_code

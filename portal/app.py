@@ -123,5 +123,6 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Das
         permission_for=components.permission_for,
         script_hashes=app.csp_hashes,
         secure_cookies=secure_cookies,
+        login_stylesheet=ASSETS / "portal.css",
     )
     return app

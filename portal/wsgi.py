@@ -1,18 +1,23 @@
 """WSGI entry point: `gunicorn portal.wsgi:server` (set DEMOGRAFIE_SECRET_KEY for >1 worker).
 
-Behind a TLS-terminating proxy, set DEMOGRAFIE_PORTAL_URL=https://... (secure cookies) and
-let the proxy send X-Forwarded-Proto/-Host: ProxyFix trusts one proxy hop.
+Runs the same start-up duties as `python -m portal` (unfinished jobs failed, stale uploads
+deleted) and sweeps stale uploads hourly. Behind a TLS-terminating proxy, set
+DEMOGRAFIE_PORTAL_URL=https://... (secure cookies); ProxyFix trusts DEMOGRAFIE_PROXY_HOPS
+proxies for X-Forwarded-For/-Proto/-Host.
 """
 
 from __future__ import annotations
 
 import os
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
 from etl.config import Settings
 from portal.app import create_app
+from portal.startup import install_upload_sweep, run_startup_duties
+from websecurity.proxy import trust_proxies
 
-app = create_app(Settings.from_env(os.environ))
+settings = Settings.from_env(os.environ)
+run_startup_duties(settings)
+app = create_app(settings)
 server = app.server
-server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+install_upload_sweep(server, settings)
+trust_proxies(server, settings.proxy_hops)

@@ -121,6 +121,8 @@ def create_user(
 
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str = "etl") -> None:
     store.update_user(engine, username, disabled=disabled)
+    if disabled:
+        store.end_user_sessions(engine, username)
     store.log_security_event(
         engine, actor, "user-disable" if disabled else "user-enable", username=username
     )
@@ -139,6 +141,7 @@ def reset_password(
         failed_logins=0,
         locked_until=None,
     )
+    store.end_user_sessions(engine, username)
     store.log_security_event(engine, actor, "user-reset", username=username)
     return password
 
@@ -153,19 +156,20 @@ def authenticate(
     remote_addr: str = "",
 ) -> Account:
     """The account if name and password match; AuthError otherwise (counts towards lockout)."""
-    record = store.find_user(engine, username=username[:80])
-    now = store.now()
-    if record and record["locked_until"] and record["locked_until"] > now:
+    username, now = username[:80], store.now()
+    until = now + dt.timedelta(minutes=lockout_minutes)
+    attempt = store.reserve_login_attempt(engine, username, max_attempts, now, until)
+    record = store.find_user(engine, username=username) if attempt != "unknown" else None
+    if record and attempt == "locked":
         verify_password(None, password)  # same cost as a real check
         store.log_security_event(engine, username, "login-locked", remote_addr=remote_addr)
-        minutes = max(1, int((record["locked_until"] - now).total_seconds() // 60) + 1)
+        left = (record["locked_until"] or until) - now
+        minutes = max(1, int(left.total_seconds() // 60) + 1)
         raise AuthError(f"Zu viele Fehlversuche: das Konto ist für {minutes} Minuten gesperrt.")
     if not verify_password(record["password_hash"] if record else None, password):
-        if record:
-            until = now + dt.timedelta(minutes=lockout_minutes)
-            if store.count_failed_login(engine, username, max_attempts, until):
-                store.log_security_event(engine, username, "lockout", remote_addr=remote_addr)
-        store.log_security_event(engine, username[:80], "login-failed", remote_addr=remote_addr)
+        if record and store.login_failed(engine, username, max_attempts, until):
+            store.log_security_event(engine, username, "lockout", remote_addr=remote_addr)
+        store.log_security_event(engine, username, "login-failed", remote_addr=remote_addr)
         raise AuthError("Benutzername oder Passwort ist falsch.")
     if record["disabled"]:
         store.log_security_event(engine, username, "login-disabled", remote_addr=remote_addr)

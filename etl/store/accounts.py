@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import secrets
 import threading
 from typing import Any
 
@@ -24,7 +25,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
+    exists,
     insert,
+    or_,
     select,
     update,
 )
@@ -52,6 +56,16 @@ users = Table(
     Column("locked_until", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Server-side sessions: the browser's cookie names a row here; logout and a password change
+# delete the rows, so a copied cookie stops working at once (checked on every request).
+sessions = Table(
+    "sessions",
+    accounts,
+    Column("session_id", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 security_events = Table(
@@ -158,25 +172,84 @@ def update_user(engine: Engine, username: str, **values: Any) -> None:
         raise StoreError(f"Benutzer {username!r} gibt es nicht.")
 
 
-def count_failed_login(
-    engine: Engine, username: str, max_attempts: int, locked_until: dt.datetime
-) -> bool:
-    """Add one failed login atomically; lock the account at `max_attempts`. True if locked."""
+def reserve_login_attempt(
+    engine: Engine, username: str, max_attempts: int, now: dt.datetime, lock_until: dt.datetime
+) -> str:
+    """Count one login attempt before the password is checked, atomically.
+
+    Returns "unknown" (no such user), "locked" (locked now or by this attempt: do not check the
+    password) or "check". One UPDATE ... RETURNING counts the attempt, so parallel guesses see
+    distinct counts and at most `max_attempts` of them get a password check; a success resets
+    the count (`login_succeeded`), a failure keeps it (`login_failed` locks at the maximum).
+    """
     with engine.begin() as connection:
-        failures = connection.execute(
+        attempts = connection.execute(
             update(users)
             .where(users.c.username == username)
+            .where(or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
             .values(failed_logins=users.c.failed_logins + 1)
             .returning(users.c.failed_logins)
         ).scalar()
-        if failures is None or failures < max_attempts:
+        if attempts is None:
+            known = connection.execute(
+                select(exists().where(users.c.username == username))
+            ).scalar()
+            return "locked" if known else "unknown"
+        if attempts > max_attempts:
+            _lock(connection, username, lock_until)
+            return "locked"
+    return "check"
+
+
+def login_failed(engine: Engine, username: str, max_attempts: int, lock_until: dt.datetime) -> bool:
+    """After a wrong password: lock the account if its count reached the maximum."""
+    with engine.begin() as connection:
+        attempts = connection.execute(
+            select(users.c.failed_logins).where(users.c.username == username)
+        ).scalar()
+        if attempts is None or attempts < max_attempts:
             return False
-        connection.execute(
-            update(users)
-            .where(users.c.username == username)
-            .values(locked_until=locked_until, failed_logins=0)
-        )
+        _lock(connection, username, lock_until)
     return True
+
+
+def _lock(connection: Any, username: str, lock_until: dt.datetime) -> None:
+    connection.execute(
+        update(users)
+        .where(users.c.username == username)
+        .values(locked_until=lock_until, failed_logins=0)
+    )
+
+
+def create_session(engine: Engine, user_id: int) -> str:
+    """A new server-side session for the user; returns its random id."""
+    session_id = secrets.token_urlsafe(32)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(sessions).values(session_id=session_id, user_id=user_id, created_at=now())
+        )
+    return session_id
+
+
+def session_is_valid(engine: Engine, user_id: int, session_id: str) -> bool:
+    """Whether the session exists and belongs to the user (a read: safe on a read-only role)."""
+    query = select(
+        exists().where(sessions.c.session_id == session_id[:64], sessions.c.user_id == user_id)
+    )
+    with engine.connect() as connection:
+        return bool(connection.execute(query).scalar())
+
+
+def end_session(engine: Engine, session_id: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(delete(sessions).where(sessions.c.session_id == session_id[:64]))
+
+
+def end_user_sessions(engine: Engine, username: str) -> None:
+    """End every session of a user (password change, disabling)."""
+    user_id = select(users.c.user_id).where(users.c.username == username).scalar_subquery()
+    with engine.begin() as connection:
+        connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
 
 
 def log_security_event(

@@ -16,6 +16,7 @@ from typing import Final
 
 from etl.config import Settings
 from etl.errors import InputError
+from etl.uploads.limits import check_parquet
 
 ALLOWED_SUFFIXES: Final = (".csv", ".txt", ".tsv", ".xlsx", ".parquet", ".json", ".zip")
 MAX_FILES: Final = 12
@@ -51,8 +52,11 @@ def staging_dir(settings: Settings, job_id: str) -> Path:
     return staging_root(settings) / job_id
 
 
-def check_archive(data: bytes, name: str, max_bytes: int) -> None:
-    """Refuse archives (zip, xlsx) that unpack to more than `max_bytes` or too suspiciously."""
+def check_archive(data: bytes, name: str, max_bytes: int, max_rows: int = 2_000_000) -> None:
+    """Refuse archives (zip, xlsx) that unpack to more than `max_bytes` or too suspiciously.
+
+    Parquet members are checked like Parquet uploads (`check_parquet`), after the size check.
+    """
     import io
 
     try:
@@ -89,9 +93,24 @@ def check_archive(data: bytes, name: str, max_bytes: int) -> None:
                 file=name,
                 column=member.filename,
             )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_parquet_members(archive, name, max_bytes, max_rows)
 
 
-def _check_file(item: UploadedFile, max_bytes: int) -> str:
+def _check_parquet_members(
+    archive: zipfile.ZipFile, name: str, max_bytes: int, max_rows: int
+) -> None:
+    for member in archive.infolist():
+        if member.filename.lower().endswith(".parquet"):
+            check_parquet(
+                archive.read(member),
+                f"{name}/{member.filename}",
+                max_bytes=max_bytes,
+                max_rows=max_rows,
+            )
+
+
+def _check_file(item: UploadedFile, max_bytes: int, max_rows: int = 2_000_000) -> str:
     name = safe_name(item.name)
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
@@ -107,7 +126,9 @@ def _check_file(item: UploadedFile, max_bytes: int) -> str:
             f"Die Datei hat {len(item.data):,} Bytes, erlaubt sind {max_bytes:,}.", file=name
         )
     if suffix in (".zip", ".xlsx"):
-        check_archive(item.data, name, max_bytes)
+        check_archive(item.data, name, max_bytes, max_rows)
+    if suffix == ".parquet":
+        check_parquet(item.data, name, max_bytes=max_bytes, max_rows=max_rows)
     return name
 
 
@@ -125,7 +146,7 @@ def stage(settings: Settings, job_id: str, files: list[UploadedFile]) -> Path:
     total = sum(len(f.data) for f in files)
     if total > settings.upload_max_bytes:
         raise InputError(f"Zusammen {total:,} Bytes, erlaubt sind {settings.upload_max_bytes:,}.")
-    names = [_check_file(f, settings.upload_max_bytes) for f in files]
+    names = [_check_file(f, settings.upload_max_bytes, settings.upload_max_rows) for f in files]
     if len(set(names)) != len(names):
         raise InputError("Zwei Dateien tragen denselben Namen.")
     if len(files) > 1 and any(n.lower().endswith(".zip") for n in names):
@@ -144,8 +165,10 @@ def discard(settings: Settings, job_id: str) -> None:
     shutil.rmtree(staging_dir(settings, job_id), ignore_errors=True)
 
 
-def discard_stale(settings: Settings, max_age_seconds: int = STALE_SECONDS) -> int:
-    """Delete staged uploads older than a day (never confirmed); returns how many."""
+def discard_stale(settings: Settings, max_age_seconds: int | None = None) -> int:
+    """Delete staged uploads older than DEMOGRAFIE_UPLOAD_KEEP_HOURS (never confirmed)."""
+    if max_age_seconds is None:
+        max_age_seconds = settings.upload_keep_hours * 3600
     root, removed = staging_root(settings), 0
     if not root.is_dir():
         return 0

@@ -153,11 +153,11 @@ def serve(server) -> tuple[str, object]:
 
 
 def check_dashboard(browser, settings, release: str) -> None:
-    """The dashboard's map page, secured by portal.security, shows the new live release."""
+    """The dashboard's map page, secured by websecurity, shows the new live release."""
     from dashboard.app import create_app as create_dashboard
-    from portal.security import dashboard_setup
+    from dashboard.security import security_setup
 
-    app = create_dashboard(settings, extra_setup=dashboard_setup(settings))
+    app = create_dashboard(settings, extra_setup=security_setup(settings))
     url, running = serve(app.server)
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")

@@ -146,7 +146,7 @@ def test_pages_by_role(client, username, allowed, forbidden):
 def _dashboard_server(settings: Settings) -> flask.Flask:
     server = flask.Flask("dashboard")
     server.add_url_rule("/", "index", lambda: "Karte")
-    security.install(server, settings, app_name="dashboard")
+    security.install(server, settings, app_name="dashboard", login_stylesheet=None)
     return server
 
 

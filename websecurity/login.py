@@ -1,19 +1,20 @@
-"""The login page (plain HTML form, no JavaScript needed) and logout."""
+"""The login form (plain HTML, no JavaScript needed) and logout; mounted by `setup.install`
+only on servers that require a login."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import flask
 import flask_login
 from markupsafe import escape
 
 from etl.accounts.service import AuthError, authenticate
-from portal import security
+from etl.store.accounts import create_session, end_session, log_security_event
+from websecurity.csrf import csrf_token
+from websecurity.redirects import safe_next
+from websecurity.sessions import SessionUser, current_user
+from websecurity.state import LOGIN_PATH, LOGOUT_PATH, state
 
-STYLE = Path(__file__).with_name("assets") / "portal.css"
 TITLES = {"portal": "Meldeportal Demografie", "dashboard": "Demografie-Dashboard"}
-
 PAGE = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -33,20 +34,13 @@ PAGE = """<!doctype html>
 </form></main></body></html>"""
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths: no open redirect to another host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 def render_login(error: str = "", status: int = 200, user: str = "", target: str = "/"):
-    title = TITLES.get(security.state().app_name, TITLES["portal"])
+    title = TITLES.get(state().app_name, TITLES["portal"])
     alert = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     html = PAGE.format(
         title=escape(title),
         error=alert,
-        token=escape(security.csrf_token()),
+        token=escape(csrf_token()),
         next=escape(safe_next(target)),
         user=escape(user),
     )
@@ -54,59 +48,53 @@ def render_login(error: str = "", status: int = 200, user: str = "", target: str
 
 
 def login():
-    request = flask.request
+    request, security = flask.request, state()
     if request.method == "GET":
         return render_login(target=request.args.get("next", "/"))
-    settings = security.state().settings
     username = request.form.get("username", "").strip().lower()[:80]
     target = request.form.get("next", "/")
-    if not security.state().limiter.allow(request.remote_addr or ""):
-        return render_login(
-            "Zu viele Anmeldeversuche von dieser Adresse; bitte in einigen "
-            "Minuten erneut versuchen.",
-            429,
-            username,
-            target,
-        )
+    if not security.limiter.allow(request.remote_addr or ""):
+        message = "Zu viele Anmeldeversuche von dieser Adresse; bitte in einigen Minuten erneut."
+        return render_login(message, 429, username, target)
     try:
         account = authenticate(
-            security.state().accounts(),
+            security.accounts(),
             username,
             request.form.get("password", ""),
-            max_attempts=settings.login_max_attempts,
-            lockout_minutes=settings.lockout_minutes,
+            max_attempts=security.settings.login_max_attempts,
+            lockout_minutes=security.settings.lockout_minutes,
             remote_addr=request.remote_addr or "",
         )
     except AuthError as error:
         return render_login(str(error), 401, username, target)
     flask.session.clear()  # a new session on login: no fixation
-    security.csrf_token()
-    flask_login.login_user(security.PortalUser(account))
+    csrf_token()
+    session_id = create_session(security.accounts(), account.user_id)
+    flask_login.login_user(SessionUser(account, session_id))
     flask.session.permanent = True
     return flask.redirect(safe_next(target))
 
 
 def logout():
-    account = security.current_account()
+    user, security = current_user(), state()
     flask_login.logout_user()
     flask.session.clear()
-    if account:
-        from etl.store.accounts import log_security_event
-
+    if user:
+        end_session(security.accounts(), user.session_id)
         log_security_event(
-            security.state().accounts(),
-            account.username,
+            security.accounts(),
+            user.account.username,
             "logout",
             remote_addr=flask.request.remote_addr or "",
         )
-    return flask.redirect(security.LOGIN_PATH)
+    return flask.redirect(LOGIN_PATH)
 
 
 def style():
-    return flask.send_file(STYLE, mimetype="text/css", max_age=3600)
+    return flask.send_file(state().login_stylesheet, mimetype="text/css", max_age=3600)
 
 
 def register(server: flask.Flask) -> None:
-    server.add_url_rule(security.LOGIN_PATH, "auth_login", login, methods=["GET", "POST"])
-    server.add_url_rule(security.LOGOUT_PATH, "auth_logout", logout, methods=["POST"])
+    server.add_url_rule(LOGIN_PATH, "auth_login", login, methods=["GET", "POST"])
+    server.add_url_rule(LOGOUT_PATH, "auth_logout", logout, methods=["POST"])
     server.add_url_rule("/auth/style.css", "auth_style", style)

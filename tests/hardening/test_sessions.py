@@ -1,0 +1,163 @@
+"""Sessions revoked on the server, same-site redirects, an atomic lockout, login only where
+required, no cookies on cacheable responses (issue 11, hardening)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from dashboard.app import create_app as create_dashboard
+from dashboard.security import security_setup
+from etl.accounts.service import AuthError, authenticate, create_user
+from etl.config import Settings
+from etl.store.accounts import accounts_engine, read_security_events
+from portal.testing import PASSWORD, csrf_headers, login
+from websecurity import safe_next
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(app, client):
+    login(client, "altdorf", PASSWORD)
+    stolen = client.get_cookie("demografie_portal").value
+    other = app.server.test_client()  # another browser with the copied cookie
+    other.set_cookie("demografie_portal", stolen)
+    assert other.get("/hochladen").status_code == 200
+    token = csrf_headers(client)["X-CSRF-Token"]
+    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert other.get("/hochladen").status_code == 302  # the server forgot the session
+
+
+def test_disabling_an_account_ends_its_sessions(settings, client):
+    from etl.accounts.service import set_disabled
+
+    login(client, "altdorf", PASSWORD)
+    set_disabled(accounts_engine(settings), "altdorf", True)
+    assert client.get("/hochladen").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/ /evil.example",
+        "/\u3000/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+        "/\x00/evil.example",
+    ],
+)
+def test_next_must_be_a_same_site_path(target: str) -> None:
+    assert safe_next(target) == "/"
+
+
+@pytest.mark.parametrize("target", ["/", "/hochladen", "/meldungen?jahr=2023#x", "/a/b%20c"])
+def test_same_site_paths_are_kept(target: str) -> None:
+    assert safe_next(target) == target
+
+
+def test_tab_encoded_next_does_not_leave_the_site(client) -> None:
+    page = client.get("/auth/login?next=/%09/evil.example").get_data(as_text=True)
+    assert 'name="next" value="/"' in page
+    assert login(client, "altdorf", PASSWORD, "/\t/evil.example").headers["Location"] == "/"
+
+
+def _parallel_wrong_logins(settings: Settings, count: int) -> list[str]:
+    engine = accounts_engine(settings)
+    create_user(engine, "ziel", "viewer", (), PASSWORD)
+    barrier, results = threading.Barrier(count), []
+
+    def guess() -> None:
+        barrier.wait()
+        try:
+            authenticate(engine, "ziel", "falsch-falsch-1", max_attempts=5, lockout_minutes=15)
+        except AuthError as error:
+            results.append(str(error))
+
+    threads = [threading.Thread(target=guess) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_lockout_is_atomic_under_parallel_guesses(accounts_pg_settings: Settings) -> None:
+    """15 parallel wrong passwords on PostgreSQL: exactly 5 are checked, 10 meet the lock."""
+    results = _parallel_wrong_logins(accounts_pg_settings, 15)
+    assert len(results) == 15
+    events = read_security_events(accounts_engine(accounts_pg_settings))
+    actions = [e["action"] for e in events if e["actor"] == "ziel"]
+    assert actions.count("login-failed") == 5
+    assert actions.count("login-locked") == 10
+    assert sum("gesperrt" in r for r in results) == 10
+    with pytest.raises(AuthError, match="gesperrt"):
+        authenticate(
+            accounts_engine(accounts_pg_settings),
+            "ziel",
+            PASSWORD,
+            max_attempts=5,
+            lockout_minutes=15,
+        )
+
+
+def test_lockout_is_atomic_on_sqlite_too(settings: Settings) -> None:
+    _parallel_wrong_logins(settings, 12)
+    actions = [e["action"] for e in read_security_events(accounts_engine(settings))]
+    assert actions.count("login-failed") == 5 and actions.count("login-locked") == 7
+
+
+def test_public_dashboard_has_no_login_and_never_opens_the_accounts_store(settings, world):
+    accounts_file = settings.home / "accounts.sqlite"
+    accounts_file.unlink()
+    app = create_dashboard(settings, extra_setup=security_setup(settings), warm=False)
+    client = app.server.test_client()
+    # Dash answers every GET path with its page shell; there is no login form behind it.
+    assert 'type="password"' not in client.get("/auth/login").get_data(as_text=True)
+    assert client.post("/auth/login", data={"username": "leser"}).status_code in (404, 405)
+    response = client.get("/")
+    assert response.status_code == 200 and not response.headers.getlist("Set-Cookie")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert not accounts_file.exists()
+
+
+def test_private_dashboard_requires_a_login(settings, world):
+    private = Settings(home=settings.home, public_dashboard=False)
+    app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
+    client = app.server.test_client()
+    assert client.get("/").status_code == 302
+    assert client.get("/api/v1/releases").status_code == 302
+    assert login(client, "leser", PASSWORD).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_cacheable_geometry_sets_no_cookie(settings, world):
+    private = Settings(home=settings.home, public_dashboard=False)
+    app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
+    client = app.server.test_client()
+    login(client, "leser", PASSWORD)
+    release = client.get("/api/v1/releases").get_json()["releases"][0]["release_id"]
+    response = client.get(f"/api/v1/geometry/{release}/gemeinde.geojson")
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    assert response.headers.getlist("Set-Cookie") == []
+
+
+def test_dashboard_does_not_import_portal() -> None:
+    code = (
+        "import sys, dashboard.app, dashboard.security, dashboard.wsgi; "
+        "print([m for m in sys.modules if m == 'portal' or m.startswith('portal.')])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DEMOGRAFIE_HOME": "/nonexistent-demografie-home", "PATH": ""},
+    )
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,57 @@
+"""What `install` configured for a server, kept in `server.extensions`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import flask
+from sqlalchemy import Engine
+
+from etl.config import Settings
+from websecurity.headers import content_security_policy
+from websecurity.sessions import LoginRateLimiter
+
+EXTENSION = "demografie_security"
+LOGIN_PATH, LOGOUT_PATH = "/auth/login", "/auth/logout"
+
+
+@dataclass
+class SecurityState:
+    """The security configuration of one server; the accounts engine is opened lazily."""
+
+    settings: Settings
+    app_name: str
+    require_login: bool
+    permission_for: Callable[[str], str | None]
+    csrf_everywhere: bool
+    csrf_cookie: str
+    script_hashes: Callable[[], Sequence[str]]
+    login_stylesheet: Path | None = None
+    csp_extra: Mapping[str, str] | None = None
+    limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
+    _accounts: Engine | None = None
+    _csp: str = ""
+
+    @property
+    def csp(self) -> str:
+        # Computed at the first response: Dash registers some inline scripts (e.g. the page
+        # title callback of `use_pages`) only when it serves its first request.
+        if not self._csp:
+            self._csp = content_security_policy(self.script_hashes(), self.csp_extra)
+        return self._csp
+
+    def accounts(self) -> Engine:
+        """The accounts store; only servers that require a login ever open it."""
+        if not self.require_login:
+            raise RuntimeError("A server without login must not open the accounts store.")
+        if self._accounts is None:
+            from etl.store.accounts import accounts_engine
+
+            self._accounts = accounts_engine(self.settings)
+        return self._accounts
+
+
+def state() -> SecurityState:
+    return flask.current_app.extensions[EXTENSION]
