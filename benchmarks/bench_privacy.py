@@ -25,7 +25,7 @@ LAENDER = 4
 MEAN_LOG = 6.3  # log population: median municipality about 550 inhabitants
 
 
-def _areas(n_municipalities: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _areas(n_municipalities: int, region: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Municipality keys with their Kreis and Land, and the area hierarchy's edges."""
     n_kreise = max(1, n_municipalities // MUNICIPALITIES_PER_KREIS)
     kreis_number = np.arange(n_municipalities) * n_kreise // n_municipalities
@@ -42,22 +42,28 @@ def _areas(n_municipalities: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     # The region takes the last municipalities of one Land and the first of the next.
     middle = n_municipalities // 2
-    region = municipalities["gemeinde"].iloc[middle - 20 : middle + 20]
+    members = municipalities["gemeinde"].iloc[middle - 20 : middle + 20] if region else []
     edges = pd.concat(
         [
             municipalities[["kreis", "gemeinde"]].set_axis(["total", "part"], axis=1),
             municipalities[["land", "kreis"]].drop_duplicates().set_axis(["total", "part"], axis=1),
-            pd.DataFrame({"total": "R01", "part": region}),
+            pd.DataFrame({"total": "R01", "part": members}, dtype=str),
         ],
         ignore_index=True,
     )
     return municipalities, edges
 
 
-def build_table(n_municipalities: int, seed: int = 20261121) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cells (`cell, value`) and relations of the benchmark table."""
+def build_table(
+    n_municipalities: int, seed: int = 20261121, *, region: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cells (`cell, value`) and relations of the benchmark table.
+
+    Without `region`, the table has no grouping across the Land > Kreis > Gemeinde
+    hierarchy (the shape τ-Argus can express); the counts stay the same.
+    """
     rng = np.random.default_rng(seed)
-    municipalities, area_edges = _areas(n_municipalities)
+    municipalities, area_edges = _areas(n_municipalities, region)
     population = np.maximum(8, rng.lognormal(mean=MEAN_LOG, sigma=1.3, size=n_municipalities))
     shares = rng.dirichlet(AGE_WEIGHTS * 40, size=n_municipalities)
     counts = rng.poisson(
