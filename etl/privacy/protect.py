@@ -67,7 +67,11 @@ def _still_failing(failure: Failure, reach: tuple[np.ndarray, np.ndarray]) -> bo
 
 
 def _repair_round(
-    table: Table, graph: RelationGraph, suppressed: np.ndarray, failures: list[Failure]
+    table: Table,
+    graph: RelationGraph,
+    suppressed: np.ndarray,
+    failures: list[Failure],
+    lower_bound: float,
 ) -> int:
     """Suppress the cells of one perturbation per failure; returns how many were added.
 
@@ -81,7 +85,7 @@ def _repair_round(
             continue
         shift = _shift(failure, int(table.values[failure.cell]))
         perturbation = protecting_perturbation(
-            graph, table.values, suppressed, (failure.cell, shift)
+            graph, table.values, suppressed, (failure.cell, shift), lower_bound
         )
         if perturbation is None:
             raise DisclosureError(
@@ -97,7 +101,10 @@ def _repair_round(
 
 
 def _repair(
-    table: Table, suppressed: np.ndarray, targets: tuple[np.ndarray, np.ndarray]
+    table: Table,
+    suppressed: np.ndarray,
+    targets: tuple[np.ndarray, np.ndarray],
+    lower_bound: float,
 ) -> np.ndarray:
     """Audit with the attacker LP and add cheapest perturbations until nothing fails.
 
@@ -105,7 +112,7 @@ def _repair(
     confirmed by exact LPs before giving up.
     """
     graph = RelationGraph.of(table.matrix)
-    lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
+    lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = suppressed.copy()
     for round_number in range(_MAX_REPAIR_ROUNDS):
         failures = interval_failures(
@@ -114,7 +121,7 @@ def _repair(
         logger.debug("repair round %d: %d suspicious cells", round_number, len(failures))
         if not failures:
             return suppressed
-        if _repair_round(table, graph, suppressed, failures) > 0:
+        if _repair_round(table, graph, suppressed, failures, lower_bound) > 0:
             continue
         confirmed = interval_failures(table.matrix, table.values, suppressed, targets, lower_bounds)
         if not confirmed:
@@ -127,12 +134,22 @@ def _repair(
     raise DisclosureError(f"Sekundärunterdrückung nach {_MAX_REPAIR_ROUNDS} Runden nicht sicher.")
 
 
-def suppression_pattern(table: Table, *, min_count: int, protection: float) -> np.ndarray:
-    """Status per cell (published, zero, primary, secondary) of a safe pattern."""
+def suppression_pattern(
+    table: Table,
+    *,
+    min_count: int,
+    protection: float,
+    lower_bound: float = ATTACKER_LOWER_BOUND,
+) -> np.ndarray:
+    """Status per cell (published, zero, primary, secondary) of a safe pattern.
+
+    `lower_bound` is the attacker's a-priori bound of a suppressed cell; only benchmarks
+    lower it to 0, to compare with tools (τ-Argus) whose attacker model has no such bound.
+    """
     primary = primary_mask(table.values, table.forced, min_count)
-    targets = interval_targets(table.values, primary, protection, ATTACKER_LOWER_BOUND)
-    suppressed = _repair(table, primary, targets)
-    lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
+    targets = interval_targets(table.values, primary, protection, lower_bound)
+    suppressed = _repair(table, primary, targets, lower_bound)
+    lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = prune_secondaries(
         RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds
     )
