@@ -1,18 +1,24 @@
 """Benchmark of disclosure control: protect and audit a municipality x sex x age table.
 
-Run with `python -m benchmarks.bench_privacy [N ...]` (default: 400 and 1000 municipalities).
+Run with `python -m benchmarks.bench_privacy [N ...] [--baseline REF]` (default: 400 and
+1000 municipalities; `--baseline` also runs the `etl` of an earlier commit on the same table
+in the same run, see `benchmarks/baseline.py`).
 The table is generated with a seeded RNG: many small villages, Kreis and Land totals and
 one region that cuts across Kreis and Land borders.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import sys
 import time
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.baseline import run_module_at
 from etl.privacy import audit, cube_relations, protect
 
 AGE_GROUPS = [f"{low:02d}-{low + 4:02d}" for low in range(0, 80, 5)] + ["80+"]
@@ -25,7 +31,7 @@ LAENDER = 4
 MEAN_LOG = 6.3  # log population: median municipality about 550 inhabitants
 
 
-def _areas(n_municipalities: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _areas(n_municipalities: int, region: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Municipality keys with their Kreis and Land, and the area hierarchy's edges."""
     n_kreise = max(1, n_municipalities // MUNICIPALITIES_PER_KREIS)
     kreis_number = np.arange(n_municipalities) * n_kreise // n_municipalities
@@ -42,22 +48,28 @@ def _areas(n_municipalities: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     # The region takes the last municipalities of one Land and the first of the next.
     middle = n_municipalities // 2
-    region = municipalities["gemeinde"].iloc[middle - 20 : middle + 20]
+    members = municipalities["gemeinde"].iloc[middle - 20 : middle + 20] if region else []
     edges = pd.concat(
         [
             municipalities[["kreis", "gemeinde"]].set_axis(["total", "part"], axis=1),
             municipalities[["land", "kreis"]].drop_duplicates().set_axis(["total", "part"], axis=1),
-            pd.DataFrame({"total": "R01", "part": region}),
+            pd.DataFrame({"total": "R01", "part": members}, dtype=str),
         ],
         ignore_index=True,
     )
     return municipalities, edges
 
 
-def build_table(n_municipalities: int, seed: int = 20261121) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cells (`cell, value`) and relations of the benchmark table."""
+def build_table(
+    n_municipalities: int, seed: int = 20261121, *, region: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cells (`cell, value`) and relations of the benchmark table.
+
+    Without `region`, the table has no grouping across the Land > Kreis > Gemeinde
+    hierarchy (the shape τ-Argus can express); the counts stay the same.
+    """
     rng = np.random.default_rng(seed)
-    municipalities, area_edges = _areas(n_municipalities)
+    municipalities, area_edges = _areas(n_municipalities, region)
     population = np.maximum(8, rng.lognormal(mean=MEAN_LOG, sigma=1.3, size=n_municipalities))
     shares = rng.dirichlet(AGE_WEIGHTS * 40, size=n_municipalities)
     counts = rng.poisson(
@@ -105,8 +117,8 @@ def _aggregate(leaves: pd.DataFrame, area_edges: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(levels, ignore_index=True).drop_duplicates(["area", "sex", "age"])
 
 
-def run(n_municipalities: int) -> None:
-    """Build, protect and audit one table and print the timings."""
+def run(n_municipalities: int) -> dict:
+    """Build, protect and audit one table; returns counts, wall and CPU seconds."""
     started = time.perf_counter()
     cells, relations = build_table(n_municipalities)
     built, cpu_built = time.perf_counter(), time.process_time()
@@ -115,27 +127,57 @@ def run(n_municipalities: int) -> None:
     report = audit(cells, relations, result)
     audited, cpu_audited = time.perf_counter(), time.process_time()
     status = result["status"].value_counts()
-    print(
-        f"{n_municipalities} Gemeinden: {len(cells)} Zellen, {len(relations)} Relationszeilen, "
-        f"primär {status.get('primary', 0)}, sekundär {status.get('secondary', 0)}, "
-        f"null {status.get('zero', 0)}"
-    )
-    print(
-        f"  Tabelle {built - started:.2f} s, protect {protected - built:.2f} s, "
-        f"audit {audited - protected:.2f} s, protect+audit {audited - built:.2f} s, "
-        f"audit sicher={report.safe} (geprüft {report.checked})"
-    )
-    print(
-        f"  CPU-Zeit: protect {cpu_protected - cpu_built:.2f} s, "
-        f"audit {cpu_audited - cpu_protected:.2f} s, "
-        f"protect+audit {cpu_audited - cpu_built:.2f} s"
+    return {
+        "municipalities": n_municipalities,
+        "cells": len(cells),
+        "relation_rows": len(relations),
+        "primary": int(status.get("primary", 0)),
+        "secondary": int(status.get("secondary", 0)),
+        "zero": int(status.get("zero", 0)),
+        "table_s": built - started,
+        "protect_s": protected - built,
+        "audit_s": audited - protected,
+        "wall_s": audited - built,
+        "protect_cpu_s": cpu_protected - cpu_built,
+        "cpu_s": cpu_audited - cpu_built,
+        "safe": bool(report.safe),
+        "checked": int(report.checked),
+        "load": os.getloadavg()[0],
+    }
+
+
+def describe(record: dict, label: str = "") -> str:
+    """Two lines of text for one run."""
+    return (
+        f"{label}{record['municipalities']} Gemeinden: {record['cells']} Zellen, "
+        f"{record['relation_rows']} Relationszeilen, primär {record['primary']}, "
+        f"sekundär {record['secondary']}, null {record['zero']}\n"
+        f"  protect {record['protect_s']:.2f} s, audit {record['audit_s']:.2f} s, "
+        f"protect+audit {record['wall_s']:.2f} s (CPU {record['cpu_s']:.2f} s, "
+        f"davon protect {record['protect_cpu_s']:.2f} s), "
+        f"audit sicher={record['safe']} (geprüft {record['checked']}), "
+        f"Last {record['load']:.1f}"
     )
 
 
 def main(argv: list[str]) -> None:
-    """Benchmark each size given on the command line (default 400 and 1000)."""
-    for size in [int(arg) for arg in argv] or [400, 1000]:
-        run(size)
+    """Benchmark each size given (default 400 and 1000), optionally against a commit."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[400, 1000])
+    parser.add_argument("--json", action="store_true", help="one JSON line per size")
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also run the etl package of this git commit"
+    )
+    args = parser.parse_args(argv)
+    for size in args.sizes:
+        if args.baseline:
+            old = run_module_at(args.baseline, "benchmarks.bench_privacy", ["--json", str(size)])
+            print(describe(old[0], f"[{args.baseline}] "))
+        record = run(size)
+        print(json.dumps(record) if args.json else describe(record, "[aktuell] "))
+        if args.baseline:
+            ratio = record["cpu_s"] / old[0]["cpu_s"]
+            print(f"  CPU-Verhältnis aktuell/{args.baseline}: {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ def _cheapest_perturbation(
     suppressed: np.ndarray,
     cells: np.ndarray,
     target: tuple[int, float],
+    lower_bound: float = 1.0,
 ) -> Perturbation | None:
     """The cheapest perturbation moving only `cells`, or None if there is none."""
     local, _ = local_system(graph, cells, values)
@@ -97,7 +98,8 @@ def _cheapest_perturbation(
     cell, shift = target
     at = int(np.searchsorted(cells, cell))
     rise_lower, rise_upper = np.zeros(n), np.full(n, np.inf)
-    fall_lower, fall_upper = np.zeros(n), values[cells].astype(np.float64) - 1.0  # stay >= 1
+    fall_lower = np.zeros(n)
+    fall_upper = values[cells].astype(np.float64) - lower_bound  # stay >= the a-priori bound
     rise_lower[at] = rise_upper[at] = max(shift, 0.0)
     fall_lower[at] = fall_upper[at] = max(-shift, 0.0)
     if fall_upper[at] < fall_lower[at]:
@@ -118,7 +120,11 @@ def _cheapest_perturbation(
 
 
 def protecting_perturbation(
-    graph: RelationGraph, values: np.ndarray, suppressed: np.ndarray, target: tuple[int, float]
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    target: tuple[int, float],
+    lower_bound: float = 1.0,
 ) -> Perturbation | None:
     """A cheap perturbation moving cell `target[0]` by `target[1]`; None if impossible.
 
@@ -126,9 +132,8 @@ def protecting_perturbation(
     published ones) are tried first, then neighbourhoods of growing radius, then the whole
     connected table. Suppressing the cells it moves protects the target.
     """
-    perturbation = _cheapest_perturbation(
-        graph, values, suppressed, candidate_cells(graph, values, suppressed, target[0]), target
-    )
+    nearby = candidate_cells(graph, values, suppressed, target[0])
+    perturbation = _cheapest_perturbation(graph, values, suppressed, nearby, target, lower_bound)
     if perturbation is not None:
         return perturbation
     movable = values > 0
@@ -138,7 +143,7 @@ def protecting_perturbation(
         if len(cells) == previous_size:
             return None  # the neighbourhood stopped growing: the whole component failed
         previous_size = len(cells)
-        perturbation = _cheapest_perturbation(graph, values, suppressed, cells, target)
+        perturbation = _cheapest_perturbation(graph, values, suppressed, cells, target, lower_bound)
         if perturbation is not None:
             return perturbation
     return None

@@ -1,15 +1,17 @@
 """Primary and secondary suppression of a table of cells and relations.
 
 1. Primary: cells with 1 <= n < k and the cells the input forces primary (never zeros).
-2. Greedy: relation by relation, add the cheapest cells that give every suppressed cell
-   room to move (`greedy`); fast, and enough for most cells.
-3. Repair: the attacker's LP (`intervals`) finds the cells that are still too narrow;
+2. Repair: the attacker's LP (`intervals`) finds the cells that are still too narrow;
    for each, the cheapest perturbation LP (`perturb`) names the cells to suppress so that
-   it can move far enough. Repeat until the attacker's LP certifies every cell.
-4. Prune: in small components, publish secondaries that are not needed after all
+   it can move far enough. Repeat until the attacker's LP certifies every cell. Starting
+   from the primaries alone, each perturbation reuses the cells suppressed before it
+   almost for free, so the secondaries of neighbouring primaries coincide (a relation-
+   by-relation greedy pass in front of it cost 19-24 % more secondaries on the benchmark
+   table, see benchmarks/RESULTS.md).
+3. Prune: in small components, publish secondaries that are not needed after all
    (`prune`), each step confirmed by the exact interval check.
 
-All relations are considered jointly in step 3; the result is deterministic.
+All relations are considered jointly in step 2; the result is deterministic.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import DisclosureError
-from etl.privacy.greedy import Needs, greedy_suppression
 from etl.privacy.intervals import Failure, interval_failures
 from etl.privacy.perturb import RelationGraph, protecting_perturbation
 from etl.privacy.prune import prune_secondaries
@@ -66,7 +67,11 @@ def _still_failing(failure: Failure, reach: tuple[np.ndarray, np.ndarray]) -> bo
 
 
 def _repair_round(
-    table: Table, graph: RelationGraph, suppressed: np.ndarray, failures: list[Failure]
+    table: Table,
+    graph: RelationGraph,
+    suppressed: np.ndarray,
+    failures: list[Failure],
+    lower_bound: float,
 ) -> int:
     """Suppress the cells of one perturbation per failure; returns how many were added.
 
@@ -80,7 +85,7 @@ def _repair_round(
             continue
         shift = _shift(failure, int(table.values[failure.cell]))
         perturbation = protecting_perturbation(
-            graph, table.values, suppressed, (failure.cell, shift)
+            graph, table.values, suppressed, (failure.cell, shift), lower_bound
         )
         if perturbation is None:
             raise DisclosureError(
@@ -96,7 +101,10 @@ def _repair_round(
 
 
 def _repair(
-    table: Table, suppressed: np.ndarray, targets: tuple[np.ndarray, np.ndarray]
+    table: Table,
+    suppressed: np.ndarray,
+    targets: tuple[np.ndarray, np.ndarray],
+    lower_bound: float,
 ) -> np.ndarray:
     """Audit with the attacker LP and add cheapest perturbations until nothing fails.
 
@@ -104,7 +112,7 @@ def _repair(
     confirmed by exact LPs before giving up.
     """
     graph = RelationGraph.of(table.matrix)
-    lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
+    lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = suppressed.copy()
     for round_number in range(_MAX_REPAIR_ROUNDS):
         failures = interval_failures(
@@ -113,7 +121,7 @@ def _repair(
         logger.debug("repair round %d: %d suspicious cells", round_number, len(failures))
         if not failures:
             return suppressed
-        if _repair_round(table, graph, suppressed, failures) > 0:
+        if _repair_round(table, graph, suppressed, failures, lower_bound) > 0:
             continue
         confirmed = interval_failures(table.matrix, table.values, suppressed, targets, lower_bounds)
         if not confirmed:
@@ -126,24 +134,22 @@ def _repair(
     raise DisclosureError(f"Sekundärunterdrückung nach {_MAX_REPAIR_ROUNDS} Runden nicht sicher.")
 
 
-def _needs(
-    values: np.ndarray, primary: np.ndarray, targets: tuple[np.ndarray, np.ndarray]
-) -> Needs:
-    x = values.astype(np.float64)
-    return Needs(
-        up=np.where(primary, targets[0] - x, 0.0), down=np.where(primary, x - targets[1], 0.0)
-    )
+def suppression_pattern(
+    table: Table,
+    *,
+    min_count: int,
+    protection: float,
+    lower_bound: float = ATTACKER_LOWER_BOUND,
+) -> np.ndarray:
+    """Status per cell (published, zero, primary, secondary) of a safe pattern.
 
-
-def suppression_pattern(table: Table, *, min_count: int, protection: float) -> np.ndarray:
-    """Status per cell (published, zero, primary, secondary) of a safe pattern."""
+    `lower_bound` is the attacker's a-priori bound of a suppressed cell; only benchmarks
+    lower it to 0, to compare with tools (τ-Argus) whose attacker model has no such bound.
+    """
     primary = primary_mask(table.values, table.forced, min_count)
-    targets = interval_targets(table.values, primary, protection, ATTACKER_LOWER_BOUND)
-    suppressed = greedy_suppression(
-        table.matrix, table.values, primary, _needs(table.values, primary, targets)
-    )
-    suppressed = _repair(table, suppressed, targets)
-    lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
+    targets = interval_targets(table.values, primary, protection, lower_bound)
+    suppressed = _repair(table, primary, targets, lower_bound)
+    lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = prune_secondaries(
         RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds
     )

@@ -136,35 +136,50 @@ def _parse_cells(cells: pd.DataFrame, file: str) -> tuple[pd.Series, np.ndarray,
     return ids, values, forced
 
 
-def _relation_groups(relations: pd.DataFrame, totals: pd.Series) -> np.ndarray:
-    """Relation number per row: by the optional `relation` column and the total, else the total."""
+def _relation_groups(relations: pd.DataFrame, totals: np.ndarray, n_cells: int) -> np.ndarray:
+    """Relation number per row: by the optional `relation` column and the total, else the total.
+
+    Numbered in order of first appearance; integer keys, as string group-bys are slow.
+    """
     if "relation" not in relations.columns:
-        return pd.factorize(totals.to_numpy(), sort=False)[0]
+        return pd.factorize(totals, sort=False)[0]
     labels = relations["relation"].astype("string").fillna("").str.strip()
-    keys = pd.DataFrame({"relation": labels.to_numpy(), "total": totals.to_numpy()})
-    return keys.groupby(["relation", "total"], sort=False).ngroup().to_numpy()
+    label_codes = pd.factorize(labels.to_numpy(dtype=object), sort=False)[0]
+    return pd.factorize(label_codes.astype(np.int64) * n_cells + totals, sort=False)[0]
+
+
+def _positions(cell_ids: np.ndarray, columns: dict[str, pd.Series]) -> dict[str, np.ndarray]:
+    """Cell position of every id in the columns; -1 for unknown ids.
+
+    One factorisation of all ids: the cell ids are unique and come first, so their codes
+    are their positions.
+    """
+    texts = [column.to_numpy(dtype=object) for column in columns.values()]
+    codes = pd.factorize(np.concatenate([cell_ids, *texts]), sort=False)[0]
+    codes[codes >= len(cell_ids)] = -1
+    bounds = np.cumsum([len(cell_ids), *(len(text) for text in texts)])
+    return {name: codes[bounds[i] : bounds[i + 1]] for i, name in enumerate(columns)}
 
 
 def _parse_relations(
-    relations: pd.DataFrame, index: pd.Series, file: str
+    relations: pd.DataFrame, cell_ids: np.ndarray, file: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows as (relation number, total position, part position)."""
     _require_columns(relations, RELATION_COLUMNS, file)
     frame = relations.reset_index(drop=True)
     columns = {name: _text_column(frame, name, file) for name in RELATION_COLUMNS}
-    positions = {}
-    for name, ids in columns.items():
-        position = ids.map(index)
-        unknown = position.isna().to_numpy()
+    positions = _positions(cell_ids, columns)
+    for name, position in positions.items():
+        unknown = position < 0
         if unknown.any():
             row = int(np.flatnonzero(unknown)[0])
             raise InputError(
-                f"unbekannte Zelle {ids.iloc[row]!r}; jede Kennung muss in der Zellendatei stehen.",
+                f"unbekannte Zelle {columns[name].iloc[row]!r}; "
+                "jede Kennung muss in der Zellendatei stehen.",
                 file=file,
                 row=_line(row),
                 column=name,
             )
-        positions[name] = position.to_numpy(dtype=np.int64)
     own = positions["total"] == positions["part"]
     if own.any():
         row = int(np.flatnonzero(own)[0])
@@ -174,9 +189,9 @@ def _parse_relations(
             row=_line(row),
             column="part",
         )
-    group = _relation_groups(frame, columns["total"])
-    pairs = pd.DataFrame({"group": group, "part": positions["part"]})
-    repeated = pairs.duplicated().to_numpy()
+    group = _relation_groups(frame, positions["total"], len(cell_ids))
+    pair_keys = group.astype(np.int64) * len(cell_ids) + positions["part"]
+    repeated = pd.Index(pair_keys).duplicated()
     if repeated.any():
         row = int(np.flatnonzero(repeated)[0])
         raise InputError(
@@ -222,8 +237,8 @@ def parse_table(
 ) -> Table:
     """Validate cells and relations and return them as a `Table`."""
     ids, values, forced = _parse_cells(cells, file_cells)
-    index = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
-    group, total, part = _parse_relations(relations, index, file_relations)
+    cell_ids = ids.to_numpy(dtype=object)
+    group, total, part = _parse_relations(relations, cell_ids, file_relations)
     _check_sums(group, total, part, values, ids, file_relations)
     n_relations = int(group.max()) + 1 if len(group) else 0
     first_row = pd.Series(np.arange(len(group))).groupby(group).min().to_numpy()
@@ -232,7 +247,7 @@ def parse_table(
     coef = np.concatenate([np.ones(n_relations), -np.ones(len(group))])
     matrix = sp.csr_matrix((coef, (rows, cols)), shape=(n_relations, len(ids)))
     matrix.sort_indices()
-    return Table(ids=ids.to_numpy(dtype=object), values=values, forced=forced, matrix=matrix)
+    return Table(ids=cell_ids, values=values, forced=forced, matrix=matrix)
 
 
 def validate_table(

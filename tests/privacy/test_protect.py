@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from etl.privacy import audit, protect
+from etl.privacy.protect import suppression_pattern
+from etl.privacy.table import parse_table
 
 Builder = Callable[..., pd.DataFrame]
 
@@ -264,3 +266,55 @@ def test_city_equal_to_its_kreis_is_not_taken_as_partner_when_a_sibling_will_do(
     assert hidden == {"L|a1", "L|a3", "O1|a1", "O1|a3", "O2|a1", "R|a1", "R|a3"}
     assert not hidden & {f"{area}|{age}" for area in ("K1", "C") for age in (*ages, "T")}
     assert audit(cells, relations, result).safe
+
+
+def test_two_primaries_share_one_rectangle_instead_of_the_cheapest_member_per_relation(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    #           c1     c2     c3     total
+    # r1        1 P    5 S    3      9
+    # r2        5 S    1 P    9      15
+    # r3        3      9      20     32
+    # total     9      15     32     56
+    # Moving a11 and a22 up by 1 while a12 and a21 move down protects both primaries with
+    # two secondaries. Picking the cheapest member relation by relation (a13 and a31 for
+    # a11) used to cost five: a13, a21, a23, a31, a32.
+    grid = {"r1": (1, 5, 3), "r2": (5, 1, 9), "r3": (3, 9, 20)}
+    values = {
+        f"a{row}{column}": value
+        for row, (_, numbers) in enumerate(grid.items(), start=1)
+        for column, value in enumerate(numbers, start=1)
+    }
+    totals = {name: sum(numbers) for name, numbers in grid.items()}
+    totals |= {
+        f"c{column}": sum(values[f"a{row}{column}"] for row in (1, 2, 3)) for column in (1, 2, 3)
+    }
+    cells = make_cells({**values, **totals, "T": 56})
+    relations = make_relations(
+        *[(f"r{row}", [f"a{row}{column}" for column in (1, 2, 3)]) for row in (1, 2, 3)],
+        *[(f"c{column}", [f"a{row}{column}" for row in (1, 2, 3)]) for column in (1, 2, 3)],
+        ("T", ["r1", "r2", "r3"]),
+        ("T", ["c1", "c2", "c3"]),
+    )
+    result = protect(cells, relations)
+    hidden = {cell: status for cell, status in statuses(result).items() if status != "published"}
+    assert hidden == {"a11": "primary", "a12": "secondary", "a21": "secondary", "a22": "primary"}
+    assert audit(cells, relations, result).safe
+
+
+def test_lower_bound_zero_lets_two_one_person_parts_protect_each_other(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # T = a + b + c with a = b = 1. An attacker who knows suppressed cells are >= 1 (zeros
+    # are published) derives a = b = 1 from a + b = 2, so c must go too; with lower bound 0
+    # (the model of tools such as τ-Argus, used only for benchmark comparisons) it stays.
+    cells = make_cells({"a": 1, "b": 1, "c": 5, "T": 7})
+    relations = make_relations(("T", ["a", "b", "c"]))
+    table = parse_table(cells, relations)
+    naive = suppression_pattern(table, min_count=3, protection=0.3, lower_bound=0)
+    assert naive.tolist() == ["primary", "primary", "published", "published"]
+    strict = suppression_pattern(table, min_count=3, protection=0.3)
+    assert strict.tolist() == ["primary", "primary", "secondary", "published"]
+    naive_result = cells.assign(status=naive, value=pd.array([None, None, 5, 7], dtype="Int64"))
+    assert audit(cells, relations, naive_result, lower_bound=0).safe
+    assert not audit(cells, relations, naive_result).safe
