@@ -74,9 +74,9 @@ def union_relations(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFra
         return pd.DataFrame(columns=attacker.RELATION_COLUMNS, dtype=str)
     relations = pd.concat(labelled, ignore_index=True)
     ordered = relations.sort_values(["relation", "part"], kind="stable")
-    signature = ordered.groupby("relation", sort=False).agg(
-        total=("total", "first"), parts=("part", "|".join)
-    )
+    signature = ordered.groupby("relation").agg(total=("total", "first"), parts=("part", "|".join))
+    order = pd.Series(range(len(relations)), index=relations["relation"]).groupby(level=0).min()
+    signature = signature.assign(order=order).sort_values("order")
     first = signature.drop_duplicates(["total", "parts"]).index
     return relations[relations["relation"].isin(first)].reset_index(drop=True)
 
