@@ -89,9 +89,14 @@ def _repair_round(
         if not _still_failing(failure, reach):
             continue
         shift = _shift(failure, int(table.values[failure.cell]))
-        perturbation = protecting_perturbation(
-            graph, _movable_values(table), suppressed, (failure.cell, shift)
-        )
+        movable = _movable_values(table)
+        perturbation = protecting_perturbation(graph, movable, suppressed, (failure.cell, shift))
+        if perturbation is None and failure.reasons == ("exact",):
+            # Only "not exact" is required: a cell that cannot move up (known cells pin
+            # its relations) may still move down.
+            perturbation = protecting_perturbation(
+                graph, movable, suppressed, (failure.cell, -shift)
+            )
         if perturbation is None:
             raise DisclosureError(
                 f"Zelle {table.ids[failure.cell]!r} lässt sich nicht "

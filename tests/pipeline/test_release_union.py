@@ -28,7 +28,7 @@ from etl.transform import attacker_model as attacker
 
 YEAR = 2023
 CORRECTED = "03901002"
-REDEFINED = "KR-NORD"
+REDEFINED = "R-KR-NORD"
 
 
 @dataclass(frozen=True)
