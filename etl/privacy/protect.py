@@ -66,6 +66,16 @@ def _still_failing(failure: Failure, reach: tuple[np.ndarray, np.ndarray]) -> bo
     return "exact" in failure.reasons and high - low < 1.0 - TOLERANCE
 
 
+def _movable_values(table: Table) -> np.ndarray:
+    """Values as the suppression steps see them: known cells count as zeros, never chosen.
+
+    Greedy and perturbation never suppress or move a zero; a cell the attacker knows anyway
+    (`known`) must be treated the same way, so it is passed to them as 0. The interval LPs
+    still get the true values.
+    """
+    return np.where(table.fixed, 0, table.values)
+
+
 def _repair_round(
     table: Table,
     graph: RelationGraph,
@@ -84,9 +94,16 @@ def _repair_round(
         if not _still_failing(failure, reach):
             continue
         shift = _shift(failure, int(table.values[failure.cell]))
+        movable = _movable_values(table)
         perturbation = protecting_perturbation(
-            graph, table.values, suppressed, (failure.cell, shift), lower_bound
+            graph, movable, suppressed, (failure.cell, shift), lower_bound
         )
+        if perturbation is None and failure.reasons == ("exact",):
+            # Only "not exact" is required: a cell that cannot move up (known cells pin
+            # its relations) may still move down.
+            perturbation = protecting_perturbation(
+                graph, movable, suppressed, (failure.cell, -shift), lower_bound
+            )
         if perturbation is None:
             raise DisclosureError(
                 f"Zelle {table.ids[failure.cell]!r} lässt sich nicht "
@@ -145,8 +162,9 @@ def suppression_pattern(
 
     `lower_bound` is the attacker's a-priori bound of a suppressed cell; only benchmarks
     lower it to 0, to compare with tools (τ-Argus) whose attacker model has no such bound.
+    Cells the attacker knows already (`table.fixed`) are never primary nor suppressed.
     """
-    primary = primary_mask(table.values, table.forced, min_count)
+    primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     targets = interval_targets(table.values, primary, protection, lower_bound)
     suppressed = _repair(table, primary, targets, lower_bound)
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
@@ -168,6 +186,10 @@ def protect(
     protection: float = 0.3,
 ) -> pd.DataFrame:
     """Suppress primary cells (1 <= n < k and forced) and enough others to protect them.
+
+    `cells` has `cell`, `value` and optionally `primary` (0/1: force primary) and `known`
+    (0/1: the attacker knows the value already, say from an earlier release of the same
+    reference date; such a cell is never suppressed and never primary).
 
     Returns one row per input cell in input order with columns `cell`, `value` (pandas
     Int64, <NA> when suppressed) and `status`. The pattern passes `audit`: every primary
