@@ -22,6 +22,7 @@ from etl.transform import publication as pub
 from etl.transform.hierarchy import area_edges
 from etl.transform.protection import Protected, protect_and_audit
 from etl.transform.release_frames import areas_frame, boundaries_frame, official_frame
+from etl.transform.subareas import fold_small_subareas
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -117,6 +118,7 @@ def _lineage(rows: pd.DataFrame, uploads: pd.DataFrame, edges: pd.DataFrame) -> 
 def protect_year(
     data: YearInput, expected: list[str], regions: pd.DataFrame, settings: Settings
 ) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    data = fold_small_subareas(data, settings.min_subarea_population)  # uploads-owned stage
     leaves = pub.population_leaves(data.population)
     leaf_keys = pd.concat([leaves["area_key"], pd.Series(expected, dtype="str")])
     edges = area_edges(leaf_keys, regions)
