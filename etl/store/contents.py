@@ -15,5 +15,5 @@ def zone_contents(engine: Engine, metadata: MetaData) -> dict[str, list[tuple]]:
         for name, table in metadata.tables.items():
             if name in existing:
                 rows = connection.execute(select(table)).all()
-                contents[name] = sorted((tuple(map(str, row)) for row in rows))
+                contents[name] = sorted(tuple(map(str, row)) for row in rows)
     return contents

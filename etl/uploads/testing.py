@@ -113,3 +113,59 @@ def grid_cell_of(easting: float, northing: float, level: str = "grid1km") -> str
     from etl.extract.inspire import cell_ids
 
     return str(cell_ids(level, np.array([easting]), np.array([northing])).iloc[0])
+
+
+@dataclasses.dataclass(frozen=True)
+class Attack:
+    """An extract that must be refused, and the message (regex) that refuses it."""
+
+    name: str
+    bundle: ExtractBundle
+    message: str
+
+
+def _bumped(bundle: ExtractBundle, table: str, level: str, by: int) -> ExtractBundle:
+    frame = bundle.table(table).copy()
+    position = int((frame["area_level"] == level).to_numpy().nonzero()[0][0])
+    frame.loc[frame.index[position], "count"] += by
+    return dataclasses.replace(bundle, **{table: frame})
+
+
+def upload_attacks(
+    municipality: str, reference_date: dt.date, registered: tuple[str, ...], outside_cell: str
+) -> list[Attack]:
+    """The person-level and inconsistent extracts of issue 8 (all for one municipality).
+
+    `registered` are Ortsteil codes in the registry; `outside_cell` a 1 km cell id far outside
+    the municipality's boundary.
+    """
+    from etl.testing import tiny_bundle
+
+    plain = tiny_bundle(municipality, reference_date, scale=3, seed=11)
+    split = tiny_bundle(municipality, reference_date, scale=3, ortsteile=registered[:2], seed=12)
+    register = [f"P{i:06d}" for i in range(1, 40)]
+    names = ["MaxMustermann_Hst12", "ErikaMusterfrau_Hst14", "JanSchmidt_Weg3"]
+    outside = with_rows(
+        plain, "population", [("grid1km", outside_cell, "male", 18, "all", "main", 1)]
+    )
+    unknown = tiny_bundle(municipality, reference_date, scale=3, ortsteile=("009",), seed=13)
+    return [
+        Attack("name keys", person_level_bundle(municipality, names, reference_date), "Name"),
+        Attack(
+            "id keys",
+            person_level_bundle(municipality, register, reference_date),
+            "Personen- oder Laufnummer",
+        ),
+        Attack(
+            "one-person Ortsteile",
+            person_level_bundle(municipality, list(registered), reference_date),
+            "enthalten genau eine Person",
+        ),
+        Attack(
+            "Ortsteile beyond the Gemeinde",
+            _bumped(split, "population", "ortsteil", 50),
+            "Teile können nicht mehr sein als das Ganze",
+        ),
+        Attack("grid cell outside", outside, "liegt außerhalb der Gemeinde"),
+        Attack("unregistered Ortsteil", unknown, "nicht registriert"),
+    ]
