@@ -81,5 +81,5 @@ class ExtractBundle:
 
     def line(self, name: str, position: int) -> int:
         """The source line of the row at `position` of table `name`."""
-        lines = self.lines.get(name)
-        return lines[position] if lines else position + 2
+        lines = self.lines.get(name, ())
+        return lines[position] if position < len(lines) else position + 2

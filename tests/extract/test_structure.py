@@ -43,11 +43,17 @@ def test_name_and_id_keys_are_refused_naming_file_row_and_column(tmp_path, code,
         read_back(bundle, tmp_path / "x")
 
 
-def test_a_whole_register_as_one_person_ortsteile_is_refused(tmp_path):
-    codes = [f"{i:03d}" for i in range(1, 201)]  # plausible codes: only the structure betrays it
-    with pytest.raises(
-        PersonLevelDataError, match=r"200 von 200 Gebieten der Ebene ortsteil enthalten genau eine"
-    ):
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        # plausible codes: only the structure betrays the register
+        ("{:04d}", r"1684 von 1684 Gebieten der Ebene ortsteil enthalten genau eine Person"),
+        ("P{:06d}", r"'03901001-P000001': Code 'P000001' sieht aus wie eine Personen- oder"),
+    ],
+)
+def test_the_whole_1684_person_register_is_refused(tmp_path, code, message):
+    codes = [code.format(i) for i in range(1, 1685)]
+    with pytest.raises(PersonLevelDataError, match=message):
         read_back(person_level_bundle(AGS, codes, DATE), tmp_path / "x")
 
 
