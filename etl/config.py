@@ -78,6 +78,12 @@ class Settings:
     protection: float = _setting(
         0.3, "DEMOGRAFIE_PROTECTION", "Protection interval: +-max(1, ceil(p * value))."
     )
+    min_subarea_population: int = _setting(
+        100,
+        "DEMOGRAFIE_MIN_SUBAREA_POPULATION",
+        "Ortsteile with fewer main residents are not published as areas of their own; "
+        "their people still count in the Gemeinde.",
+    )
     secret_key: str = _setting(
         "", "DEMOGRAFIE_SECRET_KEY", "Flask session key; empty generates one per start."
     )
@@ -89,6 +95,11 @@ class Settings:
     def __post_init__(self) -> None:
         if not 1 <= self.min_count <= 100:
             raise ConfigError(f"DEMOGRAFIE_MIN_COUNT must be 1..100, got {self.min_count}.")
+        if not 1 <= self.min_subarea_population <= 100_000:
+            raise ConfigError(
+                "DEMOGRAFIE_MIN_SUBAREA_POPULATION must be 1..100000, got "
+                f"{self.min_subarea_population}."
+            )
         if not 0 < self.protection < 1:
             raise ConfigError(f"DEMOGRAFIE_PROTECTION must be in (0, 1), got {self.protection}.")
         if not 0 <= self.proxy_hops <= 5:

@@ -64,6 +64,9 @@ class ExtractBundle:
     households: pd.DataFrame
     events: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    # Line of the source file of each row, per table (header = line 1), for error messages;
+    # empty for bundles built in code (then a row's line is its position + 2).
+    lines: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def year(self) -> int:
@@ -75,3 +78,8 @@ class ExtractBundle:
             "households": self.households,
             "events": self.events,
         }[name]
+
+    def line(self, name: str, position: int) -> int:
+        """The source line of the row at `position` of table `name`."""
+        lines = self.lines.get(name, ())
+        return lines[position] if position < len(lines) else position + 2

@@ -25,6 +25,7 @@ from etl.transform import release_union as union
 from etl.transform.hierarchy import area_edges
 from etl.transform.protection import Protected, protect_and_audit, with_priors
 from etl.transform.release_frames import areas_frame, boundaries_frame, official_frame
+from etl.transform.subareas import fold_small_subareas
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -216,6 +217,7 @@ def protect_year(
     priors: list[union.PublicYear] = (),
 ) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """Protected frames and statistics of one year (earlier releases as known cells)."""
+    data = fold_small_subareas(data, settings.min_subarea_population)
     built = year_problems(data, expected, regions, priors)
     result = protect_year_problems(data, built, settings)
     return result.frames, result.stats
@@ -281,18 +283,20 @@ def _protect_years(
     A readable release that shows a value the corrected uploads no longer have cannot stay
     readable: it is withdrawn and the new release is protected without it.
     """
-    straddling = pub.straddling_cells([d.population for d in data.years])
-    views = {d.year: readable_views(publisher, d.year, d.reference_date) for d in data.years}
+    # Ortsteile below the minimum population are not areas of their own: folded first.
+    years = [fold_small_subareas(d, settings.min_subarea_population) for d in data.years]
+    straddling = pub.straddling_cells([d.population for d in years])
+    views = {d.year: readable_views(publisher, d.year, d.reference_date) for d in years}
     built = {
         d.year: year_problems(d, data.expected, data.regions, views[d.year], straddling)
-        for d in data.years
+        for d in years
     }
     withdraw: dict[str, str] = {}
     for year_problem in built.values():
         for release_id, reason in year_problem.conflicts.items():
             withdraw.setdefault(release_id, reason)
     results = []
-    for d in data.years:
+    for d in years:
         if withdraw and built[d.year].priors:
             kept = [v for v in views[d.year] if v.release_id not in withdraw]
             built[d.year] = year_problems(d, data.expected, data.regions, kept, straddling)

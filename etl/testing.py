@@ -14,6 +14,7 @@ from etl.model import SCHEMA_VERSION, TABLE_COLUMNS, ExtractBundle
 from etl.store.engine import init_stores
 from etl.store.published import check_protected, write_release
 from etl.store.restricted import replace_table, save_extract
+from etl.store.subareas import replace_subareas
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
 from etl.transform.ages import AGE_GROUPS_17
 
@@ -346,3 +347,11 @@ def tiny_restricted_store(settings: Settings, years: tuple[int, ...] = (2022, 20
         actor="test",
         detail={},
     )
+    ortsteile = pd.DataFrame(
+        {
+            "area_key": list(TINY_ORTSTEILE),
+            "municipality": [key[:8] for key in TINY_ORTSTEILE],
+            "name": list(TINY_ORTSTEILE.values()),
+        }
+    )
+    replace_subareas(restricted, ortsteile, source="tiny", actor="test")

@@ -12,7 +12,7 @@ from etl.accounts.service import Account
 from etl.config import Settings
 from etl.errors import EtlError
 from portal import components, ids, security
-from portal.pages import audit, home, review, submissions, upload, users
+from portal.pages import audit, home, review, subareas, submissions, upload, users
 
 ASSETS = Path(__file__).with_name("assets")
 VIEWPORT = {"name": "viewport", "content": "width=device-width, initial-scale=1"}
@@ -27,6 +27,7 @@ PAGE_MODULES: dict[str, ModuleType] = {
     "/hochladen": upload,
     "/meldungen": submissions,
     "/pruefung": review,
+    "/ortsteile": subareas,
     "/protokoll": audit,
     "/konten": users,
 }
@@ -61,6 +62,12 @@ def validation_layout(settings: Settings) -> html.Div:
         dcc.RadioItems(id=ids.USERS_ROLE),
         dcc.Input(id=ids.USERS_AGS),
         html.Button(id=ids.USERS_ADD),
+        html.Div(id=ids.SUBAREAS_MESSAGE),
+        html.Div(id=ids.SUBAREAS_TABLE),
+        dcc.Upload(id=ids.SUBAREAS_UPLOAD),
+        dcc.Input(id=ids.SUBAREAS_KEY),
+        dcc.Input(id=ids.SUBAREAS_NAME),
+        dcc.Input(id=ids.SUBAREAS_LAYER),
     ]
     return html.Div([shell(), *skeleton])
 
@@ -112,7 +119,7 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Das
     def route(pathname, search):
         return render_page(settings, security.current_account(), pathname or "/", search or "")
 
-    for module in (upload, review, users):
+    for module in (upload, review, users, subareas):
         module.register(app, settings)
     app.server.add_url_rule("/healthz", "healthz", _health)
     security.install(

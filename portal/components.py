@@ -13,6 +13,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "/hochladen": ("Hochladen", "upload"),
     "/meldungen": ("Meldungen", "submissions"),
     "/pruefung": ("Prüfung und Freigabe", "review"),
+    "/ortsteile": ("Ortsteile", "review"),
     "/protokoll": ("Protokoll", "audit"),
     "/konten": ("Konten", "users"),
 }

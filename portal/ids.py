@@ -33,3 +33,10 @@ USERS_AGS = "users-ags"
 USERS_ADD = "users-add"
 USERS_ACTION = "users-action"  # pattern id type: {"type", "user", "action"}
 USERS_MESSAGE = "users-message"
+
+SUBAREAS_TABLE = "subareas-table"
+SUBAREAS_UPLOAD = "subareas-upload"
+SUBAREAS_KEY = "subareas-key"
+SUBAREAS_NAME = "subareas-name"
+SUBAREAS_LAYER = "subareas-layer"
+SUBAREAS_MESSAGE = "subareas-message"

@@ -49,6 +49,10 @@ def demo_steps(samples: Path) -> list[list[str]]:
         ]
         for layer, level, key, name in BOUNDARY_LAYERS
     ]
+    # Uploads may only use registered Ortsteil keys: register the sample city's Ortsteile.
+    steps.append(
+        ["import-subareas", boundaries, "--layer", "ortsteile", "--key", "key", "--name", "name"]
+    )
     steps.append(["import-regions", str(samples / "regions.csv")])
     steps.append(["import-genesis", *map(str, sorted(samples.glob("genesis_*.csv")))])
     steps += [["import-extract", str(path)] for path in sorted((samples / "extracts").iterdir())]

@@ -27,6 +27,7 @@ from etl.extract.person_level import (
     check_person_level,
 )
 from etl.extract.register import EVENT_CODES, RESIDENCE_CODES, normalise_name
+from etl.extract.structure import check_structure
 from etl.extract.tabular import parse_table
 from etl.model import (
     AREA_LEVELS,
@@ -254,7 +255,8 @@ def _check_keys(frame: pd.DataFrame, table: str, file: str, municipality: str) -
     pattern = level.map(
         {
             "gemeinde": re.escape(municipality),
-            "ortsteil": re.escape(municipality) + r"-[A-Za-z0-9_]{1,20}",
+            # Any code here: etl.extract.structure explains name- and id-like codes itself.
+            "ortsteil": re.escape(municipality) + r"-[^\s,;]{1,60}",
             **GRID_KEY,
         }
     )
@@ -407,7 +409,8 @@ def _read_table(
     entry: dict[str, Any],
     municipality: str,
     reference_date: dt.date,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """The validated table and the source line of each of its rows."""
     data = container.read(entry["file"])
     if _sha256(data) != entry["sha256"].lower():
         raise InputError(
@@ -421,14 +424,17 @@ def _read_table(
         raise InputError(
             f"{len(frame)} Datenzeilen, laut Manifest {entry['rows']}.", file=entry["file"]
         )
-    return validate_table(frame, name, entry["file"], municipality, reference_date)
+    lines = tuple(int(line) for line in frame.index)
+    return validate_table(frame, name, entry["file"], municipality, reference_date), lines
 
 
 def read_extract(path: str | Path) -> ExtractBundle:
     """Read and validate an anonymised extract (directory, .zip of it, or its manifest.json).
 
     Raises InputError naming file, row and column, PersonLevelDataError for anything that looks
-    like person-level data.
+    like person-level data: person-level columns, and a structure only person-level data has
+    (name- or id-like Ortsteil codes, many one-person areas, parts larger than their whole;
+    see etl.extract.structure).
     """
     container = _Container(Path(path))
     try:
@@ -441,14 +447,17 @@ def read_extract(path: str | Path) -> ExtractBundle:
         }
     finally:
         container.close()
-    return ExtractBundle(
+    bundle = ExtractBundle(
         municipality,
         reference_date,
-        tables["population"],
-        tables["households"],
-        tables["events"],
+        tables["population"][0],
+        tables["households"][0],
+        tables["events"][0],
         manifest,
+        lines={name: lines for name, (_, lines) in tables.items()},
     )
+    check_structure(bundle)
+    return bundle
 
 
 __all__ = [  # check_person_level and its tables live in etl.extract.person_level

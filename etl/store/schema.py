@@ -166,6 +166,19 @@ crosswalk = Table(
     UniqueConstraint("old_key", "new_key", "valid_from"),
 )
 
+# Sub-area key registry kept by the statistician: uploads may use only these Ortsteil keys.
+subareas = Table(
+    "subareas",
+    restricted,
+    Column("area_key", KEY, primary_key=True),  # <AGS>-<code>
+    Column("municipality", String(8), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_by", String(120), nullable=False),
+)
+Index("ix_subareas_municipality", subareas.c.municipality)
+
 audit_log = Table(
     "audit_log",
     restricted,

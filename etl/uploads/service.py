@@ -22,6 +22,7 @@ from etl.store.accounts import accounts_engine, log_security_event
 from etl.store.engine import create_zone, publisher_engine, restricted_engine
 from etl.uploads import intake
 from etl.uploads.jobs import Progress, new_job_id, submit
+from etl.uploads.territory import check_upload
 from etl.uploads.validate import build_report, check_scope, refused
 
 _ENGINES_LOCK = threading.Lock()
@@ -122,6 +123,7 @@ def start_store(
         progress(20, "Auszug erneut lesen …")
         bundle = read_extract(intake.staged_path(settings, validation_job))
         check_scope(bundle, account, {})
+        check_upload(restricted, bundle, settings)  # the registry may have changed meanwhile
         if bundle_sha256(bundle) != report["sha256"]:
             raise InputError("Die Datei hat sich seit der Prüfung verändert; bitte neu hochladen.")
         progress(60, "In den geschützten Bereich übernehmen …")

@@ -21,6 +21,7 @@ from etl.store.restricted import read_table
 from etl.uploads.diff import extract_diff
 from etl.uploads.plausibility import municipal_population, run_checks
 from etl.uploads.preview import suppression_preview
+from etl.uploads.territory import check_upload
 
 Progress = Callable[[int, str], None]
 
@@ -124,12 +125,13 @@ def build_report(
         bundle = read_extract(path)
         names = municipality_names(engine)
         check_scope(bundle, account, names)
+        findings = check_upload(engine, bundle, settings)
     except InputError as error:
         return refused(file_name, error)
     progress(35, "Plausibilität prüfen …")
     previous, previous_label = _previous_year(engine, bundle)
     official = review.official_totals(engine, bundle.municipality, bundle.year)
-    checks = run_checks(bundle, previous, previous_label, official)
+    checks = [*run_checks(bundle, previous, previous_label, official), *findings]
     progress(55, "Mit der letzten Meldung vergleichen …")
     replaces, diff = _diff(engine, bundle)
     progress(70, "Geheimhaltung simulieren …")

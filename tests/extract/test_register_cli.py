@@ -93,8 +93,16 @@ def test_extract_writes_counts_and_a_manifest_only(extract_dir: Path) -> None:
     assert "p1" not in population and "h1" not in population
 
 
+def register_ortsteile(home: Path, tmp_path: Path) -> None:
+    """Uploads may only use registered Ortsteil keys (sub-area key registry)."""
+    listing = tmp_path / "ortsteile.csv"
+    listing.write_text("key;name\n04021000-001;Mitte\n04021000-002;Nord\n", encoding="utf-8")
+    assert etl("import-subareas", str(listing), home=home).returncode == 0
+
+
 def test_import_extract_stores_it_and_prints_the_upload_id(extract_dir: Path, tmp_path: Path):
     home = tmp_path / "var"
+    register_ortsteile(home, tmp_path)
     result = etl("import-extract", str(extract_dir), home=home)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("04021000-20231231-")
@@ -105,6 +113,7 @@ def test_import_extract_stores_it_and_prints_the_upload_id(extract_dir: Path, tm
 
 def test_a_bad_file_exits_2_and_leaves_the_store_unchanged(extract_dir: Path, tmp_path: Path):
     home = tmp_path / "var"
+    register_ortsteile(home, tmp_path)
     assert etl("import-extract", str(extract_dir), home=home).returncode == 0
     before = snapshot(home)
     population = extract_dir / "population.csv"

@@ -39,6 +39,7 @@ def sample_release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, 
         ]
         for layer, level, key, name in BOUNDARY_LAYERS
     ]
+    steps.append(["import-subareas", boundaries, "--layer", "ortsteile"])  # uploads use them
     steps.append(["import-regions", str(SAMPLES / "regions.csv")])
     steps.append(["import-genesis", str(next(SAMPLES.glob("genesis_*.csv")))])
     steps += [
