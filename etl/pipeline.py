@@ -18,6 +18,7 @@ from etl.store import restricted as store
 from etl.store.engine import init_stores
 from etl.store.published import write_release
 from etl.symbols import NOT_AVAILABLE
+from etl.transform import official, official_release
 from etl.transform import publication as pub
 from etl.transform.hierarchy import area_edges
 from etl.transform.protection import Protected, protect_and_audit
@@ -125,11 +126,12 @@ def protect_year(
         "population": pub.population_problem(
             pub.population_cube(leaves, edges), edges, grid, providers
         ),
-        "households": pub.simple_problem(
-            "H", pub.household_cube(data.households, edges), "size", edges, pub.SIZE_EDGES
-        ),
         "events": pub.simple_problem("E", pub.event_cube(data.events, edges), "event", edges),
     }
+    if not data.households.empty:  # extracts without households publish none (no crash)
+        problems["households"] = pub.simple_problem(
+            "H", pub.household_cube(data.households, edges), "size", edges, pub.SIZE_EDGES
+        )
     frames, stats = {}, []
     for name, problem in problems.items():
         protected: Protected = protect_and_audit(
@@ -156,6 +158,8 @@ def _with_missing_aggregates(rows: pd.DataFrame, edges: pd.DataFrame, name: str)
     missing = sorted(set(edges["total"]) - set(rows["area_key"]))
     if not missing:
         return rows
+    if rows.empty:  # e.g. no extract of the year has households: nothing to complete
+        return rows
     template = rows[rows["area_key"] == rows["area_key"].iloc[0]].drop(columns=["area_key"])
     filler = template.merge(pd.DataFrame({"area_key": missing}), how="cross")
     filler = filler.assign(
@@ -180,26 +184,30 @@ class RestrictedSnapshot:
     boundaries: pd.DataFrame
     official_values: pd.DataFrame
     official_sources: pd.DataFrame
+    crosswalk: pd.DataFrame
 
 
 def read_restricted(engine: Engine) -> RestrictedSnapshot:
     """A consistent snapshot, so uploads or imports arriving meanwhile cannot mix in."""
     with store.snapshot(engine) as connection:
         uploads = store.active_uploads(connection)
-        if uploads.empty:
+        official_values = store.read_table(connection, "official_values")
+        if uploads.empty and official_values.empty:
             raise StoreError(
-                "Im geschützten Bereich liegen keine Meldungen. Erst "
-                "`python -m etl import-extract` ausführen."
+                "Im geschützten Bereich liegen weder Meldungen noch amtliche Tabellen. Erst "
+                "`python -m etl import-extract` oder `python -m etl import-genesis` ausführen."
             )
         areas = store.read_table(connection, "areas")
+        boundaries = store.read_table(connection, "boundaries")
         return RestrictedSnapshot(
-            years=year_inputs(connection, uploads),
-            expected=areas.loc[areas["level"] == "gemeinde", "area_key"].tolist(),
+            years=year_inputs(connection, uploads) if not uploads.empty else [],
+            expected=official.expected_reporters(areas, boundaries, official_values),
             areas=areas,
             regions=store.read_table(connection, "region_sets"),
-            boundaries=store.read_table(connection, "boundaries"),
-            official_values=store.read_table(connection, "official_values"),
+            boundaries=boundaries,
+            official_values=official_values,
             official_sources=store.read_table(connection, "official_sources"),
+            crosswalk=store.read_table(connection, "crosswalk"),
         )
 
 
@@ -218,14 +226,24 @@ def publish(
         for name, frame in frames.items():
             tables[name].append(frame)
         stats += year_stats
-    release_tables = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
-    published_keys = pd.concat([t["area_key"] for t in release_tables.values()]).unique()
-    official, official_sources = official_frame(data.official_values, data.official_sources)
-    release_tables["official"] = official
-    release_tables["areas"] = areas_frame(published_keys, data.areas, data.regions)
-    release_tables["boundaries"] = boundaries_frame(data.boundaries, release_tables["areas"])
+    release_tables = official_release.with_official_layer(
+        tables, data.official_values, data.expected, data.regions, data.crosswalk
+    )
+    published_keys = pd.concat(
+        [t["area_key"] for t in release_tables.values() if not t.empty]
+        + [data.boundaries["area_key"]]
+    ).unique()
+    official_rows, official_sources = official_frame(data.official_values, data.official_sources)
+    release_tables["official"] = official_rows
+    release_tables["areas"] = official_release.label_partial_lands(
+        areas_frame(published_keys, data.areas, data.regions), data.areas, data.boundaries
+    )
+    release_tables["boundaries"] = boundaries_frame(
+        official_release.without_partial_lands(data.areas, data.boundaries),
+        release_tables["areas"],
+    )
     release_tables["region_sets"] = data.regions
-    release = _release_record(settings, data.years, stats, official_sources, note)
+    release = _release_record(settings, data, stats, official_sources, note)
     say("Veröffentlichung schreiben …")
     release_id = write_release(publisher, release, release_tables)
     with restricted.begin() as connection:
@@ -237,12 +255,13 @@ def publish(
 
 def _release_record(
     settings: Settings,
-    years: list[YearInput],
+    data: RestrictedSnapshot,
     stats: list[dict],
     official_sources: list[dict],
     note: str,
 ) -> dict:
     """Release metadata: parameters, lineage of every upload per year, attribution, audit."""
+    years = data.years
     uploads = {
         str(d.year): dict(zip(d.uploads["municipality"], d.uploads["upload_id"], strict=True))
         for d in years
@@ -250,10 +269,14 @@ def _release_record(
     return {
         "min_count": settings.min_count,
         "protection": settings.protection,
-        "territorial_status": max(d.reference_date for d in years),
-        "years": [d.year for d in years],
+        "territorial_status": official_release.territorial_status(
+            [d.reference_date for d in years], data.official_values
+        ),
+        "years": official_release.release_years([d.year for d in years], data.official_values),
         "sources": {"uploads": uploads, "official": official_sources},
-        "attribution": _attribution(official_sources),
+        "attribution": official_release.attribution(
+            _attribution(official_sources), official_sources, data.boundaries
+        ),
         "note": note,
         "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},
     }

@@ -244,6 +244,8 @@ def _cell_columns() -> list[Column]:
         Column("status", String(10), nullable=False),
         Column("reference_date", Date),
         Column("sources", Text, nullable=False),  # upload ids or official table codes
+        # register (protected uploads) | official (public statistics, as published)
+        Column("source", String(10), nullable=False, default="register"),
     ]
 
 
