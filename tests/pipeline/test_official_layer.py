@@ -4,51 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 
 from etl.config import Settings
 from etl.pipeline import publish
 from etl.store.engine import init_stores
 from etl.store.published import live_release_id, read_release_table, release_info
-from etl.store.restricted import replace_table, save_extract, save_official
+from etl.store.restricted import save_extract
 from etl.testing import TINY_MUNICIPALITIES, tiny_bundle, tiny_restricted_store
+from etl.testing_official import (
+    POPULATION_TABLE,
+    official_population,
+    store_gemeinden,
+    store_official,
+)
 
-POP = "12411-01-01-5-B"
-
-
-def official_population(years: tuple[int, ...], keys: list[str]) -> pd.DataFrame:
-    rows = [
-        (key, year, "population", sex, None, None, 1000 + index * 10 + (sex == "male"), "")
-        for year in years
-        for index, key in enumerate(keys)
-        for sex in ("total", "female", "male")
-    ]
-    return pd.DataFrame(
-        rows,
-        columns=["ags", "year", "measure", "sex", "age_from", "age_to", "value", "symbol"],
-    )
-
-
-def store_official(settings: Settings, frame: pd.DataFrame, code: str = POP) -> None:
-    restricted, _ = init_stores(settings)
-    source = {
-        "source_id": f"{code}-test",
-        "table_code": code,
-        "file_name": f"{code}.csv",
-        "sha256": "0" * 64,
-        "unmapped": "[]",
-        "attribution": "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024",
-    }
-    save_official(restricted, source, frame)
-
-
-def store_areas(settings: Settings, keys: list[str]) -> None:
-    restricted, _ = init_stores(settings)
-    areas = pd.DataFrame(
-        {"area_key": keys, "level": "gemeinde", "name": keys, "parent_key": [k[:5] for k in keys]}
-    )
-    replace_table(restricted, "areas", areas, actor="test", detail={})
+POP = POPULATION_TABLE
+store_areas = store_gemeinden
 
 
 def test_publish_with_official_tables_alone(settings: Settings) -> None:
