@@ -238,9 +238,13 @@ def publish(
     release_tables["areas"] = official_release.label_partial_lands(
         areas_frame(published_keys, data.areas, data.regions), data.areas, data.boundaries
     )
-    release_tables["boundaries"] = boundaries_frame(
-        official_release.without_partial_lands(data.areas, data.boundaries),
-        release_tables["areas"],
+    release_tables["boundaries"] = official_release.with_official_area(
+        boundaries_frame(
+            official_release.without_partial_lands(data.areas, data.boundaries),
+            release_tables["areas"],
+        ),
+        data.official_values,
+        data.crosswalk,
     )
     release_tables["region_sets"] = data.regions
     release = _release_record(settings, data, stats, official_sources, note)

@@ -301,10 +301,12 @@ pub_official = Table(
     Column("table_code", String(40), nullable=False),
     Column("area_key", KEY, nullable=False),
     Column("year", Integer, nullable=False),
-    Column("measure", String(16), nullable=False),
+    Column("measure", String(24), nullable=False),
     Column("sex", String(8), nullable=False),
     Column("age_from", Integer, nullable=False),
     Column("age_to", Integer),
+    Column("nationality", String(8), nullable=False, default="total"),
+    Column("household_type", String(32), nullable=False, default="total"),
     Column("value", Integer),
     Column("status", String(10), nullable=False),
 )

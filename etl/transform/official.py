@@ -85,6 +85,17 @@ def expected_reporters(
     return sorted(k for k in gemeinden if k not in empty)
 
 
+def _gemeinde_totals(values: pd.DataFrame) -> pd.DataFrame:
+    """Gemeinde rows over all nationalities and household types (Kreis tables stay aside)."""
+    keep = values["ags"].str.len() == 8
+    for column, wanted in (("level", "gemeinde"), ("nationality", "total")):
+        if column in values:
+            keep &= values[column].fillna(wanted) == wanted
+    if "household_type" in values:
+        keep &= values["household_type"].fillna("total") == "total"
+    return values[keep]
+
+
 def _series_rows(values: pd.DataFrame) -> pd.DataFrame:
     """Rows of the series tables, one table per cell (the first table code wins)."""
     rows = values[values["table_code"].str.startswith(SERIES_TABLE_PREFIXES)]
@@ -188,7 +199,7 @@ def official_tables(
     """Population and events rows of the official layer, in the release tables' columns."""
     if values.empty:
         return {}
-    rows = _series_rows(values[values["ags"].map(len) == 8])
+    rows = _series_rows(_gemeinde_totals(values))
     rows = _to_territory(rows, crosswalk)
     tables: dict[str, pd.DataFrame] = {}
     population = rows[rows["measure"].isin(POPULATION_MEASURES)]

@@ -11,6 +11,7 @@ from typing import Final
 import pandas as pd
 
 from etl.transform import official
+from etl.transform.crosswalk import apply_crosswalk
 from etl.transform.territory import LAND_NAMES
 
 STATISTICS_ATTRIBUTION: Final = (
@@ -114,3 +115,49 @@ def without_partial_lands(master: pd.DataFrame, boundaries: pd.DataFrame) -> pd.
     """Boundaries without the polygons of partial Länder: the part is dissolved instead."""
     partial = set(partial_lands(master, boundaries))
     return boundaries[~boundaries["area_key"].isin(partial)]
+
+
+AREA_MEASURE: Final = "area_ha"  # 11111-01-01-5-B, stored in hectares (km² x 100)
+
+
+def official_area_km2(official_values: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.Series:
+    """Gemeinde key -> land area in km² of the latest year of the official area table."""
+    if official_values.empty:
+        return pd.Series(dtype="float64")
+    rows = official_values[
+        (official_values["measure"] == AREA_MEASURE)
+        & (official_values["ags"].str.len() == 8)
+        & official_values["value"].notna()
+    ]
+    if rows.empty:
+        return pd.Series(dtype="float64")
+    latest = rows[rows["year"] == rows["year"].max()]
+    keyed = latest.rename(columns={"ags": "area_key"})[["area_key", "year", "value"]]
+    if not crosswalk.empty:
+        target = max(pd.to_datetime(crosswalk["valid_from"]).dt.date)
+        steps = crosswalk.assign(valid_from=pd.to_datetime(crosswalk["valid_from"]).dt.date)
+        keyed = apply_crosswalk(keyed.astype({"value": "Float64"}), steps, target)
+    return keyed.groupby("area_key")["value"].sum().astype("float64") / 100
+
+
+def with_official_area(
+    boundaries: pd.DataFrame, official_values: pd.DataFrame, crosswalk: pd.DataFrame
+) -> pd.DataFrame:
+    """Published boundaries whose area_km2 is the official area where the table has it.
+
+    Density then never rests on generalised polygons. Kreise and Länder get the sum of their
+    Gemeinden's official areas when every Gemeinde of theirs has one.
+    """
+    area = official_area_km2(official_values, crosswalk)
+    if area.empty or boundaries.empty:
+        return boundaries
+    gemeinden = boundaries.loc[boundaries["level"] == "gemeinde", "area_key"]
+    known = gemeinden[gemeinden.isin(area.index)]
+    sums: dict[str, float] = area.reindex(known).to_dict()
+    for length in (5, 2):
+        prefix = gemeinden.str[:length]
+        complete = gemeinden.isin(area.index).groupby(prefix).all()
+        totals = area.reindex(gemeinden).groupby(prefix.to_numpy()).sum()
+        sums.update({k: float(v) for k, v in totals.items() if complete.get(k, False)})
+    official_km2 = boundaries["area_key"].map(sums)
+    return boundaries.assign(area_km2=official_km2.fillna(boundaries["area_km2"]))
