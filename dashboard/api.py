@@ -9,6 +9,12 @@ import pandas as pd
 from flask import Blueprint, Response, jsonify, request
 
 from dashboard import classify, exports
+from dashboard.api_sources import (
+    SOURCE_COLUMNS,
+    SourceParameterError,
+    only_source,
+    with_source_columns,
+)
 from dashboard.indicators import BY_KEY
 from dashboard.openapi import openapi_document
 from dashboard.services import MAP_LEVELS, NotFoundError, get_service
@@ -27,7 +33,8 @@ class BadRequest(ValueError):
 
 
 @api.errorhandler(BadRequest)
-def _bad_request(error: BadRequest) -> tuple[Response, int]:
+@api.errorhandler(SourceParameterError)
+def _bad_request(error: ValueError) -> tuple[Response, int]:
     return jsonify({"error": "bad_request", "message": str(error)}), 400
 
 
@@ -119,12 +126,12 @@ def _cells(release: str, table: str, columns: list[str]) -> pd.DataFrame:
     area, year = _required("area"), _int("year", 0)
     if area not in service.areas(release).index:
         raise NotFoundError(f"Gebiet {area!r} gibt es in {release} nicht; siehe /api/v1/areas.")
-    cells = service.cells(release, table, area)
+    cells = with_source_columns(service.cells(release, table, area), request.args.get("source"))
     if year:
         service.check_year(release, year)
         cells = cells[cells["year"] == year]
     cells = cells.assign(value=cells["value"].where(cells["status"].isin([PUBLISHED, ZERO])))
-    return cells.rename(columns={"area_key": "area"})[columns]
+    return cells.rename(columns={"area_key": "area"})[[*columns, *SOURCE_COLUMNS]]
 
 
 @api.get("/releases")
@@ -196,6 +203,7 @@ def indicator_values() -> Response:
     if method not in classify.METHODS:
         raise BadRequest(f"method={method!r} unbekannt; möglich: {', '.join(classify.METHODS)}.")
     frame = service.indicator_rows(release, level, indicator, year, method, _classes())
+    frame = only_source(frame, request.args.get("source"))
     return _respond(release, frame, f"{indicator}-{level}-{year}")
 
 

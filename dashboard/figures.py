@@ -15,8 +15,10 @@ import plotly.graph_objects as go
 
 from dashboard import indicators
 from dashboard.i18n import fmt_number, plotly_separators, t
+from dashboard.source_labels import source_label
 from etl.symbols import PUBLISHED, SYMBOLS, ZERO
 from etl.transform.ages import group_label
+from etl.transform.census import FIRST_YEAR_ON_2011, series_break
 
 FEMALE, MALE, ACCENT, GREY = "#b2182b", "#2166ac", "#1b7837", "#595959"
 FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -158,18 +160,26 @@ def time_series(totals: pd.DataFrame, lang: str, official: pd.DataFrame | None =
     """Population by year; suppressed years are gaps marked with the symbol."""
     rows = totals.sort_values("year")
     numbers = pd.to_numeric(rows["value"]).astype(float).where(_known(rows))
+    sources = rows["source"] if "source" in rows else pd.Series("register", index=rows.index)
+    only_official = bool(len(rows)) and bool((sources == "official").all())
     figure = go.Figure(
         go.Scatter(
             x=rows["year"],
             y=numbers,
             mode="lines+markers+text",
-            name=t("register", lang),
+            name=t("official" if only_official else "register", lang),
             line={"color": ACCENT, "width": 3},
             text=[SYMBOLS.get(s, "") for s in rows["status"]],
             textposition="top center",
-            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            hovertext=[
+                source_label(r.source, r.sources, r.reference_date, int(r.year), lang)
+                for r in rows.assign(source=sources, sources=rows.get("sources", "")).itertuples()
+            ],
+            hovertemplate="%{x}: %{y:,.0f}<br>%{hovertext}<extra></extra>",
         )
     )
+    if "source" in rows and series_break(rows).any():
+        _mark_census_break(figure, lang)
     if official is not None and not official.empty:
         figure.add_scatter(
             x=official["year"],
@@ -192,6 +202,21 @@ def _bound_text(row: pd.Series) -> str:
     if pd.notna(row["upper"]):
         return f"≤ {row['upper']:+,.0f}"
     return SYMBOLS.get(row["status"], "")
+
+
+CENSUS_BREAK_LABEL: Final = {"de": "Zensus 2011 (Bruch)", "en": "Census 2011 (break)"}
+
+
+def _mark_census_break(figure: go.Figure, lang: str) -> None:
+    """A dashed line between 2010 and 2011: the official series is re-based on the census."""
+    label = CENSUS_BREAK_LABEL.get(lang, CENSUS_BREAK_LABEL["de"])
+    figure.add_vline(
+        x=FIRST_YEAR_ON_2011 - 0.5,
+        line={"color": GREY, "dash": "dot", "width": 2},
+        annotation_text=label,
+        annotation_position="top left",
+        name="census-break",
+    )
 
 
 def components_of_change(events: pd.DataFrame, lang: str) -> go.Figure:

@@ -27,6 +27,7 @@ from dashboard import classify
 from dashboard.figures import plain_list
 from dashboard.i18n import fmt_bounds, fmt_number, plotly_separators, status_label, t
 from dashboard.indicators import BY_KEY
+from dashboard.source_labels import source_label
 from etl.symbols import NOT_AVAILABLE, PUBLISHED, SUPPRESSED, SYMBOLS, ZERO
 
 STATUS_CODES: Final = {ZERO: 0, SUPPRESSED: 1, NOT_AVAILABLE: 2}
@@ -54,9 +55,15 @@ def map_data(
     ]
     sparse = published.sum() < SPARSE_SHARE * len(values)
     marked = values[values["status"].isin([ZERO, SUPPRESSED])]
+    labels = _source_labels(values, lang)
+    by_row = dict(zip(values.index, labels, strict=True))
     return {
         "dense_z": [] if sparse else z,
         "dense_customdata": [] if sparse else shown,
+        "dense_hovertext": [] if sparse else labels,
+        "sparse_hovertext": [v for v, ok in zip(labels, published, strict=True) if ok]
+        if sparse
+        else [],
         "sparse_locations": values["area_key"][published].tolist() if sparse else [],
         "sparse_text": plain_list(values["name"][published]) if sparse else [],
         "sparse_z": [v for v, ok in zip(z, published, strict=True) if ok] if sparse else [],
@@ -66,7 +73,11 @@ def map_data(
         "status_locations": marked["area_key"].tolist(),
         "status_z": [STATUS_CODES[s] for s in marked["status"]],
         "status_text": plain_list(marked["name"]),
-        "status_label": [_status_hover(row, indicator, lang) for row in marked.itertuples()],
+        "status_label": [
+            _status_hover(row, indicator, lang)
+            + (f"<br>{by_row[row.Index]}" if by_row[row.Index] else "")
+            for row in marked.itertuples()
+        ],
         "hovertemplate": _hovertemplate(indicator, lang),
         "colorscale": classify.discrete_colorscale(palette, max(len(upper_bounds), 1)),
         "zmax": max(len(upper_bounds), 1) - 0.5,
@@ -83,11 +94,23 @@ def shown_values(figure: go.Figure) -> dict[str, float | None]:
     return shown
 
 
+def _source_labels(values: pd.DataFrame, lang: str) -> list[str]:
+    """Per area: where its number comes from (empty when the release has no source column)."""
+    if "source" not in values:
+        return [""] * len(values)
+    return [
+        source_label(r.source, r.sources, r.reference_date, None, lang)
+        if isinstance(r.source, str)
+        else ""
+        for r in values.itertuples()
+    ]
+
+
 def _hovertemplate(indicator: str, lang: str) -> str:
     spec = BY_KEY[indicator]
     unit = f" {spec.unit}" if spec.unit else ""
     value = f"%{{customdata:,.{spec.decimals}f}}{unit}"
-    return f"<b>%{{text}}</b><br>{t(indicator, lang)}: {value}<extra></extra>"
+    return f"<b>%{{text}}</b><br>{t(indicator, lang)}: {value}<br>%{{hovertext}}<extra></extra>"
 
 
 def _status_hover(row: Any, indicator: str, lang: str) -> str:
@@ -140,6 +163,7 @@ def map_figure(
                 text=names,
                 z=data["dense_z"],
                 customdata=data["dense_customdata"],
+                hovertext=data["dense_hovertext"],
                 name="dense",
                 **values,
             ),
@@ -149,6 +173,7 @@ def map_figure(
                 text=data["sparse_text"],
                 z=data["sparse_z"],
                 customdata=data["sparse_customdata"],
+                hovertext=data["sparse_hovertext"],
                 name="sparse",
                 **values,
             ),
@@ -188,8 +213,30 @@ def map_figure(
         paper_bgcolor="#ffffff",
         showlegend=False,
         hoverlabel={"bgcolor": "#ffffff", "font": {"color": "#111111", "size": 14}},
+        annotations=[_attribution()],
     )
     return figure
+
+
+MAP_ATTRIBUTION: Final = (
+    "© GeoBasis-DE / BKG · © Statistische Ämter des Bundes und der Länder · dl-de/by-2-0"
+)
+
+
+def _attribution() -> dict[str, Any]:
+    """The licence notice of boundaries and official statistics, bottom right on the map."""
+    return {
+        "text": MAP_ATTRIBUTION,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "y": 0,
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#333333"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
 
 
 def _base_layer(geojson_url: str) -> dict[str, Any]:
@@ -237,6 +284,7 @@ def map_patch(data: dict[str, Any]) -> Patch:
     for trace, prefix in ((DENSE, "dense_"), (SPARSE, "sparse_")):
         patch["data"][trace]["z"] = data[prefix + "z"]
         patch["data"][trace]["customdata"] = data[prefix + "customdata"]
+        patch["data"][trace]["hovertext"] = data[prefix + "hovertext"]
         patch["data"][trace]["hovertemplate"] = data["hovertemplate"]
         patch["data"][trace]["colorscale"] = data["colorscale"]
         patch["data"][trace]["zmax"] = data["zmax"]

@@ -29,6 +29,14 @@ AREA = {
     "description": "Area key, e.g. 03901001 (string; leading zeros matter).",
 }
 YEAR = {"name": "year", "in": "query", "required": False, "schema": {"type": "integer"}}
+SOURCE = {
+    "name": "source",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["official", "register"]},
+    "description": "Only figures of one source: official statistics (public tables, as "
+    "published) or the protected register data. Every row names its source.",
+}
 ERRORS = {
     "400": {
         "description": "Malformed parameter",
@@ -47,6 +55,17 @@ CELL = {
             "description": "null unless status is published or zero",
         },
         "status": {"type": "string", "enum": ["published", "zero", "suppressed", "na"]},
+        "source": {"type": "string", "enum": ["official", "register"]},
+        "table": {"type": ["string", "null"], "description": "official table code(s)"},
+        "reference_date": {"type": ["string", "null"], "format": "date"},
+        "census_basis": {
+            "type": ["string", "null"],
+            "description": "official stocks: census the count continues (1987 or 2011)",
+        },
+        "series_break": {
+            "type": "boolean",
+            "description": "first official year after the Zensus 2011 break",
+        },
     },
 }
 
@@ -101,17 +120,17 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/releases": _get("Releases (newest first, live flagged)", []),
             "/api/v1/areas": _get("Areas of a level", [RELEASE, level, FORMAT]),
             "/api/v1/population": _get(
-                "Population cells of an area", [RELEASE, AREA, YEAR, FORMAT]
+                "Population cells of an area", [RELEASE, AREA, YEAR, SOURCE, FORMAT]
             ),
             "/api/v1/households": _get(
-                "Households by size of an area", [RELEASE, AREA, YEAR, FORMAT]
+                "Households by size of an area", [RELEASE, AREA, YEAR, SOURCE, FORMAT]
             ),
             "/api/v1/events": _get(
-                "Births, deaths and moves of an area", [RELEASE, AREA, YEAR, FORMAT]
+                "Births, deaths and moves of an area", [RELEASE, AREA, YEAR, SOURCE, FORMAT]
             ),
             "/api/v1/indicators": _get(
                 "Indicator values of all areas of a level (exactly the map's values)",
-                [RELEASE, indicator, level, YEAR, method, classes, FORMAT],
+                [RELEASE, indicator, level, YEAR, method, classes, SOURCE, FORMAT],
                 "Values rounded as displayed; lower/upper give bounds for suppressed values.",
             ),
             "/api/v1/geometry/{release}/{level}.geojson": {

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from dashboard import classify, indicators, regions
+from dashboard.source_labels import area_sources
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.store.engine import reader_engine
@@ -232,7 +233,9 @@ class DashboardService:
         table = self.indicator_table(release, year).loc[indicator]
         values = table.reindex(areas["area_key"])
         values["status"] = values["status"].fillna("na")
-        return pd.concat([areas[["area_key", "name"]], values], axis=1).reset_index(drop=True)
+        sources = area_sources(self.population_year(release, year)).reindex(areas["area_key"])
+        frame = pd.concat([areas[["area_key", "name"]], values, sources], axis=1)
+        return frame.reset_index(drop=True)
 
     def map_layer(
         self, release: str, level: str, indicator: str, year: int, method: str, k: int

@@ -20,6 +20,7 @@ from etl.store.engine import init_stores
 from etl.store.published import write_release
 from etl.symbols import NOT_AVAILABLE
 from etl.transform import attacker_model as attacker
+from etl.transform import official, official_release
 from etl.transform import publication as pub
 from etl.transform import release_union as union
 from etl.transform.hierarchy import area_edges
@@ -149,7 +150,6 @@ def year_problems(
     truth_edges = area_edges(leaf_keys, pd.concat([regions, earlier], ignore_index=True))
     grid, grid_parent = pub.grid_leaves(data.population, straddling)
     population = pub.population_cube(leaves, truth_edges)
-    households = pub.household_cube(data.households, truth_edges)
     events = pub.event_cube(data.events, truth_edges)
     keys = pd.concat([population["area_key"], grid["area_key"]]).drop_duplicates()
     keys = keys[~keys.isin(hidden)]
@@ -159,9 +159,11 @@ def year_problems(
     )
     problems = {
         "population": pub.population_problem(population, member, grid),
-        "households": pub.simple_problem("H", households, "size", member),
         "events": pub.simple_problem("E", events, "event", member),
     }
+    if not data.households.empty:  # extracts without households publish none (no crash)
+        households = pub.household_cube(data.households, truth_edges)
+        problems["households"] = pub.simple_problem("H", households, "size", member)
     conflicts: dict[str, str] = {}
     for name, problem in problems.items():
         shown = problem.rows["publish"] & ~problem.rows["area_key"].isin(hidden)
@@ -228,6 +230,8 @@ def _with_missing_aggregates(rows: pd.DataFrame, edges: pd.DataFrame, name: str)
     missing = sorted(set(edges["total"]) - set(rows["area_key"]))
     if not missing:
         return rows
+    if rows.empty:  # e.g. no extract of the year has households: nothing to complete
+        return rows
     template = rows[rows["area_key"] == rows["area_key"].iloc[0]].drop(columns=["area_key"])
     filler = template.merge(pd.DataFrame({"area_key": missing}), how="cross")
     filler = filler.assign(
@@ -252,26 +256,30 @@ class RestrictedSnapshot:
     boundaries: pd.DataFrame
     official_values: pd.DataFrame
     official_sources: pd.DataFrame
+    crosswalk: pd.DataFrame
 
 
 def read_restricted(engine: Engine) -> RestrictedSnapshot:
     """A consistent snapshot, so uploads or imports arriving meanwhile cannot mix in."""
     with store.snapshot(engine) as connection:
         uploads = store.active_uploads(connection)
-        if uploads.empty:
+        official_values = store.read_table(connection, "official_values")
+        if uploads.empty and official_values.empty:
             raise StoreError(
-                "Im geschützten Bereich liegen keine Meldungen. Erst "
-                "`python -m etl import-extract` ausführen."
+                "Im geschützten Bereich liegen weder Meldungen noch amtliche Tabellen. Erst "
+                "`python -m etl import-extract` oder `python -m etl import-genesis` ausführen."
             )
         areas = store.read_table(connection, "areas")
+        boundaries = store.read_table(connection, "boundaries")
         return RestrictedSnapshot(
-            years=year_inputs(connection, uploads),
-            expected=areas.loc[areas["level"] == "gemeinde", "area_key"].tolist(),
+            years=year_inputs(connection, uploads) if not uploads.empty else [],
+            expected=official.expected_reporters(areas, boundaries, official_values),
             areas=areas,
             regions=store.read_table(connection, "region_sets"),
-            boundaries=store.read_table(connection, "boundaries"),
-            official_values=store.read_table(connection, "official_values"),
+            boundaries=boundaries,
+            official_values=official_values,
             official_sources=store.read_table(connection, "official_sources"),
+            crosswalk=store.read_table(connection, "crosswalk"),
         )
 
 
@@ -303,7 +311,7 @@ def _protect_years(
         say(f"Jahr {d.year}: {len(d.uploads)} Meldungen schützen und prüfen …")
         results.append(protect_year_problems(d, built[d.year], settings))
     parents = [b.grid_parent for b in built.values()]
-    grid_parent = pd.concat(parents)
+    grid_parent = pd.concat(parents) if parents else pd.Series(dtype="string")
     return results, withdraw, grid_parent[~grid_parent.index.duplicated()]
 
 
@@ -320,17 +328,35 @@ def publish(
     data = read_restricted(restricted)
     results, withdraw, grid_parent = _protect_years(data, publisher, settings, say)
     stats = [s for r in results for s in r.stats]
-    release_tables = {
-        name: pd.concat([r.frames[name] for r in results], ignore_index=True)
-        for name in attacker.CELL_TABLES
+    register_parts = {
+        name: [r.frames[name] for r in results if name in r.frames] for name in attacker.CELL_TABLES
     }
-    published_keys = pd.concat([t["area_key"] for t in release_tables.values()]).unique()
-    official, official_sources = official_frame(data.official_values, data.official_sources)
-    release_tables["official"] = official
-    release_tables["areas"] = areas_frame(published_keys, data.areas, data.regions, grid_parent)
-    release_tables["boundaries"] = boundaries_frame(data.boundaries, release_tables["areas"])
+    # Official rows fill areas and years without usable register data; the two sources never
+    # share an area and year, so no published relation links them (etl.transform.official).
+    release_tables = official_release.with_official_layer(
+        register_parts, data.official_values, data.expected, data.regions, data.crosswalk
+    )
+    published_keys = pd.concat(
+        [t["area_key"] for t in release_tables.values() if not t.empty]
+        + [data.boundaries["area_key"]]
+    ).unique()
+    official_rows, official_sources = official_frame(data.official_values, data.official_sources)
+    release_tables["official"] = official_rows
+    release_tables["areas"] = official_release.label_partial_lands(
+        areas_frame(published_keys, data.areas, data.regions, grid_parent),
+        data.areas,
+        data.boundaries,
+    )
+    release_tables["boundaries"] = official_release.with_official_area(
+        boundaries_frame(
+            official_release.without_partial_lands(data.areas, data.boundaries),
+            release_tables["areas"],
+        ),
+        data.official_values,
+        data.crosswalk,
+    )
     release_tables["region_sets"] = data.regions
-    release = _release_record(settings, data.years, stats, official_sources, note)
+    release = _release_record(settings, data, stats, official_sources, note)
     truth = {d.year: r.truth for d, r in zip(data.years, results, strict=True)}
 
     def verify(connection: Connection, release_id: str) -> None:
@@ -357,12 +383,13 @@ def publish(
 
 def _release_record(
     settings: Settings,
-    years: list[YearInput],
+    data: RestrictedSnapshot,
     stats: list[dict],
     official_sources: list[dict],
     note: str,
 ) -> dict:
     """Release metadata: parameters, lineage of every upload per year, attribution, audit."""
+    years = data.years
     uploads = {
         str(d.year): dict(zip(d.uploads["municipality"], d.uploads["upload_id"], strict=True))
         for d in years
@@ -370,10 +397,14 @@ def _release_record(
     return {
         "min_count": settings.min_count,
         "protection": settings.protection,
-        "territorial_status": max(d.reference_date for d in years),
-        "years": [d.year for d in years],
+        "territorial_status": official_release.territorial_status(
+            [d.reference_date for d in years], data.official_values
+        ),
+        "years": official_release.release_years([d.year for d in years], data.official_values),
         "sources": {"uploads": uploads, "official": official_sources},
-        "attribution": _attribution(official_sources),
+        "attribution": official_release.attribution(
+            _attribution(official_sources), official_sources, data.boundaries
+        ),
         "note": note,
         "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},
     }

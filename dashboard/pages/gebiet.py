@@ -152,16 +152,19 @@ def render_profile(
         own, year, lang, *_overlay(profile, own, all_ages, year, overlay, lang)
     )
     official = _official_rows(profile["official"])
+    register = all_ages[all_ages["source"] == "register"] if "source" in all_ages else all_ages
+    # The official overlay compares; when the series itself is official it would repeat it.
+    overlay_official = official if not official.empty and not register.empty else None
     title = f"{profile['area']['name']} ({t('lvl_' + profile['area']['level'], lang)}, {key})"
     return (
         title,
         _summary(all_ages, year, lang),
         pyramid,
-        figures.time_series(all_ages, lang, official if not official.empty else None),
+        figures.time_series(all_ages, lang, overlay_official),
         figures.components_of_change(profile["events"], lang),
         figures.households_by_size(profile["households"], year, lang),
         indicator_table(table, profile["keys"], profile["names"], year, lang),
-        official_block(all_ages, official, lang),
+        official_block(register, official, lang),
     )
 
 
@@ -223,7 +226,8 @@ def _official_rows(official: pd.DataFrame) -> pd.DataFrame:
         & (official["age_from"] == 0)
         & official["age_to"].isna()
     ]
-    return rows.sort_values("year")
+    # Several tables carry the same total (12411-01-01 and 12411-02-03): one row per year.
+    return rows.sort_values(["year", "table_code"]).drop_duplicates("year")
 
 
 def official_block(register: pd.DataFrame, official: pd.DataFrame, lang: str) -> html.Div:
@@ -232,7 +236,9 @@ def official_block(register: pd.DataFrame, official: pd.DataFrame, lang: str) ->
         return html.Div(
             [html.P(t("no_official", lang)), html.P(t("gap_explained", lang), className="gap-box")]
         )
-    merged = register.merge(official, on="year", suffixes=("_reg", "_off"), validate="1:1")
+    merged = official.merge(
+        register, on="year", how="left", suffixes=("_off", "_reg"), validate="1:1"
+    ).fillna({"status_reg": "na"})
     rows = []
     for r in merged.itertuples():
         reg, off = r.value_reg, r.value_off

@@ -1,10 +1,12 @@
 """Reader of administrative boundaries: GeoPackage, Shapefile or GeoJSON in any CRS.
 
 Built for the BKG VG250/VG5000 schema (AGS, ARS, GEN, BEZ, GF) but any key and name column
-works. Parts sharing a key are dissolved into one (multi)polygon; water parts (GF 1 and 2) are
-dropped, so a municipality is the union of its land parts. Output: one row per area with the
-full-resolution geometry in EPSG:25832 (hex WKB), its area and a simplified EPSG:4326 GeoJSON
-whose neighbours still share their borders (coverage simplification).
+works. Parts sharing a key are dissolved into one (multi)polygon; water parts are dropped, so a
+municipality is the union of its land parts (BKG Geofaktor GF: 1/2 water without/with structure,
+8 coastal water (Küstengewässer, VG250/VG5000 Länder and Staat layers); 3/4 and 9 land).
+Output: one row per area with the full-resolution geometry in EPSG:25832 (hex WKB), its area
+and a simplified EPSG:4326 GeoJSON whose neighbours still share their borders
+(coverage simplification).
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.errors import GEOSException
 
 from etl.errors import InputError
-from etl.transform.territory import normalise_ags
+from etl.transform.territory import ars_to_ags, normalise_ags
 
 log = logging.getLogger(__name__)
 
 METRIC_CRS: Final = "EPSG:25832"
 WEB_CRS: Final = "EPSG:4326"
-WATER_GF: Final = (1, 2)  # VG250 Geofaktor: 1/2 water, 3/4 land; VG5000 uses 9 (land)
+WATER_GF: Final = (1, 2, 8)  # BKG Geofaktor: 1/2 water, 8 coastal water; 3/4 and 9 land
 DEFAULT_TOLERANCE_M: Final = 75.0
 KEY_LENGTH: Final = {"land": 2, "kreis": 5, "gemeinde": 8}
 COLUMNS: Final = ("area_key", "level", "name", "bez", "area_km2", "geometry_wkb", "web_geojson")
@@ -49,6 +51,8 @@ def read_boundaries(
     columns or keys that do not fit the level."""
     file = str(path)
     raw = _read(path, layer, file)
+    if key == "AGS" and key not in raw.columns and "ARS" in raw.columns:
+        key = "ARS"  # VG250 files that carry only the 12-digit Regionalschlüssel
     for column in (key, name):
         if column not in raw.columns:
             raise InputError(
@@ -63,6 +67,7 @@ def read_boundaries(
             "exportieren, z. B. ogr2ogr -a_srs EPSG:25832 neu.gpkg alt.shp.",
             file=file,
         )
+    check_coordinates(raw, file)
     land = _drop_water(raw, file)
     land = land.assign(area_key=_keys(land[key], level, file, key), name=land[name].astype(str))
     try:
@@ -104,10 +109,10 @@ def _drop_water(frame: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
         return frame
     water = pd.to_numeric(frame["GF"], errors="coerce").isin(WATER_GF)
     if water.any():
-        log.info("%s: %d Wasserflächen (GF 1/2) verworfen", file, int(water.sum()))
+        log.info("%s: %d Wasserflächen (GF 1/2/8) verworfen", file, int(water.sum()))
     land = frame[~water]
     if land.empty:
-        raise InputError("nur Wasserflächen (GF 1/2), keine Landflächen.", file=file, column="GF")
+        raise InputError("nur Wasserflächen (GF 1/2/8), keine Landflächen.", file=file, column="GF")
     return land
 
 
@@ -120,6 +125,8 @@ def _keys(values: pd.Series, level: str, file: str, column: str) -> pd.Series:
         text = str(value).strip()
         if text.endswith(".0") and text[:-2].isdigit():
             text = text[:-2]
+        if level in KEY_LENGTH and text.isdigit() and len(text) in (11, 12):
+            text = _from_ars(text, level)
         if level in KEY_LENGTH and text.isdigit():
             text = text.zfill(KEY_LENGTH[level])
         if not _valid_key(text, level):
@@ -131,6 +138,43 @@ def _keys(values: pd.Series, level: str, file: str, column: str) -> pd.Series:
             )
         keys.append(text)
     return pd.Series(keys, index=values.index, dtype="str")
+
+
+def _from_ars(text: str, level: str) -> str:
+    """The key of a level from a 12-digit ARS (an 11-digit one lost its leading zero)."""
+    ars = text.zfill(12)
+    if level == "gemeinde":
+        try:
+            return ars_to_ags(ars)
+        except ValueError:
+            return text
+    return ars[: KEY_LENGTH[level]]
+
+
+def check_coordinates(frame: gpd.GeoDataFrame, file: str) -> None:
+    """Refuse coordinates that cannot lie in the declared CRS (e.g. UTM metres as WGS84)."""
+    west, south, east, north = frame.total_bounds
+    crs = frame.crs
+    if crs.is_geographic:
+        inside = -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+    else:
+        area = crs.area_of_use
+        if area is None:
+            return
+        geographic = frame.to_crs(WEB_CRS).total_bounds if np.isfinite(west) else None
+        margin = 5.0  # degrees: the area of use is advisory, not a hard edge
+        inside = geographic is not None and (
+            area.west - margin <= geographic[0] <= geographic[2] <= area.east + margin
+            and area.south - margin <= geographic[1] <= geographic[3] <= area.north + margin
+        )
+    if not inside:
+        raise InputError(
+            f"Koordinaten (Bereich {west:.2f}, {south:.2f} bis {east:.2f}, {north:.2f}) passen "
+            f"nicht zum angegebenen Koordinatenreferenzsystem {crs.to_string()}; die Datei ist "
+            "falsch deklariert. Mit dem richtigen CRS neu exportieren, z. B. ogr2ogr -a_srs "
+            "EPSG:25832 neu.gpkg alt.geojson.",
+            file=file,
+        )
 
 
 def _valid_key(text: str, level: str) -> bool:
@@ -155,7 +199,9 @@ def _dissolve(frame: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     try:
         frame = frame.to_crs(METRIC_CRS)
     except Exception as error:  # pyproj raises several types for impossible transforms
-        raise InputError(f"Umrechnung nach {METRIC_CRS} nicht möglich ({error}).") from error
+        raise InputError(
+            f"Umrechnung nach {METRIC_CRS} nicht möglich ({error}).", file=file
+        ) from error
     bez = frame["BEZ"].astype(str) if "BEZ" in frame.columns else pd.Series("", index=frame.index)
     frame = frame.assign(bez=bez)[["area_key", "name", "bez", "geometry"]]
     dissolved = frame.dissolve(by="area_key", aggfunc="first", sort=True).reset_index()

@@ -273,6 +273,8 @@ def _cell_columns() -> list[Column]:
         Column("status", String(10), nullable=False),
         Column("reference_date", Date),
         Column("sources", Text, nullable=False),  # upload ids or official table codes
+        # register (protected uploads) | official (public statistics, as published)
+        Column("source", String(10), nullable=False, default="register"),
     ]
 
 
@@ -324,10 +326,12 @@ pub_official = Table(
     Column("table_code", String(40), nullable=False),
     Column("area_key", KEY, nullable=False),
     Column("year", Integer, nullable=False),
-    Column("measure", String(16), nullable=False),
+    Column("measure", String(24), nullable=False),
     Column("sex", String(8), nullable=False),
     Column("age_from", Integer, nullable=False),
     Column("age_to", Integer),
+    Column("nationality", String(8), nullable=False, default="total"),
+    Column("household_type", String(32), nullable=False, default="total"),
     Column("value", Integer),
     Column("status", String(10), nullable=False),
 )

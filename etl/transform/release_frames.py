@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.symbols import NOT_AVAILABLE, PUBLISHED, ZERO
+from etl.symbols import NOT_AVAILABLE, ZERO
 from etl.transform.geometry import dissolve_levels, from_hex_wkb, grid_web_geojson, web_geojson
 from etl.transform.hierarchy import level_of, parent_of
+from etl.transform.official import official_status
 from etl.transform.publication import UNASSIGNED_SUFFIX
 from etl.transform.territory import LAND_NAMES
 
@@ -90,12 +91,10 @@ def boundaries_frame(master: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def official_status(values: pd.Series, symbols: pd.Series) -> pd.Series:
-    """GENESIS symbols to statuses: `-` nothing there (zero); `.`, `x`, `/` not available."""
-    status = pd.Series(PUBLISHED, index=values.index)
-    status[(symbols == "-") | ((symbols == "") & (values == 0))] = ZERO
-    status[symbols.isin([".", "x", "/"]) | (values.isna() & (symbols != "-"))] = NOT_AVAILABLE
-    return status
+def _column(values: pd.DataFrame, name: str) -> pd.Series:
+    if name not in values:
+        return pd.Series("total", index=values.index)
+    return values[name].fillna("total")
 
 
 def official_frame(values: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
@@ -114,6 +113,8 @@ def official_frame(values: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.Data
             "sex": values["sex"],
             "age_from": values["age_from"].fillna(0).astype(int),
             "age_to": values["age_to"],
+            "nationality": _column(values, "nationality"),
+            "household_type": _column(values, "household_type"),
             "value": value,
             "status": status,
         }
