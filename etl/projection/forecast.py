@@ -34,10 +34,10 @@ class ForecastParameters:
     """Tuning of the totals model (defaults chosen by the backtests in benchmarks/)."""
 
     window: int = 5
-    migration_damping: float = 0.7
-    shrink: float = 5_000.0
+    migration_damping: float = 0.9
+    shrink: float = 10_000.0
     max_rate: float = 0.05
-    constant_weight: float = 0.5
+    constant_weight: float = 0.2
     breaks: tuple[int, ...] = CENSUS_BREAKS
 
 

@@ -35,18 +35,31 @@ def size_class(population: pd.Series) -> pd.Series:
     return labels.astype(str).where(population.notna())
 
 
+def _bounds(ratios: pd.Series, coverage: float, symmetric: bool) -> tuple[float, float]:
+    if symmetric:
+        # The c quantile of |log ratio|: robust when the sign of the bias changes between
+        # the years that fit the interval and the years it is used for.
+        spread = float(np.log(ratios).abs().quantile(coverage))
+        return float(np.exp(-spread)), float(np.exp(spread))
+    low, high = ratios.quantile([(1 - coverage) / 2, (1 + coverage) / 2]).to_numpy()
+    return float(low), float(high)
+
+
 def error_quantiles(
-    errors: pd.DataFrame, coverage: float = 0.8, min_errors: int = 20
+    errors: pd.DataFrame, coverage: float = 0.8, min_errors: int = 20, symmetric: bool = True
 ) -> pd.DataFrame:
-    """Lower and upper quantile of observed/forecast per size class and tested horizon."""
+    """Lower and upper ratio observed/forecast per size class and tested horizon.
+
+    symmetric: forecast x exp(+-q) with q the `coverage` quantile of |log(observed/forecast)|;
+    otherwise the (1-c)/2 and (1+c)/2 quantiles of the ratio itself.
+    """
     if not 0 < coverage < 1:
         raise ValueError(f"coverage must lie between 0 and 1, got {coverage}")
     data = errors.assign(
         size_class=size_class(errors["base_population"]),
         ratio=errors["observed"] / errors["forecast"],
     )
-    data = data[np.isfinite(data["ratio"])]
-    tails = ((1 - coverage) / 2, (1 + coverage) / 2)
+    data = data[np.isfinite(data["ratio"]) & (data["ratio"] > 0)]
     rows = []
     for horizon, at_horizon in data.groupby("horizon"):
         by_class = {
@@ -58,8 +71,8 @@ def error_quantiles(
             # Too few errors: the nearest class with enough, the smaller (wider) one first.
             donor = min(enough, key=lambda j: (abs(j - i), j)) if enough else None
             ratios = by_class[SIZE_LABELS[donor]] if donor is not None else at_horizon["ratio"]
-            low, high = ratios.quantile(tails).to_numpy()
-            rows.append((label, int(horizon), float(low), float(high), len(by_class[label])))
+            low, high = _bounds(ratios, coverage, symmetric)
+            rows.append((label, int(horizon), low, high, len(by_class[label])))
     return pd.DataFrame(rows, columns=list(QUANTILE_COLUMNS))
 
 

@@ -46,7 +46,8 @@ def errors_of(ratios: list[float], size: float, horizon: int = 1) -> pd.DataFram
 def test_quantiles_per_class_and_borrowing() -> None:
     small = errors_of(list(np.linspace(0.9, 1.1, 21)), 500)
     large = errors_of(list(np.linspace(0.99, 1.01, 21)), 60_000)
-    table = error_quantiles(pd.concat([small, large]), coverage=0.8).set_index("size_class")
+    both = pd.concat([small, large])
+    table = error_quantiles(both, coverage=0.8, symmetric=False).set_index("size_class")
     assert table.loc["< 2.000", ["lower_ratio", "upper_ratio"]].tolist() == pytest.approx(
         [0.92, 1.08]
     )
@@ -54,6 +55,10 @@ def test_quantiles_per_class_and_borrowing() -> None:
     # 5.000 - < 10.000 has no errors: it borrows from the nearest class with enough, the small.
     assert table.loc["5.000 - < 10.000", "upper_ratio"] == pytest.approx(1.08)
     assert table.loc["5.000 - < 10.000", "errors"] == 0
+    # Symmetric (default): forecast x exp(+-q), q the 80 % quantile of |log ratio|.
+    symmetric = error_quantiles(errors_of([1.05] * 15 + [1 / 1.05] * 10, 500))
+    first = symmetric.set_index("size_class").loc["< 2.000"]
+    assert [first["lower_ratio"], first["upper_ratio"]] == pytest.approx([1 / 1.05, 1.05])
     with pytest.raises(ValueError, match="coverage must lie between 0 and 1"):
         error_quantiles(small, coverage=1.0)
 
