@@ -13,11 +13,14 @@ forecast itself from data up to its base year, checked on later years it did not
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl.commands.forecast import history_from_official, read_official
+from etl.projection.age_shares import keep_shares, project_age_groups
 from etl.projection.backtest_real import backtest_errors, comparable_observed
 from etl.projection.baselines import TotalsHistory, constant_forecast, linear_forecast
 from etl.projection.forecast import (
@@ -26,6 +29,7 @@ from etl.projection.forecast import (
     component_forecast,
     ensemble_forecast,
 )
+from etl.projection.forecast_output import birth_rate
 from etl.projection.forecast_totals import forecast_totals
 from etl.projection.intervals import (
     SIZE_LABELS,
@@ -158,6 +162,75 @@ def report(name: str, history: TotalsHistory, pairs: list, bases: list, last: in
     print(markdown(100 * leave_one_origin_out(errors), 0))
 
 
+CENSUS_BOUNDS = (0, 3, 6, 15, 18, 25, 30, 40, 50, 65, 75)
+CENSUS_YEARS_TO_2015 = 4.65  # 09.05.2011 -> 31.12.2015
+
+
+def census_age_groups(path: Path) -> pd.DataFrame:
+    """Zensus 2011 (12111-02-01-5-B) population by the 11 age groups, all sexes, per Gemeinde.
+
+    The reader in etl/extract does not know this table yet; this is a benchmark-only parse of
+    the export layout (per age group five columns: total, male, female, German, foreign).
+    """
+    rows = {}
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        cells = line.rstrip("\r").split(";")
+        if line.startswith("__________"):
+            break
+        if len(cells) > 57 and len(cells[0]) == 8 and cells[0].isdigit():
+            values = [cells[2 + 5 * g] for g in range(1, 12)]
+            if all(v.isdigit() or v == "-" for v in values):
+                rows[cells[0]] = [0.0 if v == "-" else float(v) for v in values]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(CENSUS_BOUNDS))
+
+
+def actual_age_groups(directory: Path, year: int) -> pd.DataFrame:
+    """12411-02-03-5-B totals by age group in `year`, summed into the census groups."""
+    data, _ = read_official(directory)
+    grouped = data["age_to"].notna() | (data["age_from"] > 0)
+    rows = data[(data["year"] == year) & (data["sex"] == "total") & grouped]
+    rows = rows[rows["measure"] == "population"]
+    wide = rows.pivot_table(index="ags", columns="age_from", values="value", aggfunc="first")
+    groups = np.searchsorted(CENSUS_BOUNDS, wide.columns.to_numpy(), side="right") - 1
+    summed = wide.T.groupby(groups).sum().T.astype(float)
+    summed.columns = list(CENSUS_BOUNDS)
+    return summed
+
+
+def age_report(census_path: Path, wmk_dir: Path, history: TotalsHistory) -> None:
+    """Census 2011 age groups carried to 31.12.2015 against the 2015 table (Werra-Meißner)."""
+    census = census_age_groups(census_path)
+    actual = actual_age_groups(wmk_dir, 2015)
+    actual = actual[actual.sum(axis=1) > 0]
+    areas = [a for a in actual.index if a in census.index]
+    base = census.loc[areas].to_numpy()
+    totals = {
+        "observed 2015 total": actual.loc[areas].sum(axis=1).to_numpy(),
+        "ensemble total (base 2011)": ensemble_forecast(history.until(2011), 2011, 4)
+        .loc[areas, 2015]
+        .to_numpy(),
+    }
+    rate = birth_rate(history, 2011).reindex(areas).to_numpy()
+    rows = {}
+    for label, total in totals.items():
+        steps = np.vstack([total] * 5)
+        aged = project_age_groups(base, CENSUS_BOUNDS, steps, rate)
+        fraction = CENSUS_YEARS_TO_2015 - 4
+        carried = (1 - fraction) * aged[3] + fraction * aged[4]
+        kept = keep_shares(base, total[None, :])[0]
+        truth = actual.loc[areas].to_numpy()
+        for method, values in (("census shares kept", kept), ("cohorts aged", carried)):
+            ape = 100 * np.abs(values - truth) / np.where(truth > 0, truth, np.nan)
+            rows[(label, method)] = [*np.nanmean(ape, axis=0), np.nanmean(ape)]
+    columns = [f"{a}–{b - 1}" for a, b in itertools.pairwise(CENSUS_BOUNDS)] + ["75+", "all"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    print(
+        f"\n### Werra-Meißner-Kreis: age groups 2015 from the Zensus 2011 ({len(areas)} "
+        "Gemeinden), MAPE (%) by age group\n"
+    )
+    print(markdown(table))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -166,7 +239,11 @@ def main() -> None:
     parser.add_argument("--wmk-dir", type=Path, default=Path("../shared/real-samples"))
     args = parser.parse_args()
     report("Niedersachsen and Bremen", load(args.ni_dir), NI_PAIRS, [2011, 2012], 2013)
-    report("Werra-Meißner-Kreis", load(args.wmk_dir), WMK_PAIRS, [2011, 2013], 2015)
+    wmk = load(args.wmk_dir)
+    report("Werra-Meißner-Kreis", wmk, WMK_PAIRS, [2011, 2013], 2015)
+    census = next(args.ni_dir.glob("genesis_12111-02-01-5-B_*.csv"), None)
+    if census is not None:
+        age_report(census, args.wmk_dir, wmk)
 
 
 if __name__ == "__main__":
