@@ -7,12 +7,14 @@ import hashlib
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from etl.config import Settings
-from etl.extract.genesis import GenesisTable, read_genesis
+from etl.extract.genesis import STORED_COLUMNS, GenesisTable, read_genesis
 from etl.store.engine import init_stores
 from etl.store.restricted import save_official
 
-STORED_COLUMNS = ("ags", "year", "measure", "sex", "age_from", "age_to", "value", "symbol")
+__all__ = ["STORED_COLUMNS", "add_arguments", "run", "source_record"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="GENESIS/Regionalstatistik flat CSV export(s)",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="CSV",
+        help="write the report of every row (mapped, aggregate, vanished, unknown) to this CSV",
     )
 
 
@@ -38,22 +46,50 @@ def source_record(table: GenesisTable, path: Path, raw: bytes) -> dict:
     }
 
 
+def report_frame(tables: list[tuple[Path, GenesisTable]]) -> pd.DataFrame:
+    """The row reports of all files, with file name and table code in front."""
+    frames = [
+        table.report.assign(file=path.name, table_code=table.table_code) for path, table in tables
+    ]
+    report = pd.concat(frames, ignore_index=True)
+    return report[["file", "table_code", *frames[0].columns[:-2]]]
+
+
+def summary(table: GenesisTable) -> str:
+    """One line: how many rows were mapped, checked aggregates, vanished, unknown."""
+    report = table.report
+    counts = report["status"].value_counts()
+    differing = int(report["check"].str.startswith("abweichend").sum())
+    checked = int(report["check"].str.startswith(("geprüft", "abweichend")).sum())
+    return (
+        f"Zeilen: {counts.get('mapped', 0)} zugeordnet, {counts.get('aggregate', 0)} Aggregate, "
+        f"{counts.get('vanished', 0)} entfallen, {counts.get('unknown', 0)} unbekannt; "
+        f"Summenprüfung: {checked} Aggregatzeilen geprüft, {differing} abweichend"
+    )
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     # Parse every file first: one bad file stores nothing.
     tables = [(path, read_genesis(path)) for path in args.files]
+    if args.report:
+        report_frame(tables).to_csv(args.report, index=False, sep=";")
+        print(f"Bericht: {args.report}")
     restricted, _ = init_stores(settings)
     for path, table in tables:
         source = source_record(table, path, path.read_bytes())
         save_official(restricted, source, table.data[list(STORED_COLUMNS)])
-        municipalities = table.data["ags"].nunique()
+        areas = table.data["ags"].nunique()
         years = sorted(table.data["year"].unique().tolist())
         span = f"{years[0]}–{years[-1]}" if years else "–"
         print(
             f"{path.name}: Tabelle {table.table_code} ({source['source_id']}), "
-            f"{len(table.data)} Werte, {municipalities} Gemeinden, Jahre {span}, "
+            f"{len(table.data)} Werte, {areas} Gebiete, Jahre {span}, "
             f"{len(table.aggregates)} Aggregatwerte (Land/Kreis/Verband) nicht gespeichert, "
             f"{len(table.unmapped)} nicht zugeordnet"
         )
+        print(f"  {summary(table)}")
+        for row in table.report[table.report["check"].str.startswith("abweichend")].itertuples():
+            print(f"  Aggregat abweichend: Zeile {row.line} {row.code} {row.name}: {row.check}")
         for row in table.unmapped.itertuples(index=False):
             print(f"  nicht zugeordnet: Zeile {row.line} {row.code} {row.name}: {row.reason}")
     return 0

@@ -110,12 +110,16 @@ official_values = Table(
     Column("table_code", String(40), nullable=False),
     Column("ags", String(8), nullable=False),
     Column("year", Integer, nullable=False),
-    Column("measure", String(16), nullable=False),
+    Column("measure", String(24), nullable=False),
     Column("sex", String(8), nullable=False),
     Column("age_from", Integer),
     Column("age_to", Integer),
     Column("value", Integer),
     Column("symbol", String(2), nullable=False),
+    # 'ags' holds a Kreis key (5 digits) where level is 'kreis' (tables ending in -4).
+    Column("level", String(8), nullable=False, server_default="gemeinde"),
+    Column("nationality", String(8), nullable=False, server_default="total"),
+    Column("household_type", String(32), nullable=False, server_default="total"),
 )
 
 areas = Table(

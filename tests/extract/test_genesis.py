@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from etl.errors import InputError
-from etl.extract.genesis import DATA_COLUMNS, read_genesis
+from etl.extract.genesis import DATA_COLUMNS, EXTRA_COLUMNS, read_genesis
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEAD = "GENESIS-Tabelle: 12612-01-01-5-B\nGeburten;;;\n;;2021;2021\n;;männlich;weiblich\n"
@@ -38,7 +38,9 @@ def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def test_columns_and_types() -> None:
     table = read_genesis(DATA / "genesis_deaths.csv")
-    assert tuple(table.data.columns) == DATA_COLUMNS
+    assert tuple(table.data.columns) == (*DATA_COLUMNS, *EXTRA_COLUMNS)
+    assert set(table.data["level"]) == {"gemeinde"}
+    assert set(table.data["nationality"]) == set(table.data["household_type"]) == {"total"}
     assert table.table_code == "12613-01-01-5-B"
     assert table.data["ags"].map(type).eq(str).all()
     assert str(table.data["value"].dtype) == "Int64"
@@ -57,35 +59,51 @@ def test_year_in_first_column_and_absent_year_reported() -> None:
             "code": "06636200",
             "name": "Gutsbezirk Kaufunger Wald",
             "line": 9,
-            "reason": "nur '-' für 2021: Gemeinde bestand nicht (mehr) oder war unbewohnt; "
+            "reason": "nur '-' für 2021: Gebiet bestand nicht (mehr) oder war unbewohnt; "
             "nicht übernommen",
         }
     ]
 
 
-def test_samtgemeinde_members_counted_once_and_aggregates_apart() -> None:
+def test_samtgemeinde_layout_8_and_11_digits() -> None:
     table = read_genesis(DATA / "genesis_samtgemeinde.csv")
     #                     ags         year  sex       expected (value, symbol)
-    assert cell(table, "03351001", 2021) == (100, "")  # 8-, 11- and 12-digit rows: once
-    assert cell(table, "03351002", 2021, "female") == (77, "")  # 12-digit ARS only
-    assert cell(table, "03351006", 2020) == (795, "")
-    assert sorted(table.data["ags"].unique()) == ["03351001", "03351002", "03351006"]
+    assert cell(table, "03351001", 2021) == (100, "")  # 11-digit member -> Kreis + Gemeinde
+    assert cell(table, "03351002", 2021, "female") == (77, "")
+    assert cell(table, "03351006", 2020) == (795, "")  # Einheitsgemeinde, 8 digits
+    assert cell(table, "03351501", 2021) == (0, "")  # gemeindefreies Gebiet
+    assert sorted(table.data["ags"].unique()) == [
+        "03351001",
+        "03351002",
+        "03351003",
+        "03351006",
+        "03351501",
+    ]  # the Samtgemeinde 03351401 is no Gemeinde
     assert sorted(set(zip(table.aggregates["code"], table.aggregates["level"], strict=True))) == [
         ("03", "land"),
         ("03351", "kreis"),
-        ("033515401", "gemeindeverband"),
+        ("03351401", "gemeindeverband"),
     ]
-    reasons = dict(zip(table.unmapped["code"], table.unmapped["reason"], strict=True))
-    assert "nicht addiert" in reasons["033515401001"]
-    assert "nicht addiert" in reasons["03351540101"]
-    assert "11 Stellen" in reasons["03351540103"]  # Langlingen: reported, never guessed
-    assert table.unmapped["line"].tolist() == [14, 16, 17]
+    report = table.report.set_index("code")
+    assert report["status"].to_dict() == {
+        "03": "aggregate",
+        "03351": "aggregate",
+        "03351006": "mapped",
+        "03351401": "aggregate",
+        "03351401001": "mapped",
+        "03351401002": "mapped",
+        "03351401003": "mapped",
+        "03351501": "mapped",
+    }
+    assert report.loc["03351401", "check"] == "geprüft: 6 Werte = Summe der Mitglieder"
+    assert report.loc["03", "check"].startswith("geprüft: 6 Werte")
+    assert table.unmapped.empty
 
 
-def test_reform_rows_summed_symbols_kept() -> None:
+def test_reform_rows_symbols_kept() -> None:
     table = read_genesis(DATA / "genesis_reform.csv")
     expected = {
-        ("16063001", 2021, "total"): (13, ""),  # listed three times: 10 + 3, '-' adds nothing
+        ("16063001", 2021, "total"): (13, ""),
         ("16063001", 2020, "total"): (4, ""),
         ("16063002", 2020, "total"): (7, ""),
         ("16063003", 2021, "total"): (None, "."),  # secret
@@ -99,6 +117,14 @@ def test_reform_rows_summed_symbols_kept() -> None:
     assert not ((table.data["ags"] == "16063002") & (table.data["year"] == 2021)).any()
     assert "16063004" not in set(table.data["ags"])
     assert table.unmapped["code"].tolist() == ["16063002", "16063004", "0663600"]
+    report = table.report.set_index("code")
+    assert report.loc["16063002", ["status", "reason"]].tolist() == [
+        "mapped",
+        "nur '-' für 2021: diese Jahre nicht übernommen",
+    ]
+    assert report.loc["16063004", "status"] == "vanished"
+    assert report.loc["0663600", "status"] == "unknown"
+    assert report.loc["12345", "check"] == "nicht geprüft: keine Mitglieder in der Datei"
     assert table.aggregates["code"].unique().tolist() == ["12345"]
 
 
@@ -133,9 +159,9 @@ def test_windows_1252_export() -> None:
             r"Zeile 6, Spalte 'Schlüssel'.*keine Ziffernfolge",
         ),
         (
-            "GENESIS-Tabelle: 12612-01-01-5-B\n;;2021;2021\n;;Deutsche;Ausländer\n"
+            "GENESIS-Tabelle: 12612-01-01-5-B\n;;2021;2021\n;;ledig;verheiratet\n"
             "06636003;Eschwege;1;2\n" + TAIL,
-            "Spalte doppelt oder Kopf nicht erkannt",
+            r"Zeile 3, Spalte 'ledig': Kopfzeile nicht erkannt",
         ),
         (
             "GENESIS-Tabelle: 12612-01-01-5-B\n;;männlich;weiblich\n06636003;Eschwege;1;2\n" + TAIL,

@@ -47,11 +47,16 @@ def test_import_and_bad_file_leaves_store_unchanged(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "12612-01-01-5-B" in done.stdout and "3 nicht zugeordnet" in done.stdout
-    assert "Zeile 14 16063004 Leerdorf" in done.stdout
+    assert "Zeile 12 16063004 Leerdorf" in done.stdout
+    assert (
+        "Zeilen: 5 zugeordnet, 1 Aggregate, 1 entfallen, 1 unbekannt; Summenprüfung: 0"
+        in done.stdout
+    )
     sources, values = official(home)
     assert sorted(sources["table_code"]) == ["12612-01-01-5-B", "12613-01-01-5-B"]
     unmapped = json.loads(sources.set_index("table_code").loc["12612-01-01-5-B", "unmapped"])
     assert [row["code"] for row in unmapped] == ["16063002", "16063004", "0663600"]
+    assert set(values["level"]) == {"gemeinde"} and set(values["nationality"]) == {"total"}
     assert sources["source_id"].str.fullmatch(r"\d{5}-\d\d-\d\d-\d-B-[0-9a-f]{8}").all()
     assert values["ags"].str.len().eq(8).all()
 
@@ -98,7 +103,9 @@ def test_real_samples_import(tmp_path: Path, real_samples: Path) -> None:
     done = etl(tmp_path / "var", "import-genesis", *files)
     assert done.returncode == 0, done.stderr
     sources, values = official(tmp_path / "var")
-    assert len(sources) == 4
+    assert len(sources) == 7  # every table of the folder is supported
+    assert set(values["level"]) == {"gemeinde", "kreis"}
+    assert set(values["nationality"]) == {"total", "german"}
     eschwege = values[
         (values["ags"] == "06636003")
         & (values["year"] == 2015)

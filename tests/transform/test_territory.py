@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,12 +9,10 @@ from hypothesis import strategies as st
 from etl.transform.territory import (
     LAND_NAMES,
     ars_to_ags,
-    classify_statistics_code,
     hierarchy_edges,
     kreis_key,
     land_key,
     level_of_key,
-    map_statistics_codes,
     municipalities_of,
     normalise_ags,
     parent_key,
@@ -89,30 +86,6 @@ def test_ars_to_ags() -> None:
         ars_to_ags("06636003")
 
 
-@pytest.mark.parametrize(
-    ("code", "kind", "ags"),
-    [
-        ("03", "land", None),
-        ("064", "regierungsbezirk", None),
-        ("03351", "kreis", None),
-        ("03351006", "gemeinde", "03351006"),
-        ("033515401", "gemeindeverband", None),
-        ("033515401002", "gemeinde", "03351002"),
-    ],
-)
-def test_classify_statistics_code(code: str, kind: str, ags: str | None) -> None:
-    assert classify_statistics_code(code) == (kind, ags)
-
-
-@pytest.mark.parametrize(
-    ("code", "message"),
-    [("03351540101", "11 Stellen"), ("0663600", "7 Stellen"), ("99001", "Land")],
-)
-def test_classify_rejects(code: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        classify_statistics_code(code)
-
-
 def test_hierarchy_edges() -> None:
     edges = hierarchy_edges(["06636003", "06636001", "03351006", "6636001"])
     assert edges.values.tolist() == [
@@ -138,22 +111,3 @@ def test_municipalities_of() -> None:
     assert municipalities_of("06636", known) == ["06636001", "06636002"]
     assert municipalities_of("06", known) == ["06611000", "06636001", "06636002"]
     assert municipalities_of("03351006", known) == ["03351006"]
-
-
-def test_map_statistics_codes_literal() -> None:
-    cells = pd.DataFrame(
-        {
-            "line": [1, 2, 3, 4, 5],
-            "code": ["06636", "06636003", "06636003", "066360003003", "0663"],
-            "name": ["Kreis", "Eschwege", "Eschwege", "Eschwege", "?"],
-            "year": [2021, 2021, 2021, 2021, 2021],
-            "value": pd.array([30, 10, 20, 30, 1], dtype="Int64"),
-            "symbol": ["", "", "", "", ""],
-        }
-    )
-    data, aggregates, unmapped = map_statistics_codes(cells)
-    assert data[["ags", "year", "value", "symbol"]].values.tolist() == [
-        ["06636003", 2021, 30, ""]
-    ]  # two rows of one code summed, the ARS repeat not added
-    assert aggregates[["code", "level", "value"]].values.tolist() == [["06636", "kreis", 30]]
-    assert unmapped["code"].tolist() == ["066360003003", "0663"]
