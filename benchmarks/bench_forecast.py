@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.commands.forecast import history_from_official, read_official
+from etl.commands.forecast import CENSUS_TO_YEAR_END, history_from_official, read_official
 from etl.projection.age_shares import keep_shares, project_age_groups
 from etl.projection.backtest_real import backtest_errors, comparable_observed
 from etl.projection.baselines import TotalsHistory, constant_forecast, linear_forecast
@@ -29,7 +29,7 @@ from etl.projection.forecast import (
     component_forecast,
     ensemble_forecast,
 )
-from etl.projection.forecast_output import birth_rate
+from etl.projection.forecast_output import birth_rate, forecast_table
 from etl.projection.forecast_totals import forecast_totals
 from etl.projection.intervals import (
     SIZE_LABELS,
@@ -166,22 +166,13 @@ CENSUS_BOUNDS = (0, 3, 6, 15, 18, 25, 30, 40, 50, 65, 75)
 CENSUS_YEARS_TO_2015 = 4.65  # 09.05.2011 -> 31.12.2015
 
 
-def census_age_groups(path: Path) -> pd.DataFrame:
-    """Zensus 2011 (12111-02-01-5-B) population by the 11 age groups, all sexes, per Gemeinde.
-
-    The reader in etl/extract does not know this table yet; this is a benchmark-only parse of
-    the export layout (per age group five columns: total, male, female, German, foreign).
-    """
-    rows = {}
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        cells = line.rstrip("\r").split(";")
-        if line.startswith("__________"):
-            break
-        if len(cells) > 57 and len(cells[0]) == 8 and cells[0].isdigit():
-            values = [cells[2 + 5 * g] for g in range(1, 12)]
-            if all(v.isdigit() or v == "-" for v in values):
-                rows[cells[0]] = [0.0 if v == "-" else float(v) for v in values]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=list(CENSUS_BOUNDS))
+def census_age_groups(directory: Path) -> pd.DataFrame:
+    """Zensus 2011 (12111-02-01-5-B) population by its 11 age groups, all sexes, per Gemeinde."""
+    data, _ = read_official(directory)
+    rows = data[(data["measure"] == "census_population") & (data["sex"] == "total")]
+    rows = rows[rows["age_to"].notna() | (rows["age_from"] > 0)]
+    wide = rows.pivot_table(index="ags", columns="age_from", values="value", aggfunc="first")
+    return wide.reindex(columns=list(CENSUS_BOUNDS)).astype(float).dropna()
 
 
 def actual_age_groups(directory: Path, year: int) -> pd.DataFrame:
@@ -197,9 +188,9 @@ def actual_age_groups(directory: Path, year: int) -> pd.DataFrame:
     return summed
 
 
-def age_report(census_path: Path, wmk_dir: Path, history: TotalsHistory) -> None:
+def age_report(census_dir: Path, wmk_dir: Path, history: TotalsHistory) -> None:
     """Census 2011 age groups carried to 31.12.2015 against the 2015 table (Werra-Meißner)."""
-    census = census_age_groups(census_path)
+    census = census_age_groups(census_dir)
     actual = actual_age_groups(wmk_dir, 2015)
     actual = actual[actual.sum(axis=1) > 0]
     areas = [a for a in actual.index if a in census.index]
@@ -231,6 +222,27 @@ def age_report(census_path: Path, wmk_dir: Path, history: TotalsHistory) -> None
     print(markdown(table))
 
 
+def age_interval_coverage(census_dir: Path, wmk_dir: Path, history: TotalsHistory) -> None:
+    """Coverage of the age-group intervals of the forecast from 2011 (Zensus ages) in 2015."""
+    census, _ = read_official(census_dir)
+    wmk, _ = read_official(wmk_dir)
+    census = census[census["ags"].str.startswith("06636") & (census["measure"] != "population")]
+    census = census[census["measure"] == "census_population"].rename(columns={"ags": "area_key"})
+    stocks = wmk[(wmk["measure"] == "population") & (wmk["year"] == 2011)]
+    stocks = stocks.rename(columns={"ags": "area_key"})
+    table = forecast_table(history.until(2011), stocks, 2011, 4, census, CENSUS_TO_YEAR_END)
+    rows = table[(table["year"] == 2015) & (table["sex"] == "total") & table["age_from"].notna()]
+    actual = actual_age_groups(wmk_dir, 2015).stack().rename("observed")
+    actual.index = actual.index.set_names(["ags", "age_from"])
+    joined = rows.set_index(["ags", "age_from"]).join(actual, how="inner")
+    joined = joined[joined["observed"] > 0]
+    inside = (joined["observed"] >= joined["lower"]) & (joined["observed"] <= joined["upper"])
+    print(
+        f"\nAge-group 80 % intervals of the forecast from 2011 (Zensus ages), checked in 2015: "
+        f"{inside.mean():.0%} of {len(inside)} Gemeinde x age group cells inside."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -241,9 +253,8 @@ def main() -> None:
     report("Niedersachsen and Bremen", load(args.ni_dir), NI_PAIRS, [2011, 2012], 2013)
     wmk = load(args.wmk_dir)
     report("Werra-Meißner-Kreis", wmk, WMK_PAIRS, [2011, 2013], 2015)
-    census = next(args.ni_dir.glob("genesis_12111-02-01-5-B_*.csv"), None)
-    if census is not None:
-        age_report(census, args.wmk_dir, wmk)
+    age_report(args.ni_dir, args.wmk_dir, wmk)
+    age_interval_coverage(args.ni_dir, args.wmk_dir, wmk)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`python -m etl forecast`: municipal forecast with 80 % intervals from official tables.
 
-Reads every GENESIS export in a directory that the reader knows (population by sex, births,
-deaths; population by age groups where present), uses only data up to 31.12. of the base
-year, and writes one CSV row per Gemeinde x year x sex (x age group): see docs/projection.md.
+Reads the GENESIS exports in a directory that the forecast uses (population by sex, births,
+deaths; age groups of the base year or of the Zensus 2011), keeps data up to 31.12. of the
+base year, and writes one CSV row per Gemeinde x year x sex (x age group): docs/projection.md.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from etl.projection.forecast_output import OUTPUT_COLUMNS, forecast_table
 from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
 
 MEASURES = ("population", "births", "deaths")
+USED_MEASURES = frozenset({*MEASURES, "census_population"})
+CENSUS_TO_YEAR_END = 236 / 365  # 09.05.2011 -> 31.12.2011
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,12 +52,13 @@ def _table_code(path: Path) -> str:
 
 
 def read_official(directory: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Municipal rows of every known table in `directory`, and the names of ignored files."""
+    """Municipal rows of the tables the forecast uses, and the names of the other files."""
     if not directory.is_dir():
         raise InputError("Verzeichnis nicht gefunden; Pfad prüfen.", file=str(directory))
     known, ignored = [], []
     for path in sorted(directory.glob("*.csv")):
-        if _table_code(path) in TABLES:
+        spec = TABLES.get(_table_code(path))
+        if spec is not None and spec.measure in USED_MEASURES and spec.depth == "gemeinde":
             known.append(read_genesis(path).data)
         else:
             ignored.append(path.name)
@@ -65,7 +68,31 @@ def read_official(directory: Path) -> tuple[pd.DataFrame, list[str]]:
             "(Bevölkerung), 12612-01-01 (Geburten) und 12613-01-01 (Sterbefälle).",
             file=str(directory),
         )
-    return pd.concat(known, ignore_index=True), ignored
+    data = pd.concat(known, ignore_index=True)
+    # Gemeinden only; all nationalities and household types (columns of the newer reader).
+    for column, value in (("level", "gemeinde"), ("nationality", "total")):
+        if column in data.columns:
+            data = data[data[column] == value]
+    if "household_type" in data.columns:
+        data = data[data["household_type"] == "total"]
+    return data.reset_index(drop=True), ignored
+
+
+def age_structure(data: pd.DataFrame, base_year: int) -> tuple[pd.DataFrame, float]:
+    """Population rows with age groups to start from, and the years from them to the base.
+
+    The base year's own age groups (12411-02-03) where present, else the Zensus 2011
+    (12111-02-01, 9 May 2011: 0.64 years before 31.12.2011).
+    """
+    stocks = data[data["measure"] == "population"]
+    grouped = stocks["age_to"].notna() | (stocks["age_from"] > 0)
+    if (grouped & (stocks["year"] == base_year)).any():
+        return stocks[stocks["year"] == base_year], 0.0
+    census = data[(data["measure"] == "census_population") & (data["year"] <= base_year)]
+    if census.empty:
+        return stocks.iloc[:0], 0.0
+    year = int(census["year"].max())
+    return census[census["year"] == year], base_year - year + CENSUS_TO_YEAR_END
 
 
 def _rekeyed(data: pd.DataFrame, crosswalk: pd.DataFrame | None, base_year: int) -> pd.DataFrame:
@@ -114,8 +141,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     stocks = data[(data["measure"] == "population") & (data["year"] == args.base_year)]
     # Totals appear in both 12411-01-01 and 12411-02-03: one row per key, sex and age group.
     stocks = stocks.drop_duplicates(["area_key", "sex", "age_from", "age_to"])
+    ages, years_before = age_structure(data, args.base_year)
+    ages = ages.drop_duplicates(["area_key", "sex", "age_from", "age_to"])
     try:
-        table = forecast_table(history, stocks, args.base_year, args.horizon)
+        table = forecast_table(history, stocks, args.base_year, args.horizon, ages, years_before)
     except ValueError as error:
         raise InputError(str(error), file=str(args.genesis_dir)) from error
     table[list(OUTPUT_COLUMNS)].to_csv(args.out, index=False)
@@ -126,5 +155,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"({time.perf_counter() - started:.1f} s)"
     )
     for name in ignored:
-        print(f"  nicht verwendet (Tabelle unbekannt): {name}")
+        print(f"  nicht verwendet: {name}")
     return 0

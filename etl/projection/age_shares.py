@@ -46,18 +46,22 @@ def project_age_groups(
     lower_bounds: Sequence[int],
     totals: np.ndarray,
     birth_rate: np.ndarray,
-    years_before: int = 0,
+    years_before: float = 0.0,
 ) -> np.ndarray:
     """Grouped counts per area (rows) and forecast year (first axis): shape (H, n, groups).
 
     `totals` (H, n) holds the forecast totals; `years_before` ages the base structure that
-    many whole years before the first forecast year (a census date before the base year).
+    many years up to the base date (a census date before the base year; a fraction of a
+    year interpolates linearly between whole years).
     """
     counts = np.asarray(counts, dtype=float)
     totals = np.asarray(totals, dtype=float)
     single = split_age_groups(counts, lower_bounds, open_to=OPEN_TO)
-    for _ in range(years_before):
+    whole, fraction = int(years_before), years_before - int(years_before)
+    for _ in range(whole):
         single = age_one_year(single, birth_rate)
+    if fraction > 0:
+        single = (1 - fraction) * single + fraction * age_one_year(single, birth_rate)
     result = np.empty((totals.shape[0], *counts.shape))
     for step in range(totals.shape[0]):
         single = age_one_year(single, birth_rate)

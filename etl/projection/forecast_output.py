@@ -2,8 +2,8 @@
 
 Sexes keep their base-year shares of the total. Age groups (where the base year has them)
 come from `etl.projection.age_shares`. Every row carries an 80 % interval from the backtest
-errors of areas of its size (an age group of 300 people is treated like an area of 300:
-age-specific errors could not be backtested on the official tables, see docs/projection.md).
+errors of areas of its size; age groups at least the wider age-group error measured from the
+Zensus 2011 to 2015 in the Werra-Meißner-Kreis (`intervals.widen_for_age_groups`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from etl.projection.age_shares import project_age_groups
 from etl.projection.baselines import TotalsHistory
 from etl.projection.forecast_totals import TotalsForecast, forecast_totals
-from etl.projection.intervals import interval_bounds
+from etl.projection.intervals import interval_bounds, widen_for_age_groups
 
 OUTPUT_COLUMNS = ("ags", "year", "sex", "age_from", "age_to", "population", "lower", "upper")
 SEXES = ("female", "male")
@@ -41,8 +41,18 @@ def birth_rate(history: TotalsHistory, base_year: int, years: int = 3) -> pd.Ser
     return (births / stocks).fillna(0.0).clip(0.0, 0.05)
 
 
-def _rows(frame: pd.DataFrame, sex: str, ratios: pd.DataFrame, size: pd.Series) -> pd.DataFrame:
+def _rows(
+    frame: pd.DataFrame,
+    sex: str,
+    ratios: pd.DataFrame,
+    size: pd.Series,
+    years_before: float | None = None,
+) -> pd.DataFrame:
+    """Rows with interval bounds; age groups (years_before given) widened for age error."""
     lower, upper = interval_bounds(frame["population"], size, frame["horizon"], ratios)
+    if years_before is not None:
+        elapsed = frame["horizon"] + years_before
+        lower, upper = widen_for_age_groups(lower, upper, frame["population"], size, elapsed)
     return frame.assign(sex=sex, lower=lower, upper=upper)
 
 
@@ -58,9 +68,14 @@ def _sex_rows(result: TotalsForecast, shares: pd.DataFrame) -> list[pd.DataFrame
 
 
 def _age_rows(
-    result: TotalsForecast, stocks: pd.DataFrame, sex: str, births: pd.Series
+    result: TotalsForecast,
+    stocks: pd.DataFrame,
+    ages: pd.DataFrame,
+    sex: str,
+    births: pd.Series,
+    years_before: float,
 ) -> pd.DataFrame | None:
-    groups = stocks[~_all_ages(stocks) & (stocks["sex"] == sex)]
+    groups = ages[~_all_ages(ages) & (ages["sex"] == sex)]
     if groups.empty:
         return None
     wide = groups.pivot_table(
@@ -76,37 +91,68 @@ def _age_rows(
     if not areas:
         return None
     base = result.totals.groupby("area")["base_population"].first()
-    share = sex_total.reindex(areas).astype(float) / base.reindex(areas)
-    targets = totals[areas].to_numpy() * share.to_numpy()[None, :]
+    share = sex_total.reindex(areas).astype(float) / base.reindex(areas).replace(0.0, np.nan)
+    targets = totals[areas].to_numpy() * share.fillna(0.0).to_numpy()[None, :]
     counts = project_age_groups(
-        wide.loc[areas].to_numpy(), bounds, targets, births.reindex(areas).to_numpy()
+        wide.loc[areas].to_numpy(),
+        bounds,
+        targets,
+        births.reindex(areas).to_numpy(),
+        years_before,
     )
+    years = list(totals.index)
+    return _long_age_rows(counts, years, areas, bounds, wide, sex, result.ratios, years_before)
+
+
+def _long_age_rows(
+    counts: np.ndarray,
+    years: list[int],
+    areas: list[str],
+    bounds: list[int],
+    base_counts: pd.DataFrame,
+    sex: str,
+    ratios: pd.DataFrame,
+    years_before: float,
+) -> pd.DataFrame:
+    """Rows (area, year, horizon, population, age_from, age_to) from counts (H, n, groups)."""
+    n_years, n_areas, n_groups = counts.shape
     uppers = [*bounds[1:], None]
-    frames = []
-    for j, (low, high) in enumerate(zip(bounds, uppers, strict=True)):
-        frame = pd.DataFrame(counts[:, :, j], index=totals.index, columns=areas)
-        long = frame.rename_axis(columns="area").reset_index().melt("year", var_name="area")
-        long = long.rename(columns={"value": "population"})
-        long["horizon"] = long["year"] - int(totals.index.min()) + 1
-        size = long["area"].map(wide[low])
-        frames.append(_rows(long, sex, result.ratios, size).assign(age_from=low, age_to=high))
-    return pd.concat(frames, ignore_index=True)
+    long = pd.DataFrame(
+        {
+            "year": np.repeat(years, n_areas * n_groups),
+            "area": np.tile(np.repeat(areas, n_groups), n_years),
+            "age_from": np.tile(bounds, n_years * n_areas),
+            "age_to": pd.array(uppers * (n_years * n_areas), dtype="Int64"),
+            "population": counts.reshape(-1),
+        }
+    )
+    long["horizon"] = long["year"] - min(years) + 1
+    size = pd.Series(np.tile(base_counts.loc[areas, bounds].to_numpy().reshape(-1), n_years))
+    return _rows(long, sex, ratios, size, years_before)
 
 
 def forecast_table(
-    history: TotalsHistory, stocks: pd.DataFrame, base_year: int, horizon: int
+    history: TotalsHistory,
+    stocks: pd.DataFrame,
+    base_year: int,
+    horizon: int,
+    ages: pd.DataFrame | None = None,
+    years_before: float = 0.0,
 ) -> pd.DataFrame:
     """The output rows (OUTPUT_COLUMNS), sorted by key, year, sex and age.
 
-    `stocks` holds the base-year population rows (area_key, sex, age_from, age_to, value).
+    `stocks` holds the base-year population rows (area_key, sex, age_from, age_to, value);
+    `ages` the rows with age groups to start from (default: `stocks`), observed
+    `years_before` years before 31.12. of the base year (e.g. the Zensus of 9 May 2011).
     """
     result = forecast_totals(history, base_year, horizon)
     frames = _sex_rows(result, sex_shares(stocks))
     births = birth_rate(history, base_year)
+    ages = stocks if ages is None else ages
     for sex in ("total", *SEXES):
-        ages = _age_rows(result, stocks, sex, births)
-        if ages is not None:
-            frames.append(ages)
+        rows = _age_rows(result, stocks, ages, sex, births, years_before)
+        if rows is not None:
+            frames.append(rows)
     table = pd.concat(frames, ignore_index=True).rename(columns={"area": "ags"})
     for column in ("age_from", "age_to"):
         table[column] = table.get(column, pd.Series(pd.NA, index=table.index)).astype("Int64")

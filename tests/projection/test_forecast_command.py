@@ -53,7 +53,7 @@ def test_forecast_command_writes_every_gemeinde_year_and_sex(
     args = ["--genesis-dir", str(directory), "--base-year", "2012", "--horizon", "3"]
     code = main(["forecast", *args, "--out", str(out)])
     assert code == 0
-    assert "nicht verwendet (Tabelle unbekannt): genesis_11111" in capsys.readouterr().out
+    assert "nicht verwendet: genesis_11111" in capsys.readouterr().out
     table = pd.read_csv(out, dtype={"ags": str})
     assert tuple(table.columns) == OUTPUT_COLUMNS
     assert len(table) == 2 * 3 * 3
@@ -88,8 +88,14 @@ def test_forecast_on_the_real_tables(real_samples: Path, tmp_path: Path) -> None
     assert main([*args, "--horizon", "20", "--out", str(out)]) == 0
     table = pd.read_csv(out, dtype={"ags": str})
     assert table["ags"].str.fullmatch(r"\d{8}").all()
-    totals = table[table["sex"] == "total"]
+    totals = table[(table["sex"] == "total") & table["age_from"].isna()]
     assert set(totals["year"]) == set(range(2014, 2034))
+    # Age groups from the Zensus 2011, aged to 2013 and on, add up to the total.
+    groups = table[(table["sex"] == "total") & table["age_from"].notna()]
+    assert sorted(groups["age_from"].unique()) == [0, 3, 6, 15, 18, 25, 30, 40, 50, 65, 75]
+    summed = groups.groupby(["ags", "year"])["population"].sum()
+    exact = totals.set_index(["ags", "year"])["population"].reindex(summed.index)
+    assert (summed - exact).abs().max() <= 11
     base = totals.groupby("ags")["population"].first()
     last = totals[totals["year"] == 2033].set_index("ags")["population"]
     # Nothing absurd in 20 years: every inhabited Gemeinde between half and twice its size.

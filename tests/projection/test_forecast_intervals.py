@@ -11,11 +11,15 @@ from etl.projection.baselines import TotalsHistory
 from etl.projection.forecast_output import OUTPUT_COLUMNS, forecast_table
 from etl.projection.forecast_totals import backtest_pairs, forecast_totals
 from etl.projection.intervals import (
+    AGE_EXPONENT,
+    AGE_SCALE,
+    AGE_YEARS,
     coverage_table,
     error_quantiles,
     interval_bounds,
     ratios_for_horizons,
     size_class,
+    widen_for_age_groups,
 )
 
 
@@ -167,3 +171,19 @@ def test_forecast_table_rows_and_sexes() -> None:
     assert one.loc["female", "population"] + one.loc["male", "population"] == pytest.approx(
         one.loc["total", "population"], abs=1
     )
+
+
+def test_age_group_intervals_widen_with_small_groups_and_time() -> None:
+    forecast = pd.Series([100.0, 100.0, 100.0])
+    narrow = pd.Series([99.0, 99.0, 99.0]), pd.Series([101.0, 101.0, 101.0])
+    size = pd.Series([50.0, 2_000.0, 50.0])
+    elapsed = pd.Series([AGE_YEARS, AGE_YEARS, 2 * AGE_YEARS])
+    lower, upper = widen_for_age_groups(*narrow, forecast, size, elapsed)
+    spread = AGE_SCALE * 50**-AGE_EXPONENT
+    assert upper[0] == pytest.approx(100 * np.exp(spread))
+    assert lower[0] == pytest.approx(100 * np.exp(-spread))
+    assert upper[1] < upper[0] < upper[2]
+    # Never narrower than the totals' interval.
+    bounds = pd.Series([1.0]), pd.Series([1e6])
+    wide = widen_for_age_groups(*bounds, forecast[:1], size[:1], elapsed[:1])
+    assert (wide[0][0], wide[1][0]) == (1.0, 1e6)
