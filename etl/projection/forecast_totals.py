@@ -61,6 +61,11 @@ def forecast_totals(
         return ensemble_forecast(data, origin, steps, params)
 
     pairs = backtest_pairs(known.population.columns, base_year, params.breaks)
+    if not pairs:
+        raise ValueError(
+            "too few years for intervals from backtests: at least three consistent years of "
+            f"population up to {base_year} are needed"
+        )
     errors = backtest_errors(known, {"ensemble": ensemble}, pairs, params.breaks)
     ratios = ratios_for_horizons(error_quantiles(errors, coverage), range(1, horizon + 1))
     base = known.population[base_year].dropna()
