@@ -68,9 +68,15 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "prog_vintage_note": (
         "Amtliche Jahrgänge: jede Zelle einzeln auf 10 gerundet, Summen getrennt gerundet – "
-        "Teile ergeben daher nicht immer genau die Summe.",
+        "Teile ergeben daher nicht immer genau die Summe. Jahrgänge und interaktive Rechnung "
+        "unterscheiden sich, weil sie von einem anderen Basisjahr, anderen (nicht "
+        "veröffentlichten) Daten und anderen Annahmen ausgehen; Jahrgänge vor der Begrenzung "
+        "der Wanderung (Zählungen statt wachsender Raten) können zu hoch liegen.",
         "Official vintages: each cell rounded to 10 on its own and totals rounded separately, "
-        "so parts need not add up to the total.",
+        "so parts need not add up to the total. Vintages and the interactive projection differ "
+        "because they start from another base year, other (unpublished) data and other "
+        "assumptions; vintages made before migration was bounded (counts instead of growing "
+        "rates) can be too high.",
     ),
     "prog_actual": ("Tatsächlich (veröffentlicht)", "Actual (published)"),
     "grp_total": ("Insgesamt", "Total"),
