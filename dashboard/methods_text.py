@@ -75,6 +75,40 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Ansicht enthält diese Kennung, sodass eine Ratsvorlage auf eine Ansicht verweisen "
             "kann, die gleich bleibt – es sei denn, sie wurde zurückgezogen (siehe oben).",
         ),
+        (
+            "Bevölkerungsvorausberechnung: Verfahren",
+            "Für jede Gemeinde wird die Einwohnerzahl mit einem Mittel aus zwei einfachen "
+            "Verfahren fortgeschrieben: 20 % unveränderte Einwohnerzahl und 80 % ein "
+            "Komponentenmodell. Darin wird der Geburten- bzw. Sterbeüberschuss als Rate "
+            "fortgeschrieben, der Wanderungssaldo als feste, jährlich um 10 % abnehmende Zahl "
+            "von Personen (er wächst also nie exponentiell). Kleine Gemeinden werden zum "
+            "Durchschnitt ihres Kreises hin gezogen; die Raten sind auf ±5 % im Jahr begrenzt. "
+            "Der Bruch durch den Zensus 2011 geht nicht als Trend ein. Altersgruppen entstehen, "
+            "indem die Altersstruktur (Zensus 2011 oder jüngste Tabelle) Jahr für Jahr gealtert "
+            "und auf die Gesamtzahl abgestimmt wird.",
+        ),
+        (
+            "Wie genau? Geprüft an früheren Jahren",
+            "Das Verfahren wurde mit amtlichen Daten für über 1.000 Gemeinden in Niedersachsen und "
+            "Bremen so gerechnet, als wäre es 2009, 2010, 2011 oder 2012: Nach 2 Jahren weicht "
+            "es im Mittel um 1,4 % ab (unveränderte Zahl: 1,7 %, linearer Trend: 1,9 %), nach "
+            "4 Jahren um 2,3 % (2,9 % bzw. 4,1 %), und es ist in jeder Größenklasse genauer als "
+            "beide einfachen Verfahren. Das 80-%-Prognoseintervall stammt aus der Verteilung "
+            "dieser früheren Fehler nach Größenklasse und Zeitabstand; in der Prüfung lag der "
+            "wahre Wert in 73–85 % der Fälle darin.",
+        ),
+        (
+            "Grenzen der Vorausberechnung",
+            "Unter 5.000 Einwohnern sind Vorausberechnungen sehr unsicher (im Mittel 2–3 % "
+            "nach 4 Jahren, einzelne weit mehr). Ereignisse ohne Vorbild in den Daten – etwa "
+            "die Zuwanderung 2015 oder eine Erstaufnahmeeinrichtung – sagt kein Trendverfahren "
+            "voraus; die Intervalle für große Städte waren in Jahren starker Zuwanderung zu "
+            "schmal. "
+            "Altersgruppen ließen sich nur im Werra-Meißner-Kreis prüfen (Zensus 2011 bis 2015: "
+            "9 % mittlere Abweichung gegen 12 % bei unveränderten Anteilen); Wanderungen nach "
+            "Alter (junge Erwachsene, Familien) bildet das Verfahren nur grob ab. Die Varianten "
+            "der Seite Prognose zeigen Annahmen, nicht die Unsicherheit.",
+        ),
     ],
     "en": [
         (
@@ -135,6 +169,37 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Citable views",
             "Every release has an id and never changes; every view's address contains it "
             "(unless it was withdrawn, see above).",
+        ),
+        (
+            "Population projection: method",
+            "Each municipality's population is carried forward by the mean of two simple "
+            "methods: 20 % unchanged population and 80 % a component model. It carries natural "
+            "change as a rate and net migration as a fixed number of people that shrinks by "
+            "10 % a year (so it never grows exponentially). Small municipalities are pulled "
+            "toward their district's average; rates are bounded to ±5 % a year. The break of "
+            "the 2011 census is never taken for a trend. Age groups come from ageing the age "
+            "structure (census 2011 or the latest table) year by year, scaled to the total.",
+        ),
+        (
+            "How accurate? Tested on past years",
+            "The method was run on official data for over 1,000 municipalities of Lower Saxony and "
+            "Bremen as if it were 2009, 2010, 2011 or 2012: after 2 years it is off by 1.4 % on "
+            "average (unchanged population: 1.7 %, linear trend: 1.9 %), after 4 years by "
+            "2.3 % (2.9 % and 4.1 %), and it beats both simple methods in every size class. "
+            "The 80 % prediction interval comes from the distribution of these past errors by "
+            "size class and horizon; in the tests the true value fell inside in 73-85 % of "
+            "cases.",
+        ),
+        (
+            "Limits of the projection",
+            "Below 5,000 inhabitants projections are very uncertain (errors of 2-3 % after 4 "
+            "years on average, some far larger). Events without precedent in the data, such as "
+            "the 2015 immigration or a reception centre, are foreseen by no trend method; the "
+            "intervals of large cities were too narrow in years of strong immigration. Age "
+            "groups could only be tested in "
+            "the Werra-Meißner-Kreis (census 2011 to 2015: 9 % mean error against 12 % for "
+            "unchanged shares); migration by age (young adults, families) is captured only "
+            "roughly. The variants on the Prognose page show assumptions, not uncertainty.",
         ),
     ],
 }

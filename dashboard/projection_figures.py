@@ -68,9 +68,15 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "prog_vintage_note": (
         "Amtliche Jahrgänge: jede Zelle einzeln auf 10 gerundet, Summen getrennt gerundet – "
-        "Teile ergeben daher nicht immer genau die Summe.",
+        "Teile ergeben daher nicht immer genau die Summe. Jahrgänge und interaktive Rechnung "
+        "unterscheiden sich, weil sie von einem anderen Basisjahr, anderen (nicht "
+        "veröffentlichten) Daten und anderen Annahmen ausgehen; Jahrgänge vor der Begrenzung "
+        "der Wanderung (Zählungen statt wachsender Raten) können zu hoch liegen.",
         "Official vintages: each cell rounded to 10 on its own and totals rounded separately, "
-        "so parts need not add up to the total.",
+        "so parts need not add up to the total. Vintages and the interactive projection differ "
+        "because they start from another base year, other (unpublished) data and other "
+        "assumptions; vintages made before migration was bounded (counts instead of growing "
+        "rates) can be too high.",
     ),
     "prog_actual": ("Tatsächlich (veröffentlicht)", "Actual (published)"),
     "grp_total": ("Insgesamt", "Total"),
@@ -93,6 +99,41 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "{low} to {high}. Aged 80 and over: {old0} → {old1}. Computed in {ms} ms{imputed}.",
     ),
     "prog_imputed": ("; {n} geheim gehaltene Zellen geschätzt", "; {n} suppressed cells estimated"),
+    "prog_outlook": (
+        "Statistische Vorausberechnung (Trendverfahren, an früheren Jahren geprüft) für {year}: "
+        "{value}, 80-%-Prognoseintervall {low} bis {high} (aus {n} Rückrechnungen); das Band "
+        "der Varianten zeigt nur Annahmen, nicht die Unsicherheit.",
+        "Statistical forecast (trend method, tested on past years) for {year}: {value}, 80 % "
+        "prediction interval {low} to {high} (from {n} backtests); the variants' band shows "
+        "assumptions only, not the uncertainty.",
+    ),
+    "prog_no_outlook": (
+        "Kein geprüftes Prognoseintervall: dafür sind mindestens drei Jahre veröffentlichter "
+        "Bestände nötig; das Band der Varianten zeigt nur Annahmen, nicht die Unsicherheit.",
+        "No tested prediction interval: it needs at least three years of published stocks; "
+        "the variants' band shows assumptions only, not the uncertainty.",
+    ),
+    "prog_small": (
+        "Achtung: weniger als 5.000 Einwohner – Vorausberechnungen für kleine Gebiete sind "
+        "sehr unsicher.",
+        "Caution: fewer than 5,000 inhabitants – projections for small areas are very uncertain.",
+    ),
+    "prog_base_values": (
+        "Ausgangswerte des Gebiets (veröffentlichte Registerdaten, Ereignisse {first}–{last}): "
+        "Geburtenziffer {tfr}, Lebenserwartung Frauen {e0f} / Männer {e0m} Jahre, "
+        "Wanderungssaldo {migration} je 1.000 und Jahr. Die Regler verschieben: die "
+        "Geburtenziffer setzt den Referenzwert (das Gebiet behält sein Verhältnis dazu), "
+        "Lebenserwartung und Wanderung sind Änderungen gegenüber diesen Werten.",
+        "The area's starting values (published register data, events {first}–{last}): "
+        "fertility {tfr}, life expectancy women {e0f} / men {e0m} years, net migration "
+        "{migration} per 1,000 a year. The controls shift: fertility sets the reference value "
+        "(the area keeps its ratio to it), life expectancy and migration are changes from "
+        "these values.",
+    ),
+    "prog_capped": (
+        "Höchstens {n} Gebiete je Berechnung; die ersten {n} werden verwendet.",
+        "At most {n} areas per computation; the first {n} are used.",
+    ),
     "prog_region": ("Eigene Region aus {n} Gebieten", "Custom region of {n} areas"),
     "prog_pick": ("Bitte mindestens ein Gebiet wählen.", "Please choose at least one area."),
     "prog_vintage_label": ("Jahrgang {id} (Basis {year})", "Vintage {id} (base {year})"),

@@ -20,6 +20,14 @@ from flask import current_app
 from dashboard.services import DashboardService, get_service
 from etl.projection.area import project_areas
 from etl.projection.assumptions import Assumptions
+from etl.projection.forecast_totals import TotalsForecast, forecast_totals
+from etl.projection.outlook import (
+    BaseValues,
+    Outlook,
+    base_values,
+    history_from_cells,
+    region_outlook,
+)
 from etl.projection.published_inputs import (
     impute_by_parent,
     impute_households,
@@ -42,6 +50,8 @@ KEY_GROUPS: Final = {  # label key -> (age_from, age_to exclusive or None)
 }
 SPREAD: Final = {"tfr": 0.12, "e0_gain": 1.5, "migration_change": 2.0}  # low/high around middle
 HOUSEHOLD_SHAPE: Final = np.array([0.41, 0.33, 0.12, 0.09, 0.05])
+MAX_AREAS: Final = 20  # areas per request: bounds the work of one recompute
+MAX_HORIZON: Final = 30
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,8 @@ class ProjectionService:
         self.events = lru_cache(maxsize=8)(self._events)
         self.area_inputs = lru_cache(maxsize=512)(self._area_inputs)
         self.shape = lru_cache(maxsize=8)(self._shape)
-        self.inputs = lru_cache(maxsize=64)(self._inputs)
+        self.inputs = lru_cache(maxsize=32)(self._inputs)
+        self.calibration = lru_cache(maxsize=2)(self._calibration)
 
     def _shape(self, release: str) -> np.ndarray:
         cells = self.service.cells(release, "population")
@@ -174,6 +185,34 @@ class ProjectionService:
             np.sum([p[1] for p in parts], axis=0),
             sum(p[2] for p in parts),
         )
+
+    def _calibration(self, release: str) -> TotalsForecast:
+        """The forecast engine on the release's published totals: forecasts and intervals."""
+        history = history_from_cells(
+            self.service.cells(release, "population"), self.events(release)
+        )
+        return forecast_totals(history, self.service.years(release)[-1], MAX_HORIZON)
+
+    def outlook(self, release: str, areas: tuple[str, ...], horizon: int) -> Outlook | None:
+        """Calibrated totals (80 % interval from backtests) of a region of up to MAX_AREAS.
+
+        None when the release has too few years to backtest (fewer than three).
+        """
+        try:
+            return region_outlook(self.calibration(release), areas[:MAX_AREAS], horizon)
+        except ValueError:
+            return None
+
+    def base_values(self, release: str, areas: tuple[str, ...]) -> BaseValues:
+        """The region's own TFR, life expectancy and net migration, with their period."""
+        inputs = self.inputs(release, areas)
+        years = self.service.years(release)
+        mean = np.stack([self.area_inputs(release, key)[0].mean(axis=0) for key in areas])
+        events = self.events(release)
+        own = events[events["area_key"].isin(areas)]
+        moves = own.groupby("event")["value"].sum()
+        net = float(moves.get("move_in", 0.0) - moves.get("move_out", 0.0))
+        return base_values(inputs.assumptions, mean, net, years)
 
     def project(self, release: str, areas: tuple[str, ...], params: Params) -> RegionProjection:
         """Project each area with low, middle, high and sum them (custom regions too)."""

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "project": "Cohort-component projection from population, survival, fertility, migration.",
     "lifetable": "Compute a life table from deaths and exposures.",
     "backtest": "Project from a base year and compare with what was observed later.",
+    "forecast": "Forecast every Gemeinde of official tables with calibrated 80 % intervals.",
     "publish-projection": "Publish an official projection vintage (rounded, large areas only).",
     "user": "Manage accounts: add, list, disable, reset.",
 }

@@ -28,6 +28,7 @@ from dashboard.projection_figures import (
 )
 from dashboard.projection_service import (
     KEY_GROUPS,
+    MAX_AREAS,
     Params,
     RegionProjection,
     get_projection_service,
@@ -35,6 +36,7 @@ from dashboard.projection_service import (
     project_inputs,
 )
 from dashboard.services import get_service
+from etl.projection.outlook import BaseValues, Outlook
 
 PAGE = {"path": "/prognose", "name": "Prognose", "order": 5, "label_key": "page_prognose"}
 STATE: Final = "prognose-state"
@@ -175,13 +177,57 @@ def update_projection(areas, tfr, e0_gain, migration, horizon, state):
     service = get_projection_service()
     release = service.service.resolve_release((state or {}).get("release"))
     params = Params.parse(tfr, e0_gain, migration, horizon)
-    inputs = service.inputs(release, tuple(areas))  # cached: read and imputed once per region
+    chosen, capped = capped_areas(areas)  # bounded work per request
+    inputs = service.inputs(release, chosen)  # cached: read and imputed once per region
     started = time.perf_counter()
     projection = project_inputs(inputs, params)
     elapsed_ms = (time.perf_counter() - started) * 1000
     imputed = inputs.imputed_cells
-    name = _region_name(service.service.areas(release), areas, lang)
-    return render_projection(projection, name, elapsed_ms, imputed, lang)
+    name = _region_name(service.service.areas(release), list(chosen), lang)
+    rendered = render_projection(projection, name, elapsed_ms, imputed, lang)
+    notes = [
+        outlook_text(service.outlook(release, chosen, params.horizon), lang),
+        base_values_text(service.base_values(release, chosen), lang),
+    ]
+    if capped:
+        notes.insert(0, tr("prog_capped", lang, n=MAX_AREAS))
+    return (" ".join([rendered[0], *notes]), *rendered[1:])
+
+
+def capped_areas(areas: list[str], limit: int = MAX_AREAS) -> tuple[tuple[str, ...], bool]:
+    """The distinct chosen areas, at most `limit`, and whether any were left out."""
+    distinct = tuple(dict.fromkeys(areas))
+    return distinct[:limit], len(distinct) > limit
+
+
+def outlook_text(outlook: Outlook | None, lang: str) -> str:
+    """The calibrated statistical forecast at the horizon, its 80 % interval and a warning."""
+    if outlook is None:
+        return tr("prog_no_outlook", lang)
+    text = tr(
+        "prog_outlook",
+        lang,
+        year=outlook.years[-1],
+        value=fmt_number(outlook.forecast[-1], lang),
+        low=fmt_number(outlook.lower[-1], lang),
+        high=fmt_number(outlook.upper[-1], lang),
+        n=fmt_number(outlook.backtest_errors, lang),
+    )
+    return f"{text} {tr('prog_small', lang)}" if outlook.small else text
+
+
+def base_values_text(values: BaseValues, lang: str) -> str:
+    """The region's own starting values, their source and period, and what the controls do."""
+    return tr(
+        "prog_base_values",
+        lang,
+        tfr=fmt_number(values.tfr, lang, 2),
+        e0f=fmt_number(values.life_expectancy[0], lang, 1),
+        e0m=fmt_number(values.life_expectancy[1], lang, 1),
+        migration=fmt_number(values.net_migration_per_1000, lang, 1),
+        first=values.first_year,
+        last=values.last_year,
+    )
 
 
 def _region_name(areas: pd.DataFrame, keys: list[str], lang: str) -> str:

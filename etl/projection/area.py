@@ -2,6 +2,11 @@
 
 All areas and scenarios are stacked on one axis (scenarios x areas, sex, age) so a
 year of 11,000 municipalities in three scenarios is a handful of array operations.
+
+Net migration is carried as counts: the area's rates times its base-year population, so
+migration never compounds (a rate applied to a growing population grew Osterheide from 3,564
+to 276 billion in 20 years), and an area's yearly net total is bounded by
+`MAX_NET_MIGRATION_SHARE` of its base population (larger totals are scaled down).
 """
 
 from __future__ import annotations
@@ -15,10 +20,25 @@ import numpy as np
 import pandas as pd
 
 from etl.projection.assumptions import Assumptions
-from etl.projection.engine import SEXES, MigrationRates, StepInputs, Timing, project_step
+from etl.projection.engine import SEXES, NetMigration, StepInputs, Timing, project_step
 from etl.projection.frames import population_array
 from etl.projection.mortality import mortality_factors, single_year_survival
 from etl.projection.scenarios import Scenario
+
+MAX_NET_MIGRATION_SHARE = 0.05
+
+
+def bounded_migration_counts(rates: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Net migrants (rows, sex, age) = rates x base population, each row's total bounded.
+
+    A row whose yearly net total exceeds MAX_NET_MIGRATION_SHARE of its base population
+    keeps its age profile, scaled down to the bound.
+    """
+    counts = rates * base
+    net = np.abs(counts.sum(axis=(-1, -2)))
+    limit = MAX_NET_MIGRATION_SHARE * base.sum(axis=(-1, -2))
+    scale = np.divide(limit, net, out=np.ones_like(net), where=net > limit)
+    return counts * scale[..., None, None]
 
 
 @dataclass(frozen=True)
@@ -93,9 +113,12 @@ def _scenario_paths(
 
 
 def _chunk_inputs(
-    assumptions: Assumptions, paths: _ScenarioPaths
+    assumptions: Assumptions, paths: _ScenarioPaths, base: np.ndarray
 ) -> Callable[[int, np.ndarray], StepInputs]:
-    """A function (k, population) -> StepInputs of year k for scenarios x areas stacked."""
+    """A function (k, population) -> StepInputs of year k for scenarios x areas stacked.
+
+    `base` is the base-year population (areas, sex, age): migration counts follow from it.
+    """
     n_scenarios, ages = paths.tfr_scale.shape[1], assumptions.reference_mx.shape[-1]
     rows = n_scenarios * len(assumptions.areas)
     fertility = assumptions.fertility_ratio[:, None] * assumptions.fertility_schedule
@@ -110,10 +133,11 @@ def _chunk_inputs(
         if np.any(paths.migration_change[k] != 0):
             change = paths.migration_change[k][:, None, None, None]
             rates = base_rates + change * assumptions.migration_weights
+        counts = bounded_migration_counts(rates, base[None])
         return StepInputs(
             survival.reshape(rows, 2, ages),
             (paths.tfr_scale[k][:, None, None] * fertility).reshape(rows, ages),
-            MigrationRates(rates.reshape(rows, 2, ages)),
+            NetMigration(counts.reshape(rows, 2, ages)),
         )
 
     return inputs
@@ -185,7 +209,7 @@ def _project_block(
 ) -> None:
     """Project a block of areas in all scenarios, writing into the given output views."""
     n_scenarios, years = paths.tfr_scale.shape[1], paths.tfr_scale.shape[0]
-    inputs = _chunk_inputs(assumptions, paths)
+    inputs = _chunk_inputs(assumptions, paths, population)
     current = np.tile(population, (n_scenarios, 1, 1))
     shape = (n_scenarios, population.shape[0])
     grouping = bounds.size != population.shape[-1]

@@ -14,6 +14,7 @@ from dashboard.pages import prognose
 from dashboard.projection_figures import pyramid_animation
 from dashboard.projection_service import Params, get_projection_service, key_groups_frame
 from etl.config import Settings
+from etl.projection.outlook import Outlook
 from etl.store.engine import publisher_engine
 from etl.store.published import write_vintage
 
@@ -159,3 +160,27 @@ def test_one_recompute_is_fast(prognose_app: Dash) -> None:
         f"\nrecompute (1 region, 3 variants, 30 years): median {np.median(timings):.1f} ms, "
         f"max {max(timings):.1f} ms"
     )
+
+
+def test_summary_states_base_values_and_the_missing_interval(prognose_app: Dash) -> None:
+    summary, *_ = _run(prognose_app, [CITY])
+    assert "Ausgangswerte des Gebiets (veröffentlichte Registerdaten, Ereignisse 2022–2023)" in (
+        summary
+    )
+    assert "Geburtenziffer setzt den Referenzwert" in summary
+    # The tiny release has two years: too few to backtest, and the page says so.
+    assert "Kein geprüftes Prognoseintervall" in summary
+
+
+def test_outlook_text_warns_for_small_areas() -> None:
+    outlook = Outlook((2024,), np.array([139.0]), np.array([120.0]), np.array([150.0]), 139.0, 42)
+    text = prognose.outlook_text(outlook, "de")
+    assert "80-%-Prognoseintervall 120 bis 150 (aus 42 Rückrechnungen)" in text
+    assert "weniger als 5.000 Einwohner" in text
+
+
+def test_number_of_areas_per_request_is_capped() -> None:
+    keys = [f"0310{i:04d}" for i in range(25)]
+    assert prognose.capped_areas(keys) == (tuple(keys[: prognose.MAX_AREAS]), True)
+    assert prognose.capped_areas(["a", "b", "a"]) == (("a", "b"), False)
+    assert prognose.capped_areas(keys, limit=3) == (tuple(keys[:3]), True)

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from etl.projection import synthetic
-from etl.projection.area import project_area, project_areas
-from etl.projection.engine import MigrationRates, StepInputs, project
+from etl.projection.area import bounded_migration_counts, project_area, project_areas
+from etl.projection.engine import NetMigration, StepInputs, project
 from etl.projection.lifetable import andreev_kingkade_a0, life_table_arrays, survival_from_L
 from etl.projection.mortality import life_expectancy, mortality_factors, single_year_survival
 from etl.projection.scenarios import (
@@ -53,11 +53,28 @@ def test_constant_scenario_equals_engine_with_the_same_inputs() -> None:
     inputs = StepInputs(
         single_year_survival(mx),
         assumptions.fertility_ratio[:, None] * assumptions.fertility_schedule,
-        MigrationRates(assumptions.migration_rates),
+        NetMigration(bounded_migration_counts(assumptions.migration_rates, population)),
     )
     direct = project(population, [inputs] * 5, steps=5, step=1, srb=assumptions.srb)
     np.testing.assert_allclose(result.population[0], direct.population, rtol=1e-12)
     assert result.years == tuple(range(2020, 2026))
+
+
+def test_net_migration_is_a_bounded_count_not_a_compounding_rate() -> None:
+    """The issue's blow-up (Osterheide 3,564 -> 276 billion): huge rates stay linear."""
+    assumptions = synthetic.assumptions(1)
+    exploding = dataclasses.replace(
+        assumptions, migration_rates=np.full_like(assumptions.migration_rates, 2.5)
+    )
+    population = synthetic.population(1)
+    result = project_areas(population, exploding, [CONSTANT], 20, base_year=2015)
+    totals = result.population[0].sum(axis=(-1, -2, -3))
+    base = population.sum()
+    # Net migration at most 5 % of the base a year, never compounding: at most 2x in 20 years
+    # (plus natural change, which is negative in the synthetic area).
+    assert totals[-1] <= base * (1 + 20 * 0.05) + 1e-6
+    counts = bounded_migration_counts(exploding.migration_rates, population)
+    assert counts.sum() == pytest.approx(0.05 * base)
 
 
 def test_areas_are_projected_independently_of_each_other() -> None:

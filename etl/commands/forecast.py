@@ -1,0 +1,159 @@
+"""`python -m etl forecast`: municipal forecast with 80 % intervals from official tables.
+
+Reads the GENESIS exports in a directory that the forecast uses (population by sex, births,
+deaths; age groups of the base year or of the Zensus 2011), keeps data up to 31.12. of the
+base year, and writes one CSV row per Gemeinde x year x sex (x age group): docs/projection.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from etl.config import Settings
+from etl.errors import InputError
+from etl.extract.genesis import TABLES, read_genesis
+from etl.projection.baselines import TotalsHistory
+from etl.projection.forecast_output import OUTPUT_COLUMNS, forecast_table
+from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
+
+MEASURES = ("population", "births", "deaths")
+USED_MEASURES = frozenset({*MEASURES, "census_population"})
+CENSUS_TO_YEAR_END = 236 / 365  # 09.05.2011 -> 31.12.2011
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--genesis-dir",
+        type=Path,
+        required=True,
+        help="directory with GENESIS exports as downloaded (12411-01-01, 12612-01-01, "
+        "12613-01-01 at least; 12411-02-03 for age groups); other tables are ignored",
+    )
+    parser.add_argument("--base-year", type=int, required=True, help="last year of data used")
+    parser.add_argument("--horizon", type=int, required=True, help="years projected (1-30)")
+    parser.add_argument("--out", type=Path, required=True, help="output CSV")
+    parser.add_argument(
+        "--crosswalk",
+        type=Path,
+        help="CSV old_key,new_key,weight,valid_from: earlier years onto the status of the base "
+        "year (merged Gemeinden keep their history)",
+    )
+
+
+def _table_code(path: Path) -> str:
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8-sig", errors="replace")
+    return first.split(":", 1)[1].strip().split(";")[0] if ":" in first else ""
+
+
+def read_official(directory: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Municipal rows of the tables the forecast uses, and the names of the other files."""
+    if not directory.is_dir():
+        raise InputError("Verzeichnis nicht gefunden; Pfad prüfen.", file=str(directory))
+    known, ignored = [], []
+    for path in sorted(directory.glob("*.csv")):
+        spec = TABLES.get(_table_code(path))
+        if spec is not None and spec.measure in USED_MEASURES and spec.depth == "gemeinde":
+            known.append(read_genesis(path).data)
+        else:
+            ignored.append(path.name)
+    if not known:
+        raise InputError(
+            "keine lesbare GENESIS-Tabelle gefunden; benötigt werden 12411-01-01 "
+            "(Bevölkerung), 12612-01-01 (Geburten) und 12613-01-01 (Sterbefälle).",
+            file=str(directory),
+        )
+    data = pd.concat(known, ignore_index=True)
+    # Gemeinden only; all nationalities and household types (columns of the newer reader).
+    for column, value in (("level", "gemeinde"), ("nationality", "total")):
+        if column in data.columns:
+            data = data[data[column] == value]
+    if "household_type" in data.columns:
+        data = data[data["household_type"] == "total"]
+    return data.reset_index(drop=True), ignored
+
+
+def age_structure(data: pd.DataFrame, base_year: int) -> tuple[pd.DataFrame, float]:
+    """Population rows with age groups to start from, and the years from them to the base.
+
+    The base year's own age groups (12411-02-03) where present, else the Zensus 2011
+    (12111-02-01, 9 May 2011: 0.64 years before 31.12.2011).
+    """
+    stocks = data[data["measure"] == "population"]
+    grouped = stocks["age_to"].notna() | (stocks["age_from"] > 0)
+    if (grouped & (stocks["year"] == base_year)).any():
+        return stocks[stocks["year"] == base_year], 0.0
+    census = data[(data["measure"] == "census_population") & (data["year"] <= base_year)]
+    if census.empty:
+        return stocks.iloc[:0], 0.0
+    year = int(census["year"].max())
+    return census[census["year"] == year], base_year - year + CENSUS_TO_YEAR_END
+
+
+def _rekeyed(data: pd.DataFrame, crosswalk: pd.DataFrame | None, base_year: int) -> pd.DataFrame:
+    if crosswalk is None:
+        return data.rename(columns={"ags": "area_key"})
+    values = data.drop(columns=["name", "symbol"]).rename(columns={"ags": "area_key"})
+    return apply_crosswalk(values, crosswalk, dt.date(base_year, 12, 31)).drop(columns="estimated")
+
+
+def history_from_official(data: pd.DataFrame, base_year: int, directory: str) -> TotalsHistory:
+    """Wide totals series (population, births, deaths) up to the base year."""
+    rows = data[(data["sex"] == "total") & (data["age_from"] == 0) & data["age_to"].isna()]
+    rows = rows[rows["year"] <= base_year]
+    missing = [m for m in MEASURES if m not in set(rows["measure"])]
+    if missing:
+        raise InputError(
+            f"keine Tabelle mit {', '.join(missing)} bis {base_year} gefunden; benötigt werden "
+            "12411-01-01 (Bevölkerung), 12612-01-01 (Geburten) und 12613-01-01 (Sterbefälle).",
+            file=directory,
+        )
+    frames = [
+        rows[rows["measure"] == measure]
+        .pivot_table(index="area_key", columns="year", values="value", aggfunc="first")
+        .astype("float64")
+        for measure in MEASURES
+    ]
+    population = frames[0]
+    if base_year not in population.columns:
+        raise InputError(
+            f"keine Bevölkerung zum 31.12.{base_year}; Basisjahr oder Tabellen prüfen.",
+            file=directory,
+        )
+    population = population[population[base_year].notna()]
+    births, deaths = (frame.reindex(index=population.index) for frame in frames[1:])
+    return TotalsHistory(population, births, deaths)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.perf_counter()
+    if not 1 <= args.horizon <= 30:
+        raise InputError(f"--horizon muss zwischen 1 und 30 liegen, erhalten {args.horizon}.")
+    crosswalk = read_crosswalk(args.crosswalk) if args.crosswalk else None
+    data, ignored = read_official(args.genesis_dir)
+    data = _rekeyed(data, crosswalk, args.base_year)
+    history = history_from_official(data, args.base_year, str(args.genesis_dir))
+    stocks = data[(data["measure"] == "population") & (data["year"] == args.base_year)]
+    # Totals appear in both 12411-01-01 and 12411-02-03: one row per key, sex and age group.
+    stocks = stocks.drop_duplicates(["area_key", "sex", "age_from", "age_to"])
+    ages, years_before = age_structure(data, args.base_year)
+    ages = ages.drop_duplicates(["area_key", "sex", "age_from", "age_to"])
+    try:
+        table = forecast_table(history, stocks, args.base_year, args.horizon, ages, years_before)
+    except ValueError as error:
+        raise InputError(str(error), file=str(args.genesis_dir)) from error
+    table[list(OUTPUT_COLUMNS)].to_csv(args.out, index=False)
+    areas = table["ags"].nunique()
+    print(
+        f"{args.out}: {len(table)} Zeilen, {areas} Gemeinden, {args.base_year + 1}–"
+        f"{args.base_year + args.horizon}, 80-%-Intervalle "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    for name in ignored:
+        print(f"  nicht verwendet: {name}")
+    return 0
