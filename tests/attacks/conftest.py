@@ -26,7 +26,8 @@ from etl.cli import main as etl_main
 from etl.commands.demo import BOUNDARY_LAYERS, SAMPLES
 from etl.config import Settings
 from tests.attacks import oracle
-from tests.attacks.public_view import PublicView, attacker_intervals, collect
+from tests.attacks.lp import attacker_intervals
+from tests.attacks.public_view import PublicView, collect
 
 YEARS = ("2022-12-31", "2023-12-31")
 REGION_PREFIX = "R-"
