@@ -39,7 +39,7 @@ class Store:
 
     home: Path
     extracts: tuple[Path, ...]
-    regions_file: Path
+    regions_files: tuple[Path, ...]  # every region file any release was built with
 
     @property
     def settings(self) -> Settings:
@@ -47,10 +47,14 @@ class Store:
 
     def truth(self) -> pd.Series:
         """Oracle: true value of every cell, from the extracts (never shown to the attacker)."""
-        regions = pd.read_csv(self.regions_file, dtype=str)
-        regions = regions.assign(region_key=REGION_PREFIX + regions["region_key"])
         latest = {folder.name: folder for folder in self.extracts}  # later uploads replace
-        return oracle.true_values(list(latest.values()), regions)
+        parts = []
+        for path in self.regions_files:
+            regions = pd.read_csv(path, dtype=str)
+            regions = regions.assign(region_key=REGION_PREFIX + regions["region_key"])
+            parts.append(oracle.true_values(list(latest.values()), regions))
+        truth = pd.concat(parts)
+        return truth[~truth.index.duplicated()]
 
 
 def run_command(home: Path, *arguments: str) -> tuple[int, str]:
@@ -83,13 +87,13 @@ def build_store(home: Path) -> Store:
     for folder in extracts:
         run_ok(home, "import-extract", str(folder))
     run_ok(home, "publish", "--note", "Angriffstests")
-    return Store(home, extracts, SAMPLES / "regions.csv")
+    return Store(home, extracts, (SAMPLES / "regions.csv",))
 
 
 def copy_store(store: Store, target: Path) -> Store:
     """An independent copy (both SQLite zones) to change without touching the base."""
     shutil.copytree(store.home, target)
-    return Store(target, store.extracts, store.regions_file)
+    return Store(target, store.extracts, store.regions_files)
 
 
 def rewrite_extract(
