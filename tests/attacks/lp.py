@@ -6,6 +6,7 @@ the relations it solves are the ones `public_view` rebuilt from what the API ser
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -63,6 +64,10 @@ def attacker_intervals(view: PublicView) -> pd.DataFrame:
     system = public_system(view)
     polytope = attacker_polytope(system.matrix, system.values, ~system.known)
     lower = np.where(system.suppressed, 1.0, 0.0)
+    upper = np.full(len(system.names), math.inf)
+    for name, (low, high) in view.bounds.items():
+        position = system.names.get_loc(name)
+        lower[position], upper[position] = low, high
     bounds = {int(c): (1.0, math.inf) for c in np.flatnonzero(system.suppressed)}
     for rows, cols in components(polytope):
         columns = polytope.cells[cols]
@@ -70,7 +75,7 @@ def attacker_intervals(view: PublicView) -> pd.DataFrame:
             polytope.matrix[rows][:, cols],
             polytope.rhs[rows],
             lower[columns],
-            np.full(len(cols), math.inf),
+            upper[columns],
         )
         for position, cell in enumerate(columns):
             if system.suppressed[cell]:
@@ -90,8 +95,9 @@ def a_priori_floor(view: PublicView, cells: list[str]) -> pd.Series:
     """
     if not cells:
         return pd.Series(dtype=float)
-    system = public_system(view)
-    shares = system.names.str.startswith("share|")
+    sums = view.relations[~view.relations["relation"].str.startswith("slack|")]
+    system = public_system(dataclasses.replace(view, relations=sums, bounds={}))
+    shares = ~system.names.isin(view.cells["cell"])
     nonzero = np.where(system.zero, 0.0, 1.0)
     bounds = np.where(shares, 0.0, nonzero)
     positions = system.names.get_indexer(cells)

@@ -146,6 +146,7 @@ class PublicView:
     revealed: list[str] = field(default_factory=list)
     grid_inside: dict[str, str] = field(default_factory=dict)  # cell in exactly one Gemeinde
     straddled: dict[str, bool] = field(default_factory=dict)  # Gemeinde with a shared cell
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # extra variables
 
 
 def _sum_relation(name: str, total: str, parts: Iterable[str]) -> list[tuple[str, str, float]]:

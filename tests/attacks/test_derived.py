@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,8 @@ from tests.attacks.conftest import Public
 from tests.attacks.public_view import PublicView, get_json
 
 pytestmark = pytest.mark.slow
+MAX_MEMBERS = 8  # larger regions minus one member add run time, not new cases
+NUMBER = re.compile(r"[+\-−]?\d[\d,]*")
 EVENT_INDICATORS = {
     "births_per_1000": (("birth", 1),),
     "deaths_per_1000": (("death", 1),),
@@ -68,9 +71,11 @@ def test_natural_balance_is_a_bound_where_births_or_deaths_are_suppressed(
                 )
                 y = _y_at(trace, year)
                 if y is not None and not _interval_holds(trace, year, true):
-                    shown.append((area, int(year), y, true))
-    frame = pd.DataFrame(shown, columns=["area", "year", "shown", "true"])
-    assert frame.empty, f"{len(frame)} Saldi als Zahl statt Schranke:\n{frame.head(10)}"
+                    shown.append((area, int(year), y, true, "Zahl statt Schranke"))
+                elif y is None and not _hover_bound_holds(trace, year, true):
+                    shown.append((area, int(year), None, true, "Schranke verfehlt/exakt"))
+    frame = pd.DataFrame(shown, columns=["area", "year", "shown", "true", "why"])
+    assert len(frame) == 0, f"{len(frame)} Saldi als Zahl statt Schranke:\n{frame.head(10)}"
 
 
 def _has_trace(output: object, name: str) -> bool:
@@ -82,6 +87,20 @@ def _y_at(trace, year: int) -> float | None:
         if int(x) == int(year):
             return None if y is None or (isinstance(y, float) and math.isnan(y)) else float(y)
     return None
+
+
+def _hover_bound_holds(trace, year: int, true: float) -> bool:
+    """A hover 'a … b' (or '≥ a', '≤ b') must contain the truth and not be exact."""
+    texts = trace.hovertext
+    if texts is None or isinstance(texts, str):
+        return True  # no bound shown: nothing revealed
+    text = str(texts[[int(x) for x in trace.x].index(int(year))])
+    numbers = [float(n.replace(",", "").replace("−", "-")) for n in NUMBER.findall(text)]
+    lower = numbers[0] if numbers and "≤" not in text else -math.inf
+    upper = numbers[-1] if numbers and "≥" not in text else math.inf
+    if "…" not in text and len(numbers) == 1 and not {"≤", "≥"} & set(text):
+        return False  # a single number where the bar is left out
+    return upper - lower >= 1 and lower - 1e-9 <= true <= upper + 1e-9
 
 
 def _interval_holds(trace, year: int, true: float) -> bool:
@@ -119,7 +138,7 @@ def test_event_indicators_with_a_suppressed_part_are_bounds_around_the_truth(
                 if problem:
                     problems.append((indicator, area, int(year), row["value"], true, problem))
     frame = pd.DataFrame(problems, columns=["indicator", "area", "year", "value", "true", "why"])
-    assert frame.empty, f"{len(frame)} Kennzahlen verraten mehr:\n{frame.head(10)}"
+    assert len(frame) == 0, f"{len(frame)} Kennzahlen verraten mehr:\n{frame.head(10)}"
 
 
 def _indicator_problem(row: dict, statuses: set, true: float, half_step: float) -> str:
@@ -152,12 +171,13 @@ MEASURE_CELLS = {
 
 
 def _selections(view: PublicView) -> list[list[str]]:
-    """Custom regions: every predefined region minus each member, and every village alone."""
+    """Custom regions: small predefined regions minus each member, every village alone."""
     regions = view.cells["area"][view.cells["area"].str.startswith("R-")].drop_duplicates()
     chosen = []
     for region in regions:
         members = region[region.index("[") + 1 : -1].split("+")
-        chosen += [[m for m in members if m != left_out] for left_out in members]
+        if len(members) <= MAX_MEMBERS:
+            chosen += [[m for m in members if m != left_out] for left_out in members]
     totals = view.cells[view.cells["cell"].isin([_total(g, 2023) for g in _gemeinden(view)])]
     villages = totals.loc[totals["value"].fillna(0) < 300, "area"]
     chosen += [[v] for v in villages] + [list(villages)]
@@ -170,7 +190,8 @@ def test_custom_regions_give_no_more_than_the_published_cells(
     """The attacker builds custom regions next to the predefined ones.
 
     What the attacker does: on the Regionen page (its sum service), selects each predefined
-    region minus one member, every village alone and all villages together, for every year.
+    region of up to 8 members minus one member, every village alone and all villages
+    together (latest year).
 
     Breach: a measure shown as a number that is not the true sum (a suppressed part counted
     as 0 or as a guess), or bounds that miss the truth or are narrower than 1 around a
@@ -183,7 +204,7 @@ def test_custom_regions_give_no_more_than_the_published_cells(
     with base_public.app.server.test_request_context("/"):
         service = get_service()
         for members in _selections(base_view):
-            for year in sorted(base_view.cells["year"].unique()):
+            for year in sorted(base_view.cells["year"].unique())[-1:]:
                 figures = service.region_figures(release, members, int(year))
                 for row in figures.itertuples(index=False):
                     if row.measure not in MEASURE_CELLS:
@@ -197,7 +218,7 @@ def test_custom_regions_give_no_more_than_the_published_cells(
                     if why:
                         problems.append(("+".join(members), int(year), row.measure, true, why))
     frame = pd.DataFrame(problems, columns=["members", "year", "measure", "true", "why"])
-    assert frame.empty, f"{len(frame)} Regionswerte falsch oder zu eng:\n{frame.head(10)}"
+    assert len(frame) == 0, f"{len(frame)} Regionswerte falsch oder zu eng:\n{frame.head(10)}"
 
 
 def _region_problem(row, true: float) -> str:

@@ -69,7 +69,7 @@ def test_no_cell_is_suppressed_in_one_readable_release_and_published_in_another(
     _, public = region_change
     assert len(region_change_view.releases) >= 1
     revealed = region_change_view.revealed
-    assert not revealed, (
+    assert len(revealed) == 0, (
         f"{len(revealed)} Zellen in einer Veröffentlichung geheim, in einer anderen "
         f"veröffentlicht ({readable_releases(public.client)}), z. B. {revealed[:8]}"
     )
@@ -95,7 +95,8 @@ def test_joint_lp_over_every_readable_release_keeps_protection_intervals(
     wrong = oracle[oracle["reason"].str.contains("Relation falsch")]
     assert wrong.empty, f"the attacker's relations contradict the truth:\n{wrong.head()}"
     small = oracle[oracle["true"] <= 2]
-    assert public.empty and oracle.empty, (
+    found = len(public) + len(oracle)
+    assert found == 0, (
         f"Vereinigung von {region_change_view.releases}: öffentlich {len(public)} Zellen, "
         f"mit wahren Werten {len(oracle)} (davon {len(small)} mit 1 oder 2 Personen); z. B.\n"
         + oracle.head(10).to_string()
@@ -172,7 +173,8 @@ def test_corrected_upload_union_has_one_value_per_cell(corrected_upload) -> None
     """
     _, public, _, _ = corrected_upload
     view = public.view()
-    assert not view.conflicts and not view.revealed, (
+    found = len(view.conflicts) + len(view.revealed)
+    assert found == 0, (
         f"{len(view.conflicts)} Zellen mit zwei Werten, {len(view.revealed)} einmal geheim, "
         f"einmal veröffentlicht in {view.releases}; z. B. {(view.conflicts + view.revealed)[:6]}"
     )

@@ -87,7 +87,9 @@ def test_api_never_lists_person_level_keys(person_level_upload) -> None:
         cells = get_json(public.client, f"/api/v1/population?area={key}&release={release}")
         shown = [r for r in cells["rows"] if r["status"] in ("published", "zero")]
         detail = f"; {key} zeigt {len(shown)} Zellen, z. B. {shown[:3]}"
-    assert not leaked, f"{len(leaked)} Personenschlüssel öffentlich, z. B. {leaked[:4]}{detail}"
+    assert len(leaked) == 0, (
+        f"{len(leaked)} Personenschlüssel öffentlich, z. B. {leaked[:4]}{detail}"
+    )
 
 
 def _refused(store_factory, name: str, change) -> tuple[int, str]:
