@@ -207,11 +207,18 @@ def _tiles(bands: pd.DataFrame) -> bool:
 
 
 def _membership(area_frame: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """(whole, part) pairs: parent_key links plus predefined regions and their members."""
+    """(whole, part, level of the part): parent_key links plus predefined regions' members.
+
+    Parts of one whole are summed per level: a Gemeinde is the sum of its Ortsteile and,
+    separately, the sum of its grid cells when the areas table names it as their parent.
+    """
     parents = area_frame.dropna(subset=["parent_key"])
-    pairs = [parents.rename(columns={"parent_key": "whole", "key": "part"})[["whole", "part"]]]
+    pairs = [
+        parents.rename(columns={"parent_key": "whole", "key": "part"})[["whole", "part", "level"]]
+    ]
     if not regions.empty:
-        pairs.append(regions.rename(columns={"region_key": "whole", "member_key": "part"}))
+        members = regions.rename(columns={"region_key": "whole", "member_key": "part"})
+        pairs.append(members.assign(level="gemeinde"))
     return pd.concat(pairs, ignore_index=True).drop_duplicates()
 
 
@@ -222,7 +229,7 @@ def _between_areas(cells: pd.DataFrame, membership: pd.DataFrame) -> list[tuple[
     index = dict(
         zip(zip(cells["table"], cells["area"], signature, strict=True), cells["cell"], strict=True)
     )
-    for whole, group in membership.groupby("whole"):
+    for (whole, level), group in membership.groupby(["whole", "level"]):
         parts = group["part"].tolist()
         mine = cells[cells["area"] == whole]
         for table, sig, cell in zip(
@@ -230,7 +237,7 @@ def _between_areas(cells: pd.DataFrame, membership: pd.DataFrame) -> list[tuple[
         ):
             members = [index.get((table, part, sig)) for part in parts]
             if all(members):
-                rows += _sum_relation(f"area|{cell}", cell, members)
+                rows += _sum_relation(f"area|{level}|{cell}", cell, members)
     return rows
 
 
@@ -311,13 +318,28 @@ def _split_containers(
 
 
 def gemeinde_membership(client: Any, release: str) -> tuple[dict[str, str], dict[str, bool]]:
-    """Grid cells lying in exactly one Gemeinde, and Gemeinden sharing a cell with another."""
+    """Grid cells lying in exactly one Gemeinde, and Gemeinden sharing a cell with another.
+
+    When the areas table names each grid cell's Gemeinde (parent_key), that is used;
+    otherwise the served geometry decides.
+    """
+    grid = _grid_parents(areas(client, release))
+    if grid is not None:
+        return dict(zip(grid["key"], grid["parent_key"], strict=True)), {}
     pairs = overlaps(geometry(client, release, "grid1km"), geometry(client, release, "gemeinde"))
     count = pairs.groupby("cell_area")["container"].transform("size")
     single = pairs[count == 1]
     shared = set(pairs.loc[count > 1, "container"])
     inside = dict(zip(single["cell_area"], single["container"], strict=True))
     return inside, {g: g in shared for g in set(pairs["container"])}
+
+
+def _grid_parents(area_frame: pd.DataFrame) -> pd.DataFrame | None:
+    """Grid areas with their parent Gemeinde, if the areas table names one for each."""
+    grid = area_frame[area_frame["level"] == "grid1km"]
+    if grid.empty or grid["parent_key"].isna().any():
+        return None
+    return grid
 
 
 def release_view(client: Any, app: Any, release: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -332,13 +354,13 @@ def release_view(client: Any, app: Any, release: str) -> tuple[pd.DataFrame, pd.
     membership = _membership(area_frame, members)
     renamed = dict(zip(_strip(prints["area"]), prints["area"], strict=True))
     membership = membership.assign(whole=membership["whole"].map(lambda k: renamed.get(k, k)))
-    shapes = {
-        level: geometry(client, release, level) for level in ("gemeinde", "ortsteil", "grid1km")
-    }
-    pairs = overlaps(shapes["grid1km"], _split_containers(area_frame, shapes))
-    owned = _owners(pairs, shapes)
     rows = _within_area(cells) + _between_areas(cells, membership)
-    rows += _grid_shares(cells, pairs, owned)
+    if _grid_parents(area_frame) is None:  # no parent named: the geometry tells
+        shapes = {
+            level: geometry(client, release, level) for level in ("gemeinde", "ortsteil", "grid1km")
+        }
+        pairs = overlaps(shapes["grid1km"], _split_containers(area_frame, shapes))
+        rows += _grid_shares(cells, pairs, _owners(pairs, shapes))
     relations = pd.DataFrame(rows, columns=["relation", "variable", "coefficient"])
     return cells, relations.assign(relation=release + "|" + relations["relation"])
 
