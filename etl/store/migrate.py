@@ -94,6 +94,11 @@ def _run(engine: Engine, zone: str, destination: str, *, stamp_only: bool = Fals
             if engine.dialect.name == "postgresql":
                 # One migrator per zone at a time: workers starting together queue here.
                 connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:z))"), {"z": zone})
+                # Alembic's ALTER statements name tables without a schema and ignore
+                # schema_translate_map: the search path points them at the zone's schema.
+                schema_name = _schema_name(engine)
+                if schema_name:
+                    connection.execute(text(f'SET LOCAL search_path TO "{schema_name}"'))
             env.configure(
                 connection=connection,
                 target_metadata=target_metadata(zone),
