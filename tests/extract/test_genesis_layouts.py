@@ -193,3 +193,12 @@ def test_one_row_describing_a_cell_twice_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"Zeile 4, Spalte '1 bis unter 2 Jahre': zwei Spalten"):
         read(tmp_path, "31.12.2015;06636;Werra-Meißner-Kreis;Insgesamt;1;2\n", head)
+
+
+def test_totals_of_nationality_come_first(tmp_path: Path) -> None:
+    head = "GENESIS-Tabelle: 12613-02-02-4\nGestorbene;;;;;\n;;;;Deutsche;Insgesamt\n"
+    table = read(tmp_path, "2015;06636;Werra-Meißner-Kreis;Insgesamt;1483;1501\n", head)
+    assert table.data[["nationality", "value"]].values.tolist() == [
+        ["total", 1501],
+        ["german", 1483],
+    ]
