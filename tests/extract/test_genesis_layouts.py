@@ -202,3 +202,18 @@ def test_totals_of_nationality_come_first(tmp_path: Path) -> None:
         ["total", 1501],
         ["german", 1483],
     ]
+
+
+def test_verband_row_in_12_digits_and_contradicting_signs(tmp_path: Path) -> None:
+    table = read(
+        tmp_path,
+        "031515401000;Flotwedel, Samtgemeinde;30;15;15\n"  # Verband row, Gemeinde digits 000
+        "031515401001;Bröckel;10;5;5\n"
+        "031515401002;Eicklingen;20;10;10\n"
+        "03151009;Gifhorn, Samtgemeinde;10;5;5\n",  # named so, but digits 009: contradiction
+    )
+    assert totals(table) == {"03151001": 10, "03151002": 20}
+    report = table.report.set_index("code")
+    assert report.loc["031515401000", "check"] == "geprüft: 3 Werte = Summe der Mitglieder"
+    assert report.loc["03151009", "status"] == "unknown"
+    assert "liegen nicht in 400-499" in report.loc["03151009", "reason"]
