@@ -193,3 +193,27 @@ def test_one_row_describing_a_cell_twice_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"Zeile 4, Spalte '1 bis unter 2 Jahre': zwei Spalten"):
         read(tmp_path, "31.12.2015;06636;Werra-Meißner-Kreis;Insgesamt;1;2\n", head)
+
+
+def test_totals_of_nationality_come_first(tmp_path: Path) -> None:
+    head = "GENESIS-Tabelle: 12613-02-02-4\nGestorbene;;;;;\n;;;;Deutsche;Insgesamt\n"
+    table = read(tmp_path, "2015;06636;Werra-Meißner-Kreis;Insgesamt;1483;1501\n", head)
+    assert table.data[["nationality", "value"]].values.tolist() == [
+        ["total", 1501],
+        ["german", 1483],
+    ]
+
+
+def test_verband_row_in_12_digits_and_contradicting_signs(tmp_path: Path) -> None:
+    table = read(
+        tmp_path,
+        "031515401000;Flotwedel, Samtgemeinde;30;15;15\n"  # Verband row, Gemeinde digits 000
+        "031515401001;Bröckel;10;5;5\n"
+        "031515401002;Eicklingen;20;10;10\n"
+        "03151009;Gifhorn, Samtgemeinde;10;5;5\n",  # named so, but digits 009: contradiction
+    )
+    assert totals(table) == {"03151001": 10, "03151002": 20}
+    report = table.report.set_index("code")
+    assert report.loc["031515401000", "check"] == "geprüft: 3 Werte = Summe der Mitglieder"
+    assert report.loc["03151009", "status"] == "unknown"
+    assert "liegen nicht in 400-499" in report.loc["03151009", "reason"]
