@@ -123,9 +123,7 @@ def audit_table(
         min_count=min_count,
         protection=protection,
     )
-    problems += [
-        f"{table}: {row.cell} ({row.reason})" for row in report.unsafe.head(5).itertuples()
-    ]
+    problems += [f"{table}: {row.cell} ({row.reason})" for row in report.unsafe.itertuples()]
     return problems, len(cells), len(relations)
 
 

@@ -167,6 +167,20 @@ def test_corrected_upload_withdraws_the_releases_that_showed_the_old_value(
     assert page.status_code == 200
 
 
+def test_the_permalink_of_a_withdrawn_release_explains_and_shows_the_current_one(
+    history: History,
+) -> None:
+    from dashboard.pages import karte
+
+    app = create_app(history.settings, warm=False)
+    with app.server.test_request_context("/"):
+        page = str(karte.layout(release=history.first.release_id, lang="de"))
+        english = str(karte.layout(release=history.first.release_id, lang="en"))
+    assert "zurückgezogen" in page and history.third.release_id in page
+    assert "was withdrawn" in english and history.third.release_id in english
+    assert "'release': None" in page  # the page state falls back to the live release
+
+
 def test_grid_cells_do_not_follow_from_their_gemeinde_total(history: History) -> None:
     """The attack of issue 8: a Gemeinde's published total minus its published grid cells."""
     reader = reader_engine(history.settings)
