@@ -45,7 +45,7 @@ def key_problem(key: str, municipality: str | None = None) -> str | None:
     """Why `key` is no valid Ortsteil key (of `municipality`, when given), or None."""
     match = KEY.fullmatch(key)
     if match is None:
-        return "ist kein Ortsteil-Schlüssel der Form <AGS>-<Code> (z. B. 04021000-001)"
+        return "kein Ortsteil-Schlüssel der Form <AGS>-<Code> (z. B. 04021000-001)"
     if municipality is not None and match.group(1) != municipality:
         return f"gehört nicht zur Gemeinde {municipality}"
     problem = code_problem(match.group(2))
@@ -116,7 +116,9 @@ def parse_subarea_list(
     for row, area_key, area_name in rows.itertuples():
         problem = key_problem(area_key)
         if problem:
-            raise InputError(f"{area_key!r} {problem}. {CODE_HINT}", file=file, row=row, column=key)
+            raise InputError(
+                f"Schlüssel {area_key!r}: {problem}. {CODE_HINT}", file=file, row=row, column=key
+            )
         if not area_name:
             raise InputError("Name fehlt.", file=file, row=row, column=name)
     names = rows.groupby("area_key")["name"].nunique()

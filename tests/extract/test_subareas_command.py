@@ -56,7 +56,7 @@ def test_a_refused_list_changes_nothing(any_settings, monkeypatch, tmp_path, cap
     listing.write_text("key;name\n03901001-002;Mitte\n03901001-P000017;Max\n")
     assert run(any_settings, monkeypatch, str(listing)) == 2
     assert capsys.readouterr().err.startswith(
-        "Fehler: Datei liste.csv, Zeile 3, Spalte 'key': '03901001-P000017'"
+        "Fehler: Datei liste.csv, Zeile 3, Spalte 'key': Schlüssel '03901001-P000017': Code"
     )
     assert zone_contents(restricted, schema.restricted) == before
 
