@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from etl.cli import main
+from etl.commands.forecast import CENSUS_TO_YEAR_END, age_structure
 from etl.projection.forecast_output import OUTPUT_COLUMNS
 
 YEARS = range(2013, 2007, -1)
@@ -102,3 +103,16 @@ def test_forecast_on_the_real_tables(real_samples: Path, tmp_path: Path) -> None
     inhabited = base[base > 0].index
     assert ((last[inhabited] / base[inhabited]).between(0.5, 2.0)).all()
     assert (last[base == 0] == 0).all()
+
+
+def test_age_structure_prefers_the_base_year_then_the_census() -> None:
+    columns = ["area_key", "year", "measure", "sex", "age_from", "age_to", "value"]
+    census = [("03151009", 2011, "census_persons", "total", 0, 3, 10)]
+    own = [("03151009", 2015, "population", "total", 0, 3, 12)]
+    frame = pd.DataFrame(census + own, columns=columns).astype({"age_to": "Int64"})
+    rows, years_before = age_structure(frame, 2015)
+    assert rows["year"].tolist() == [2015] and years_before == 0.0
+    rows, years_before = age_structure(frame, 2013)
+    assert rows["measure"].tolist() == ["census_persons"]
+    assert years_before == pytest.approx(2 + CENSUS_TO_YEAR_END)
+    assert age_structure(frame, 2010)[0].empty
