@@ -19,6 +19,7 @@ from dashboard.figures import graph_config
 from dashboard.i18n import fmt_number, normalise_lang, t
 from dashboard.pages.common import default_lang, split_keys
 from dashboard.projection_figures import (
+    add_prediction_interval,
     empty_figure,
     households_figure,
     key_groups_figure,
@@ -185,8 +186,11 @@ def update_projection(areas, tfr, e0_gain, migration, horizon, state):
     imputed = inputs.imputed_cells
     name = _region_name(service.service.areas(release), list(chosen), lang)
     rendered = render_projection(projection, name, elapsed_ms, imputed, lang)
+    outlook = service.outlook(release, chosen, params.horizon)
+    if outlook is not None:
+        add_prediction_interval(rendered[2], outlook.years, outlook.lower, outlook.upper, lang)
     notes = [
-        outlook_text(service.outlook(release, chosen, params.horizon), lang),
+        outlook_text(outlook, lang),
         base_values_text(service.base_values(release, chosen), lang),
     ]
     if capped:
