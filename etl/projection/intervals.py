@@ -3,8 +3,9 @@
 For each size class and horizon the ratio observed / forecast of past forecasts (see
 `etl.projection.backtest_real`) is collected; the (1-c)/2 and (1+c)/2 quantiles of that
 ratio, times a new forecast, bound a c prediction interval. Horizons longer than those tested
-widen in proportion to the horizon (errors of small-area forecasts grow about linearly with
-the horizon, Smith, Tayman & Swanson 2013, ch. 13); shorter ones shrink the same way. A class
+widen like h^b, b fitted to the tested horizons (errors of small-area forecasts grow with the
+horizon, less than linearly, Smith, Tayman & Swanson 2013, ch. 13); shorter ones shrink the
+same way. A class
 with fewer than `min_errors` errors at a horizon borrows from the nearest class that has enough
 (the smaller, wider one on a tie); with none, all errors are pooled.
 """
@@ -76,21 +77,41 @@ def error_quantiles(
     return pd.DataFrame(rows, columns=list(QUANTILE_COLUMNS))
 
 
-def ratios_for_horizons(quantiles: pd.DataFrame, horizons: range) -> pd.DataFrame:
-    """Quantile ratios for every horizon: tested ones as measured, others scaled by h.
+DEFAULT_GROWTH = 0.7  # errors grow like h^0.7 (NI/HB 2009-2013: MAPE 0.85 / 1.41 / 1.88 / 2.28)
 
-    The log-ratio of an untested horizon h is that of the nearest tested horizon k times h/k;
-    widths never shrink with a longer horizon.
+
+def growth_exponent(quantiles: pd.DataFrame) -> float:
+    """How fast the interval widens with the horizon: log q ~ b log h over tested horizons.
+
+    The median over size classes of the least-squares slope, bounded to [0.5, 1]; with a
+    single tested horizon DEFAULT_GROWTH.
+    """
+    slopes = []
+    for _, by_class in quantiles.groupby("size_class"):
+        spread = np.log(by_class["upper_ratio"].to_numpy())
+        horizons = np.log(by_class["horizon"].to_numpy(dtype=float))
+        valid = spread > 0
+        if valid.sum() >= 2 and np.ptp(horizons[valid]) > 0:
+            slopes.append(np.polyfit(horizons[valid], np.log(spread[valid]), 1)[0])
+    return float(np.clip(np.median(slopes), 0.5, 1.0)) if slopes else DEFAULT_GROWTH
+
+
+def ratios_for_horizons(quantiles: pd.DataFrame, horizons: range) -> pd.DataFrame:
+    """Quantile ratios for every horizon: tested ones as measured, others scaled.
+
+    The log-ratio of an untested horizon h is that of the nearest tested horizon k times
+    (h/k)^b, b from `growth_exponent`; widths never shrink with a longer horizon.
     """
     if quantiles.empty:
         raise ValueError("no backtest errors: at least two consistent years are needed")
+    exponent = growth_exponent(quantiles)
     rows = []
     for label, by_class in quantiles.groupby("size_class"):
         tested = by_class.set_index("horizon").sort_index()
         low_prev, high_prev = 1.0, 1.0
         for horizon in horizons:
             nearest = min(tested.index, key=lambda k: (abs(k - horizon), -k))
-            scale = horizon / nearest
+            scale = (horizon / nearest) ** exponent
             low = float(np.exp(np.log(tested.at[nearest, "lower_ratio"]) * scale))
             high = float(np.exp(np.log(tested.at[nearest, "upper_ratio"]) * scale))
             low_prev, high_prev = min(low, low_prev, 1.0), max(high, high_prev, 1.0)

@@ -14,8 +14,10 @@ from etl.projection.intervals import (
     AGE_EXPONENT,
     AGE_SCALE,
     AGE_YEARS,
+    DEFAULT_GROWTH,
     coverage_table,
     error_quantiles,
+    growth_exponent,
     interval_bounds,
     ratios_for_horizons,
     size_class,
@@ -79,11 +81,18 @@ def test_untested_horizons_scale_with_the_horizon() -> None:
     )
     ratios = ratios_for_horizons(quantiles, range(1, 5)).set_index("horizon")
     assert ratios.loc[1, "upper_ratio"] == pytest.approx(1.02)
+    # The spread grew faster than linearly from 1 to 2 years: the exponent is bounded to 1.
+    assert growth_exponent(quantiles) == 1.0
     assert ratios.loc[4, "upper_ratio"] == pytest.approx(1.05**2)
     assert ratios.loc[4, "lower_ratio"] == pytest.approx(0.97**2)
     assert ratios["upper_ratio"].is_monotonic_increasing
     with pytest.raises(ValueError, match="no backtest errors"):
         ratios_for_horizons(quantiles.iloc[:0], range(1, 3))
+    # One tested horizon: the default growth h^0.7.
+    one = quantiles.iloc[:1].assign(upper_ratio=1.1)
+    assert growth_exponent(one) == DEFAULT_GROWTH
+    wide = ratios_for_horizons(one, range(1, 5)).set_index("horizon")
+    assert wide.loc[4, "upper_ratio"] == pytest.approx(np.exp(np.log(1.1) * 4**0.7))
 
 
 def test_bounds_and_coverage() -> None:
