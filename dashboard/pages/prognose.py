@@ -37,7 +37,7 @@ from dashboard.projection_service import (
     project_inputs,
 )
 from dashboard.services import get_service
-from etl.projection.outlook import BaseValues, Outlook
+from etl.projection.outlook import SMALL_POPULATION, BaseValues, Outlook
 
 PAGE = {"path": "/prognose", "name": "Prognose", "order": 5, "label_key": "page_prognose"}
 STATE: Final = "prognose-state"
@@ -189,8 +189,9 @@ def update_projection(areas, tfr, e0_gain, migration, horizon, state):
     outlook = service.outlook(release, chosen, params.horizon)
     if outlook is not None:
         add_prediction_interval(rendered[2], outlook.years, outlook.lower, outlook.upper, lang)
+    base = float(projection.population[0, 0].sum())  # (scenarios, years, sex, age)
     notes = [
-        outlook_text(outlook, lang),
+        outlook_text(outlook, lang, base),
         base_values_text(service.base_values(release, chosen), lang),
     ]
     if capped:
@@ -204,10 +205,11 @@ def capped_areas(areas: list[str], limit: int = MAX_AREAS) -> tuple[tuple[str, .
     return distinct[:limit], len(distinct) > limit
 
 
-def outlook_text(outlook: Outlook | None, lang: str) -> str:
+def outlook_text(outlook: Outlook | None, lang: str, base_population: float) -> str:
     """The calibrated statistical forecast at the horizon, its 80 % interval and a warning."""
+    warning = f" {tr('prog_small', lang)}" if base_population < SMALL_POPULATION else ""
     if outlook is None:
-        return tr("prog_no_outlook", lang)
+        return tr("prog_no_outlook", lang) + warning
     text = tr(
         "prog_outlook",
         lang,
@@ -217,7 +219,7 @@ def outlook_text(outlook: Outlook | None, lang: str) -> str:
         high=fmt_number(outlook.upper[-1], lang),
         n=fmt_number(outlook.backtest_errors, lang),
     )
-    return f"{text} {tr('prog_small', lang)}" if outlook.small else text
+    return text + warning
 
 
 def base_values_text(values: BaseValues, lang: str) -> str:

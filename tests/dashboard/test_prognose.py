@@ -174,9 +174,12 @@ def test_summary_states_base_values_and_the_missing_interval(prognose_app: Dash)
 
 def test_outlook_text_warns_for_small_areas() -> None:
     outlook = Outlook((2024,), np.array([139.0]), np.array([120.0]), np.array([150.0]), 139.0, 42)
-    text = prognose.outlook_text(outlook, "de")
+    text = prognose.outlook_text(outlook, "de", 139.0)
     assert "80-%-Prognoseintervall 120 bis 150 (aus 42 Rückrechnungen)" in text
     assert "weniger als 5.000 Einwohner" in text
+    # Without a tested interval the warning still comes; large areas get none.
+    assert "weniger als 5.000" in prognose.outlook_text(None, "de", 139.0)
+    assert "weniger als 5.000" not in prognose.outlook_text(None, "de", 36_000.0)
 
 
 def test_number_of_areas_per_request_is_capped() -> None:
