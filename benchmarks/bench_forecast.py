@@ -19,7 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.commands.forecast import CENSUS_TO_YEAR_END, history_from_official, read_official
+from etl.commands.forecast import (
+    CENSUS_MEASURES,
+    CENSUS_TO_YEAR_END,
+    history_from_official,
+    read_official,
+)
 from etl.projection.age_shares import keep_shares, project_age_groups
 from etl.projection.backtest_real import backtest_errors, comparable_observed
 from etl.projection.baselines import TotalsHistory, constant_forecast, linear_forecast
@@ -169,7 +174,7 @@ CENSUS_YEARS_TO_2015 = 4.65  # 09.05.2011 -> 31.12.2015
 def census_age_groups(directory: Path) -> pd.DataFrame:
     """Zensus 2011 (12111-02-01-5-B) population by its 11 age groups, all sexes, per Gemeinde."""
     data, _ = read_official(directory)
-    rows = data[(data["measure"] == "census_population") & (data["sex"] == "total")]
+    rows = data[data["measure"].isin(CENSUS_MEASURES) & (data["sex"] == "total")]
     rows = rows[rows["age_to"].notna() | (rows["age_from"] > 0)]
     wide = rows.pivot_table(index="ags", columns="age_from", values="value", aggfunc="first")
     return wide.reindex(columns=list(CENSUS_BOUNDS)).astype(float).dropna()
@@ -227,7 +232,7 @@ def age_interval_coverage(census_dir: Path, wmk_dir: Path, history: TotalsHistor
     census, _ = read_official(census_dir)
     wmk, _ = read_official(wmk_dir)
     census = census[census["ags"].str.startswith("06636") & (census["measure"] != "population")]
-    census = census[census["measure"] == "census_population"].rename(columns={"ags": "area_key"})
+    census = census[census["measure"].isin(CENSUS_MEASURES)].rename(columns={"ags": "area_key"})
     stocks = wmk[(wmk["measure"] == "population") & (wmk["year"] == 2011)]
     stocks = stocks.rename(columns={"ags": "area_key"})
     table = forecast_table(history.until(2011), stocks, 2011, 4, census, CENSUS_TO_YEAR_END)

@@ -95,7 +95,7 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "4 Jahren um 2,3 % (2,9 % bzw. 4,1 %), und es ist in jeder Größenklasse genauer als "
             "beide einfachen Verfahren. Das 80-%-Prognoseintervall stammt aus der Verteilung "
             "dieser früheren Fehler nach Größenklasse und Zeitabstand; in der Prüfung lag der "
-            "wahre Wert in 73–85 % der Fälle darin.",
+            "wahre Wert in 73–79 % der Fälle darin.",
         ),
         (
             "Grenzen der Vorausberechnung",
@@ -187,7 +187,7 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "average (unchanged population: 1.7 %, linear trend: 1.9 %), after 4 years by "
             "2.3 % (2.9 % and 4.1 %), and it beats both simple methods in every size class. "
             "The 80 % prediction interval comes from the distribution of these past errors by "
-            "size class and horizon; in the tests the true value fell inside in 73-85 % of "
+            "size class and horizon; in the tests the true value fell inside in 73-79 % of "
             "cases.",
         ),
         (

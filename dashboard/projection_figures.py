@@ -107,6 +107,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "prediction interval {low} to {high} (from {n} backtests); the variants' band shows "
         "assumptions only, not the uncertainty.",
     ),
+    "prog_interval": (
+        "80-%-Prognoseintervall (geprüft)",
+        "80 % prediction interval (tested)",
+    ),
     "prog_no_outlook": (
         "Kein geprüftes Prognoseintervall: dafür sind mindestens drei Jahre veröffentlichter "
         "Bestände nötig; das Band der Varianten zeigt nur Annahmen, nicht die Unsicherheit.",
@@ -340,6 +344,26 @@ def key_groups_figure(groups: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(figure, lang, tr("prog_groups", lang), height=560).update_layout(
         legend={"y": -0.1}
     )
+
+
+def add_prediction_interval(
+    figure: go.Figure, years: tuple[int, ...], lower: np.ndarray, upper: np.ndarray, lang: str
+) -> go.Figure:
+    """The calibrated 80 % interval of the total as dashed lines in the first panel."""
+    for values, first in ((upper, True), (lower, False)):
+        figure.add_scatter(
+            x=list(years),
+            y=list(values),
+            mode="lines",
+            name=tr("prog_interval", lang),
+            line={"color": "#b15928", "dash": "dash", "width": 1.5},
+            legendgroup="interval",
+            showlegend=first,
+            hovertemplate="%{y:,.0f}",
+            row=1,
+            col=1,
+        )
+    return figure
 
 
 def households_figure(households: np.ndarray, years: tuple[int, ...], lang: str) -> go.Figure:

@@ -19,6 +19,7 @@ from dashboard.figures import graph_config
 from dashboard.i18n import fmt_number, normalise_lang, t
 from dashboard.pages.common import default_lang, split_keys
 from dashboard.projection_figures import (
+    add_prediction_interval,
     empty_figure,
     households_figure,
     key_groups_figure,
@@ -36,7 +37,7 @@ from dashboard.projection_service import (
     project_inputs,
 )
 from dashboard.services import get_service
-from etl.projection.outlook import BaseValues, Outlook
+from etl.projection.outlook import SMALL_POPULATION, BaseValues, Outlook
 
 PAGE = {"path": "/prognose", "name": "Prognose", "order": 5, "label_key": "page_prognose"}
 STATE: Final = "prognose-state"
@@ -185,8 +186,12 @@ def update_projection(areas, tfr, e0_gain, migration, horizon, state):
     imputed = inputs.imputed_cells
     name = _region_name(service.service.areas(release), list(chosen), lang)
     rendered = render_projection(projection, name, elapsed_ms, imputed, lang)
+    outlook = service.outlook(release, chosen, params.horizon)
+    if outlook is not None:
+        add_prediction_interval(rendered[2], outlook.years, outlook.lower, outlook.upper, lang)
+    base = float(projection.population[0, 0].sum())  # (scenarios, years, sex, age)
     notes = [
-        outlook_text(service.outlook(release, chosen, params.horizon), lang),
+        outlook_text(outlook, lang, base),
         base_values_text(service.base_values(release, chosen), lang),
     ]
     if capped:
@@ -200,10 +205,11 @@ def capped_areas(areas: list[str], limit: int = MAX_AREAS) -> tuple[tuple[str, .
     return distinct[:limit], len(distinct) > limit
 
 
-def outlook_text(outlook: Outlook | None, lang: str) -> str:
+def outlook_text(outlook: Outlook | None, lang: str, base_population: float) -> str:
     """The calibrated statistical forecast at the horizon, its 80 % interval and a warning."""
+    warning = f" {tr('prog_small', lang)}" if base_population < SMALL_POPULATION else ""
     if outlook is None:
-        return tr("prog_no_outlook", lang)
+        return tr("prog_no_outlook", lang) + warning
     text = tr(
         "prog_outlook",
         lang,
@@ -213,7 +219,7 @@ def outlook_text(outlook: Outlook | None, lang: str) -> str:
         high=fmt_number(outlook.upper[-1], lang),
         n=fmt_number(outlook.backtest_errors, lang),
     )
-    return f"{text} {tr('prog_small', lang)}" if outlook.small else text
+    return text + warning
 
 
 def base_values_text(values: BaseValues, lang: str) -> str:

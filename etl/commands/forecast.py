@@ -22,7 +22,9 @@ from etl.projection.forecast_output import OUTPUT_COLUMNS, forecast_table
 from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
 
 MEASURES = ("population", "births", "deaths")
-USED_MEASURES = frozenset({*MEASURES, "census_population"})
+# The Zensus 2011 persons table (12111-02-01); the reader has named its measure both ways.
+CENSUS_MEASURES = ("census_persons", "census_population")
+USED_MEASURES = frozenset({*MEASURES, *CENSUS_MEASURES})
 CENSUS_TO_YEAR_END = 236 / 365  # 09.05.2011 -> 31.12.2011
 
 
@@ -88,7 +90,7 @@ def age_structure(data: pd.DataFrame, base_year: int) -> tuple[pd.DataFrame, flo
     grouped = stocks["age_to"].notna() | (stocks["age_from"] > 0)
     if (grouped & (stocks["year"] == base_year)).any():
         return stocks[stocks["year"] == base_year], 0.0
-    census = data[(data["measure"] == "census_population") & (data["year"] <= base_year)]
+    census = data[data["measure"].isin(CENSUS_MEASURES) & (data["year"] <= base_year)]
     if census.empty:
         return stocks.iloc[:0], 0.0
     year = int(census["year"].max())

@@ -3,10 +3,12 @@
 For each size class and horizon the ratio observed / forecast of past forecasts (see
 `etl.projection.backtest_real`) is collected; the (1-c)/2 and (1+c)/2 quantiles of that
 ratio, times a new forecast, bound a c prediction interval. Horizons longer than those tested
-widen in proportion to the horizon (errors of small-area forecasts grow about linearly with
-the horizon, Smith, Tayman & Swanson 2013, ch. 13); shorter ones shrink the same way. A class
-with fewer than `min_errors` errors at a horizon borrows from the nearest class that has enough
-(the smaller, wider one on a tie); with none, all errors are pooled.
+widen like h^b, b fitted to the tested horizons (errors of small-area forecasts grow with the
+horizon, less than linearly, Smith, Tayman & Swanson 2013, ch. 13); shorter ones shrink the
+same way. A class
+with fewer than `min_errors` errors at a horizon extrapolates from its own tested horizons; a
+class with none borrows from the nearest class that has some (the smaller, wider one on a tie);
+with none at all, all errors are pooled.
 """
 
 from __future__ import annotations
@@ -45,13 +47,18 @@ def _bounds(ratios: pd.Series, coverage: float, symmetric: bool) -> tuple[float,
     return float(low), float(high)
 
 
+POOLED: Final = "alle"
+
+
 def error_quantiles(
     errors: pd.DataFrame, coverage: float = 0.8, min_errors: int = 20, symmetric: bool = True
 ) -> pd.DataFrame:
-    """Lower and upper ratio observed/forecast per size class and tested horizon.
+    """Lower and upper ratio observed/forecast per size class and horizon with enough errors.
 
-    symmetric: forecast x exp(+-q) with q the `coverage` quantile of |log(observed/forecast)|;
-    otherwise the (1-c)/2 and (1+c)/2 quantiles of the ratio itself.
+    Only (class, horizon) pairs with at least `min_errors` errors get a row; every horizon
+    also gets a row for all classes pooled (size_class POOLED). symmetric: forecast x exp(+-q)
+    with q the `coverage` quantile of |log(observed/forecast)|; otherwise the (1-c)/2 and
+    (1+c)/2 quantiles of the ratio itself.
     """
     if not 0 < coverage < 1:
         raise ValueError(f"coverage must lie between 0 and 1, got {coverage}")
@@ -62,35 +69,64 @@ def error_quantiles(
     data = data[np.isfinite(data["ratio"]) & (data["ratio"] > 0)]
     rows = []
     for horizon, at_horizon in data.groupby("horizon"):
-        by_class = {
-            label: at_horizon.loc[at_horizon["size_class"] == label, "ratio"]
-            for label in SIZE_LABELS
-        }
-        enough = [i for i, label in enumerate(SIZE_LABELS) if len(by_class[label]) >= min_errors]
-        for i, label in enumerate(SIZE_LABELS):
-            # Too few errors: the nearest class with enough, the smaller (wider) one first.
-            donor = min(enough, key=lambda j: (abs(j - i), j)) if enough else None
-            ratios = by_class[SIZE_LABELS[donor]] if donor is not None else at_horizon["ratio"]
-            low, high = _bounds(ratios, coverage, symmetric)
-            rows.append((label, int(horizon), low, high, len(by_class[label])))
+        for label in SIZE_LABELS:
+            ratios = at_horizon.loc[at_horizon["size_class"] == label, "ratio"]
+            if len(ratios) >= min_errors:
+                rows.append(
+                    (label, int(horizon), *_bounds(ratios, coverage, symmetric), len(ratios))
+                )
+        pooled = at_horizon["ratio"]
+        rows.append((POOLED, int(horizon), *_bounds(pooled, coverage, symmetric), len(pooled)))
     return pd.DataFrame(rows, columns=list(QUANTILE_COLUMNS))
 
 
-def ratios_for_horizons(quantiles: pd.DataFrame, horizons: range) -> pd.DataFrame:
-    """Quantile ratios for every horizon: tested ones as measured, others scaled by h.
+DEFAULT_GROWTH = 0.7  # errors grow like h^0.7 (NI/HB 2009-2013: MAPE 0.85 / 1.41 / 1.88 / 2.28)
 
-    The log-ratio of an untested horizon h is that of the nearest tested horizon k times h/k;
-    widths never shrink with a longer horizon.
+
+def growth_exponent(quantiles: pd.DataFrame) -> float:
+    """How fast the interval widens with the horizon: log q ~ b log h over tested horizons.
+
+    The median over size classes of the least-squares slope, bounded to [0.5, 1]; with a
+    single tested horizon DEFAULT_GROWTH.
+    """
+    slopes = []
+    for _, by_class in quantiles.groupby("size_class"):
+        spread = np.log(by_class["upper_ratio"].to_numpy())
+        horizons = np.log(by_class["horizon"].to_numpy(dtype=float))
+        valid = spread > 0
+        if valid.sum() >= 2 and np.ptp(horizons[valid]) > 0:
+            slopes.append(np.polyfit(horizons[valid], np.log(spread[valid]), 1)[0])
+    return float(np.clip(np.median(slopes), 0.5, 1.0)) if slopes else DEFAULT_GROWTH
+
+
+def _source_rows(quantiles: pd.DataFrame, index: int) -> pd.DataFrame:
+    """The class's own rows; else the nearest class with rows (the smaller first); else pooled."""
+    by_label = {label: quantiles[quantiles["size_class"] == label] for label in SIZE_LABELS}
+    candidates = [i for i, label in enumerate(SIZE_LABELS) if not by_label[label].empty]
+    if not candidates:
+        return quantiles[quantiles["size_class"] == POOLED]
+    nearest = min(candidates, key=lambda j: (abs(j - index), j))
+    return by_label[SIZE_LABELS[nearest]]
+
+
+def ratios_for_horizons(quantiles: pd.DataFrame, horizons: range) -> pd.DataFrame:
+    """Quantile ratios for every size class and horizon, from its nearest tested horizon.
+
+    A class uses its own tested horizons (else those of the nearest class that has some, the
+    smaller first, else all classes pooled). The log-ratio of an untested horizon h is that
+    of the nearest tested horizon k times (h/k)^b, b from `growth_exponent`; widths never
+    shrink with a longer horizon.
     """
     if quantiles.empty:
         raise ValueError("no backtest errors: at least two consistent years are needed")
+    exponent = growth_exponent(quantiles[quantiles["size_class"] != POOLED])
     rows = []
-    for label, by_class in quantiles.groupby("size_class"):
-        tested = by_class.set_index("horizon").sort_index()
+    for index, label in enumerate(SIZE_LABELS):
+        tested = _source_rows(quantiles, index).set_index("horizon").sort_index()
         low_prev, high_prev = 1.0, 1.0
         for horizon in horizons:
             nearest = min(tested.index, key=lambda k: (abs(k - horizon), -k))
-            scale = horizon / nearest
+            scale = (horizon / nearest) ** exponent
             low = float(np.exp(np.log(tested.at[nearest, "lower_ratio"]) * scale))
             high = float(np.exp(np.log(tested.at[nearest, "upper_ratio"]) * scale))
             low_prev, high_prev = min(low, low_prev, 1.0), max(high, high_prev, 1.0)

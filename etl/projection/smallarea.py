@@ -52,8 +52,18 @@ def _divide(top: np.ndarray, bottom: np.ndarray, fallback: np.ndarray) -> np.nda
     return np.where(bottom > 0, safe, fallback)
 
 
+# Bounds of the ratios: a cohort of 2 that became 9 must not multiply every later cohort by
+# 4.5 each step (tiny cohorts are noise, and the ratios compound from step to step); real
+# populations reach about 2 where cohort sizes differ (baby boom against its echo).
+MAX_CCR = 3.0
+MAX_CWR = 1.0
+
+
 def hamilton_perry_ratios(earlier: np.ndarray, later: np.ndarray, step: int) -> HamiltonPerryRatios:
-    """Ratios from two populations (areas, sex, single ages) `step` years apart."""
+    """Ratios from two populations (areas, sex, single ages) `step` years apart.
+
+    Cohort change ratios are bounded by MAX_CCR, child-woman ratios by MAX_CWR.
+    """
     later_ccr, base, children, women = _raw_ratios(earlier, later, step)
     total = _raw_ratios(earlier.sum(0, keepdims=True), later.sum(0, keepdims=True), step)
     reference_ccr = _divide(total[0], total[1], np.zeros_like(total[0]))
@@ -61,7 +71,7 @@ def hamilton_perry_ratios(earlier: np.ndarray, later: np.ndarray, step: int) -> 
     ccr = _divide(later_ccr, base, np.broadcast_to(reference_ccr, base.shape))
     ccr[..., :step] = 0.0
     cwr = _divide(children, women, np.broadcast_to(reference_cwr, children.shape))
-    return HamiltonPerryRatios(step, ccr, cwr)
+    return HamiltonPerryRatios(step, np.minimum(ccr, MAX_CCR), np.minimum(cwr, MAX_CWR))
 
 
 def hamilton_perry(latest: np.ndarray, ratios: HamiltonPerryRatios, steps: int) -> np.ndarray:

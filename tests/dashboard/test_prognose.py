@@ -11,7 +11,7 @@ from dash import Dash
 
 from dashboard.app import PAGES, create_app
 from dashboard.pages import prognose
-from dashboard.projection_figures import pyramid_animation
+from dashboard.projection_figures import add_prediction_interval, pyramid_animation
 from dashboard.projection_service import Params, get_projection_service, key_groups_frame
 from etl.config import Settings
 from etl.projection.outlook import Outlook
@@ -174,9 +174,12 @@ def test_summary_states_base_values_and_the_missing_interval(prognose_app: Dash)
 
 def test_outlook_text_warns_for_small_areas() -> None:
     outlook = Outlook((2024,), np.array([139.0]), np.array([120.0]), np.array([150.0]), 139.0, 42)
-    text = prognose.outlook_text(outlook, "de")
+    text = prognose.outlook_text(outlook, "de", 139.0)
     assert "80-%-Prognoseintervall 120 bis 150 (aus 42 Rückrechnungen)" in text
     assert "weniger als 5.000 Einwohner" in text
+    # Without a tested interval the warning still comes; large areas get none.
+    assert "weniger als 5.000" in prognose.outlook_text(None, "de", 139.0)
+    assert "weniger als 5.000" not in prognose.outlook_text(None, "de", 36_000.0)
 
 
 def test_number_of_areas_per_request_is_capped() -> None:
@@ -184,3 +187,12 @@ def test_number_of_areas_per_request_is_capped() -> None:
     assert prognose.capped_areas(keys) == (tuple(keys[: prognose.MAX_AREAS]), True)
     assert prognose.capped_areas(["a", "b", "a"]) == (("a", "b"), False)
     assert prognose.capped_areas(keys, limit=3) == (tuple(keys[:3]), True)
+
+
+def test_prediction_interval_is_drawn_in_the_total_panel(prognose_app: Dash) -> None:
+    _summary, _pyramid, groups, *_ = _run(prognose_app, [CITY], horizon=5)
+    before = len(groups.data)
+    figure = add_prediction_interval(groups, (2024, 2025), np.array([9.0, 8.0]), [11, 12], "de")
+    assert len(figure.data) == before + 2
+    assert figure.data[-2].name == "80-%-Prognoseintervall (geprüft)"
+    assert list(figure.data[-1].y) == [9.0, 8.0] and figure.data[-1].xaxis == "x"

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.projection import synthetic
 from etl.projection.area import bounded_migration_counts, project_area, project_areas
@@ -188,3 +190,22 @@ def test_survival_with_death_rates_above_two_matches_life_table() -> None:
     table = life_table_arrays(mx, np.ones(mx.shape[-1]), ax)
     expected = survival_from_L(table.Lx, table.Tx, table.lx, 1)
     np.testing.assert_allclose(single_year_survival(mx)[:, :-1], expected[:, :-1], atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rate=st.floats(-5.0, 50.0, allow_nan=False),
+    years=st.integers(1, 30),
+)
+def test_no_blow_ups_whatever_the_migration_rates(rate: float, years: int) -> None:
+    """Any net migration rate, however absurd: migration adds at most 5 % of the base a year."""
+    assumptions = synthetic.assumptions(1)
+    extreme = dataclasses.replace(
+        assumptions, migration_rates=np.full_like(assumptions.migration_rates, rate)
+    )
+    population = synthetic.population(1)
+    result = project_areas(population, extreme, [CONSTANT], years, base_year=2015)
+    totals = result.population[0].sum(axis=(-1, -2, -3))
+    assert np.isfinite(totals).all() and (totals >= 0).all()
+    # Net migration adds at most 5 % of the base a year; allow 2 % a year of natural increase.
+    assert totals[-1] <= population.sum() * (1 + 0.05 * years) * 1.02**years

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from etl.cli import main
+from etl.commands.forecast import CENSUS_TO_YEAR_END, age_structure
 from etl.projection.forecast_output import OUTPUT_COLUMNS
 
 YEARS = range(2013, 2007, -1)
@@ -102,3 +103,48 @@ def test_forecast_on_the_real_tables(real_samples: Path, tmp_path: Path) -> None
     inhabited = base[base > 0].index
     assert ((last[inhabited] / base[inhabited]).between(0.5, 2.0)).all()
     assert (last[base == 0] == 0).all()
+
+
+def test_age_structure_prefers_the_base_year_then_the_census() -> None:
+    columns = ["area_key", "year", "measure", "sex", "age_from", "age_to", "value"]
+    census = [("03151009", 2011, "census_persons", "total", 0, 3, 10)]
+    own = [("03151009", 2015, "population", "total", 0, 3, 12)]
+    frame = pd.DataFrame(census + own, columns=columns).astype({"age_to": "Int64"})
+    rows, years_before = age_structure(frame, 2015)
+    assert rows["year"].tolist() == [2015] and years_before == 0.0
+    rows, years_before = age_structure(frame, 2013)
+    assert rows["measure"].tolist() == ["census_persons"]
+    assert years_before == pytest.approx(2 + CENSUS_TO_YEAR_END)
+    assert age_structure(frame, 2010)[0].empty
+
+
+def test_crosswalk_puts_merged_history_on_the_new_key(tmp_path: Path) -> None:
+    directory = write_exports(tmp_path / "genesis")
+    # Kleinort joins Gifhorn on 1.1.2013: its rows for 2013 are '-' in every table.
+    for path in directory.glob("genesis_126*.csv"):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = [_dash_2013(line) if line.startswith("03151010") else line for line in lines]
+        path.write_text("\n".join(lines), encoding="utf-8")
+    population = directory / "genesis_12411-01-01-5-B.csv"
+    lines = population.read_text(encoding="utf-8").split("\n")
+    lines = [_dash_2013(line) if line.startswith("03151010") else line for line in lines]
+    population.write_text("\n".join(lines), encoding="utf-8")
+    crosswalk = tmp_path / "crosswalk.csv"
+    crosswalk.write_text(
+        "old_key,new_key,weight,valid_from\n03151010,03151009,1,2013-01-01\n", encoding="utf-8"
+    )
+    args = ["forecast", "--genesis-dir", str(directory), "--base-year", "2013", "--horizon", "2"]
+    plain, merged = tmp_path / "plain.csv", tmp_path / "merged.csv"
+    assert main([*args, "--out", str(plain)]) == 0
+    assert main([*args, "--out", str(merged), "--crosswalk", str(crosswalk)]) == 0
+    without = pd.read_csv(plain, dtype={"ags": str})
+    with_history = pd.read_csv(merged, dtype={"ags": str})
+    assert set(without["ags"]) == set(with_history["ags"]) == {"03151009"}
+    # Kleinort's shrinking history now counts in Gifhorn's trend.
+    assert with_history["population"].iloc[0] != without["population"].iloc[0]
+
+
+def _dash_2013(line: str) -> str:
+    """Replace the first year block (2013: total, male, female) of a data row by '-'."""
+    cells = line.split(";")
+    return ";".join([*cells[:2], "-", "-", "-", *cells[5:]])

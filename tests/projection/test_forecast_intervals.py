@@ -14,8 +14,11 @@ from etl.projection.intervals import (
     AGE_EXPONENT,
     AGE_SCALE,
     AGE_YEARS,
+    DEFAULT_GROWTH,
+    SIZE_LABELS,
     coverage_table,
     error_quantiles,
+    growth_exponent,
     interval_bounds,
     ratios_for_horizons,
     size_class,
@@ -56,9 +59,12 @@ def test_quantiles_per_class_and_borrowing() -> None:
         [0.92, 1.08]
     )
     assert table.loc[">= 50.000", "upper_ratio"] == pytest.approx(1.008)
-    # 5.000 - < 10.000 has no errors: it borrows from the nearest class with enough, the small.
-    assert table.loc["5.000 - < 10.000", "upper_ratio"] == pytest.approx(1.08)
-    assert table.loc["5.000 - < 10.000", "errors"] == 0
+    assert table.loc["alle", "errors"] == 42
+    assert "5.000 - < 10.000" not in table.index
+    # 5.000 - < 10.000 has no errors: it borrows from the nearest class with some, the small.
+    ratios = ratios_for_horizons(table.reset_index(), range(1, 2)).set_index("size_class")
+    assert ratios.loc["5.000 - < 10.000", "upper_ratio"] == pytest.approx(1.08)
+    assert ratios.loc[">= 50.000", "upper_ratio"] == pytest.approx(1.008)
     # Symmetric (default): forecast x exp(+-q), q the 80 % quantile of |log ratio|.
     symmetric = error_quantiles(errors_of([1.05] * 15 + [1 / 1.05] * 10, 500))
     first = symmetric.set_index("size_class").loc["< 2.000"]
@@ -77,13 +83,23 @@ def test_untested_horizons_scale_with_the_horizon() -> None:
             "errors": [30, 30],
         }
     )
-    ratios = ratios_for_horizons(quantiles, range(1, 5)).set_index("horizon")
+    every = ratios_for_horizons(quantiles, range(1, 5))
+    assert set(every["size_class"]) == set(SIZE_LABELS)
+    ratios = every[every["size_class"] == "< 2.000"].set_index("horizon")
     assert ratios.loc[1, "upper_ratio"] == pytest.approx(1.02)
+    # The spread grew faster than linearly from 1 to 2 years: the exponent is bounded to 1.
+    assert growth_exponent(quantiles) == 1.0
     assert ratios.loc[4, "upper_ratio"] == pytest.approx(1.05**2)
     assert ratios.loc[4, "lower_ratio"] == pytest.approx(0.97**2)
     assert ratios["upper_ratio"].is_monotonic_increasing
     with pytest.raises(ValueError, match="no backtest errors"):
         ratios_for_horizons(quantiles.iloc[:0], range(1, 3))
+    # One tested horizon: the default growth h^0.7.
+    one = quantiles.iloc[:1].assign(upper_ratio=1.1)
+    assert growth_exponent(one) == DEFAULT_GROWTH
+    wide = ratios_for_horizons(one, range(1, 5)).set_index(["size_class", "horizon"])
+    wide = wide.loc["< 2.000"]
+    assert wide.loc[4, "upper_ratio"] == pytest.approx(np.exp(np.log(1.1) * 4**0.7))
 
 
 def test_bounds_and_coverage() -> None:

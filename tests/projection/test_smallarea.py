@@ -6,6 +6,8 @@ import numpy as np
 
 from etl.projection import synthetic
 from etl.projection.smallarea import (
+    MAX_CCR,
+    MAX_CWR,
     control_to_total,
     hamilton_perry,
     hamilton_perry_ratios,
@@ -62,3 +64,16 @@ def test_small_areas_are_projected_and_controlled() -> None:
     np.testing.assert_allclose(
         uncontrolled[1], hamilton_perry(later, hamilton_perry_ratios(earlier, later, 5), 1)[1]
     )
+
+
+def test_ratios_of_tiny_cohorts_are_bounded() -> None:
+    """A cohort of 1 that became 20 must not multiply every later cohort by 20 each step."""
+    earlier = synthetic.population(1)
+    later = earlier.copy()
+    earlier[0, :, 10] = 1.0
+    later[0, :, 15] = 20.0
+    ratios = hamilton_perry_ratios(earlier, later, 5)
+    assert ratios.ccr.max() <= MAX_CCR
+    assert ratios.cwr.max() <= MAX_CWR
+    projected = hamilton_perry(later, ratios, 6)
+    assert projected[-1].sum() < 3 * later.sum()
