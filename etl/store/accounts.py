@@ -120,6 +120,15 @@ def _accounts_engine(settings: Settings) -> Engine:
     return engine
 
 
+def accounts_reader_engine(settings: Settings) -> Engine:
+    """Read-only engine of the accounts store (no tables created): the private dashboard's.
+
+    It only checks sessions the portal created; SQLite opens with `mode=ro`, PostgreSQL
+    sessions are READ ONLY (give the role SELECT on `users` and `sessions` only).
+    """
+    return zone_engine(accounts_url(settings), "accounts", read_only=True)
+
+
 def _user_record(row: Any) -> dict[str, Any]:
     record = dict(row._mapping)
     record["municipalities"] = json.loads(record["municipalities"] or "[]")
