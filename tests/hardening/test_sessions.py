@@ -3,6 +3,7 @@ required, no cookies on cacheable responses (issue 11, hardening)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -232,3 +233,19 @@ def test_dashboard_does_not_import_portal() -> None:
         env={"DEMOGRAFIE_HOME": "/nonexistent-demografie-home", "PATH": ""},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_sessions_end_after_their_absolute_lifetime(settings, app, client) -> None:
+    from etl.store.accounts import SESSION_MAX_AGE, end_stale_sessions, now, sessions
+    from portal.startup import run_startup_duties
+
+    login(client, "altdorf", PASSWORD)
+    assert client.get("/hochladen").status_code == 200
+    engine = accounts_engine(settings)
+    with engine.begin() as connection:  # age the row as time would
+        connection.execute(
+            sessions.update().values(created_at=now() - SESSION_MAX_AGE - dt.timedelta(minutes=1))
+        )
+    assert client.get("/hochladen").status_code == 302
+    run_startup_duties(settings)
+    assert end_stale_sessions(engine) == 0  # the start-up duty already deleted it
