@@ -1,8 +1,10 @@
 """The dashboard's security layer (`websecurity`): headers and CSP always; a login only when
 DEMOGRAFIE_PUBLIC is false.
 
-The public dashboard mounts no login route and never opens the accounts store; it never
-sees the restricted zone in either mode.
+The public dashboard mounts no login route and never opens the accounts store. A private
+dashboard logs nobody in itself: it reads the portal's session cookie (same host, same
+DEMOGRAFIE_SECRET_KEY), checks it against the accounts store read-only, and sends the browser
+to the portal's login. It never sees the restricted zone in either mode.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def security_setup(
     The dashboard's callbacks and API only read published data, so CSRF is checked on its
     login and logout forms only (a forged read returns nothing the attacker can see: no CORS).
     """
+    login_at = "" if settings.public_dashboard else settings.portal_url
 
     def setup(server: Flask, app: Dash) -> None:
         websecurity.install(
@@ -37,6 +40,7 @@ def security_setup(
             csp_extra=csp_extra,
             csrf_everywhere=False,
             login_stylesheet=STYLESHEET,
+            login_at=login_at,
         )
 
     return setup

@@ -49,6 +49,11 @@ class Settings:
         "DEMOGRAFIE_PORTAL_URL",
         "Public address of the upload portal, linked from the dashboard.",
     )
+    dashboard_url: str = _setting(
+        "http://127.0.0.1:8050",
+        "DEMOGRAFIE_DASHBOARD_URL",
+        "Public address of the dashboard; the portal's login may send the browser back there.",
+    )
     upload_max_bytes: int = _setting(
         50_000_000, "DEMOGRAFIE_UPLOAD_MAX_BYTES", "Largest accepted upload (bytes, unpacked)."
     )

@@ -13,6 +13,7 @@ from etl.config import Settings
 from etl.errors import EtlError
 from portal import components, ids, security
 from portal.pages import audit, home, review, subareas, submissions, upload, users
+from websecurity.redirects import origin
 
 ASSETS = Path(__file__).with_name("assets")
 VIEWPORT = {"name": "viewport", "content": "width=device-width, initial-scale=1"}
@@ -131,5 +132,6 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Das
         script_hashes=app.csp_hashes,
         secure_cookies=secure_cookies,
         login_stylesheet=ASSETS / "portal.css",
+        return_origins=(origin(settings.dashboard_url),),  # the private dashboard's login
     )
     return app

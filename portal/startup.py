@@ -1,8 +1,9 @@
 """Start-up duties of the portal, run by every start path (`python -m portal`, portal.wsgi).
 
-At start: jobs a previous process left unfinished are marked failed, and staged uploads older
-than DEMOGRAFIE_UPLOAD_KEEP_HOURS are deleted. While running: the same sweep at most once an
-hour (per process), so a long-lived gunicorn worker deletes abandoned uploads too.
+At start: jobs a previous process left unfinished are marked failed, staged uploads older
+than DEMOGRAFIE_UPLOAD_KEEP_HOURS and sessions past their absolute lifetime are deleted. While
+running: the same sweep at most once an hour (per process), so a long-lived gunicorn worker
+deletes abandoned uploads too.
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ SWEEP_SECONDS = 3600
 
 
 def run_startup_duties(settings: Settings) -> None:
-    from etl.store.accounts import accounts_engine
+    from etl.store.accounts import accounts_engine, end_stale_sessions
     from etl.store.jobs import fail_unfinished
     from etl.uploads.intake import discard_stale
 
     fail_unfinished(accounts_engine(settings), "Abgebrochen: das Portal wurde neu gestartet.")
     discard_stale(settings)
+    end_stale_sessions(accounts_engine(settings))
 
 
 def install_upload_sweep(server: flask.Flask, settings: Settings) -> None:
-    """Delete stale staged uploads from a request at most every SWEEP_SECONDS."""
+    """Delete stale staged uploads and sessions from a request at most every SWEEP_SECONDS."""
+    from etl.store.accounts import accounts_engine, end_stale_sessions
     from etl.uploads.intake import discard_stale
 
     lock, last = threading.Lock(), [time.monotonic()]
@@ -40,5 +43,6 @@ def install_upload_sweep(server: flask.Flask, settings: Settings) -> None:
         try:
             last[0] = now
             discard_stale(settings)
+            end_stale_sessions(accounts_engine(settings))
         finally:
             lock.release()

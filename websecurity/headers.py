@@ -55,6 +55,13 @@ class CookielessCacheableSessions(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+class ReadOnlySessions(CookielessCacheableSessions):
+    """Reads another app's session cookie (the portal's) and never writes one."""
+
+    def save_session(self, app: flask.Flask, session, response: flask.Response) -> None:
+        return None
+
+
 def add_headers(
     response: flask.Response, csp: str, *, secure: bool, no_store: bool
 ) -> flask.Response:

@@ -3,6 +3,8 @@ only on servers that require a login."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import flask
 import flask_login
 from markupsafe import escape
@@ -41,7 +43,7 @@ def render_login(error: str = "", status: int = 200, user: str = "", target: str
         title=escape(title),
         error=alert,
         token=escape(csrf_token()),
-        next=escape(safe_next(target)),
+        next=escape(safe_next(target, state().return_origins)),
         user=escape(user),
     )
     return flask.Response(html, status=status, mimetype="text/html")
@@ -72,7 +74,7 @@ def login():
     session_id = create_session(security.accounts(), account.user_id)
     flask_login.login_user(SessionUser(account, session_id))
     flask.session.permanent = True
-    return flask.redirect(safe_next(target))
+    return flask.redirect(safe_next(target, security.return_origins))
 
 
 def logout():
@@ -90,8 +92,20 @@ def logout():
     return flask.redirect(LOGIN_PATH)
 
 
+def to_portal():
+    """A session reader's login: the portal's form, returning here afterwards."""
+    security, request = state(), flask.request
+    here = request.host_url.rstrip("/") + safe_next(request.args.get("next", "/"))
+    return flask.redirect(f"{security.login_at}{LOGIN_PATH}?{urlencode({'next': here})}")
+
+
 def style():
     return flask.send_file(state().login_stylesheet, mimetype="text/css", max_age=3600)
+
+
+def register_redirect(server: flask.Flask) -> None:
+    """Mount only a redirect to the portal's login (no form, no writes)."""
+    server.add_url_rule(LOGIN_PATH, "auth_login", to_portal, methods=["GET"])
 
 
 def register(server: flask.Flask) -> None:

@@ -17,7 +17,7 @@ from etl.accounts.service import AccessDenied
 from etl.config import Settings
 from websecurity import login
 from websecurity.csrf import check_csrf, csrf_token
-from websecurity.headers import CookielessCacheableSessions, add_headers
+from websecurity.headers import CookielessCacheableSessions, ReadOnlySessions, add_headers
 from websecurity.sessions import current_account, load_user
 from websecurity.state import EXTENSION, LOGIN_PATH, LOGOUT_PATH, SecurityState, state
 
@@ -33,16 +33,18 @@ ALWAYS_PUBLIC = (
 __all__ = ["LOGIN_PATH", "LOGOUT_PATH", "install", "state"]
 
 
-def _configure(server: flask.Flask, settings: Settings, app_name: str, secure: bool) -> None:
+def _configure(
+    server: flask.Flask, settings: Settings, app_name: str, secure: bool, reader: bool
+) -> None:
     if not settings.secret_key:
         log.warning(
             "DEMOGRAFIE_SECRET_KEY ist leer: Sitzungen enden beim Neustart und gelten "
             "nur in einem Prozess. Für den Betrieb einen festen Schlüssel setzen."
         )
     server.secret_key = settings.secret_key or secrets.token_hex(32)
-    server.session_interface = CookielessCacheableSessions()
+    server.session_interface = ReadOnlySessions() if reader else CookielessCacheableSessions()
     server.config.update(
-        SESSION_COOKIE_NAME=f"demografie_{app_name}",
+        SESSION_COOKIE_NAME="demografie_portal" if reader else f"demografie_{app_name}",
         SESSION_COOKIE_SECURE=secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -63,6 +65,8 @@ def install(
     secure_cookies: bool | None = None,
     csrf_everywhere: bool = True,
     login_stylesheet: Path | None = None,
+    login_at: str = "",
+    return_origins: tuple[str, ...] = (),
 ) -> None:
     """Secure a Flask server (the dashboard's or the portal's).
 
@@ -72,10 +76,14 @@ def install(
     permission it needs (None: any logged-in account). script_hashes: `dash_app.csp_hashes`
     (called at the first response). csrf_everywhere=False checks CSRF on the login and logout
     forms only: for an app whose other POSTs (Dash callbacks) only read, like the dashboard.
+    login_at: the portal's address; the server is then a *session reader*: it reads the
+    portal's session cookie (same DEMOGRAFIE_SECRET_KEY, same host), checks it against the
+    accounts store read-only, sets no cookie and sends logins to the portal. return_origins:
+    other apps (the private dashboard) the login form may send the browser back to.
     """
     if secure_cookies is None:
         secure_cookies = urlsplit(settings.portal_url).scheme == "https"
-    _configure(server, settings, app_name, secure_cookies)
+    _configure(server, settings, app_name, secure_cookies, reader=bool(login_at))
     security = SecurityState(
         settings=settings,
         app_name=app_name,
@@ -86,6 +94,8 @@ def install(
         script_hashes=script_hashes if callable(script_hashes) else lambda: script_hashes,
         csp_extra=csp_extra,
         login_stylesheet=login_stylesheet,
+        login_at=login_at.rstrip("/"),
+        return_origins=return_origins,
     )
     server.extensions[EXTENSION] = security
     server.after_request(_add_headers)
@@ -94,8 +104,12 @@ def install(
     manager = flask_login.LoginManager(server)
     manager.session_protection = "strong"
     manager.user_loader(lambda user_id: load_user(state().accounts(), user_id))
-    server.before_request(_check_request)
     server.register_error_handler(AccessDenied, _denied)
+    if login_at:
+        server.before_request(_check_reader_request)
+        login.register_redirect(server)
+        return
+    server.before_request(_check_request)
     login.register(server)
 
 
@@ -130,13 +144,24 @@ def _check_request():
     return None
 
 
+def _check_reader_request():
+    """A session reader's access rule: a valid portal session, or off to the login."""
+    request = flask.request
+    if _is_public(request.path) or current_account() is not None:
+        return None
+    if request.method == "GET" and not request.path.startswith("/_dash"):
+        return flask.redirect(f"{LOGIN_PATH}?next={request.full_path.rstrip('?')}")
+    return flask.Response("Anmeldung erforderlich.", status=401, mimetype="text/plain")
+
+
 def _add_headers(response: flask.Response) -> flask.Response:
     security, request = state(), flask.request
     secure = flask.current_app.config["SESSION_COOKIE_SECURE"]
     no_store = security.app_name == "portal" and not request.path.startswith(
         ("/assets/", "/_dash-component-suites/")
     )
-    token = flask.session.get("csrf") if security.require_login else None
+    has_csrf_cookie = security.require_login and not security.login_at
+    token = flask.session.get("csrf") if has_csrf_cookie else None
     if token and request.cookies.get(security.csrf_cookie) != token:
         response.set_cookie(
             security.csrf_cookie, token, httponly=False, samesite="Strict", secure=secure

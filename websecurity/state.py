@@ -29,6 +29,8 @@ class SecurityState:
     csrf_cookie: str
     script_hashes: Callable[[], Sequence[str]]
     login_stylesheet: Path | None = None
+    login_at: str = ""  # a session reader: the portal's address, where the login happens
+    return_origins: tuple[str, ...] = ()  # other apps the login may send the browser back to
     csp_extra: Mapping[str, str] | None = None
     limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
     _accounts: Engine | None = None
@@ -47,9 +49,10 @@ class SecurityState:
         if not self.require_login:
             raise RuntimeError("A server without login must not open the accounts store.")
         if self._accounts is None:
-            from etl.store.accounts import accounts_engine
+            from etl.store.accounts import accounts_engine, accounts_reader_engine
 
-            self._accounts = accounts_engine(self.settings)
+            opener = accounts_reader_engine if self.login_at else accounts_engine
+            self._accounts = opener(self.settings)
         return self._accounts
 
 

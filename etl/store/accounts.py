@@ -40,6 +40,7 @@ from etl.errors import StoreError
 from etl.store.engine import create_zone, zone_engine
 
 ACCOUNTS_SCHEMA = "accounts"
+SESSION_MAX_AGE = dt.timedelta(hours=12)  # absolute lifetime, however active the session
 
 accounts = MetaData()
 
@@ -118,6 +119,15 @@ def _accounts_engine(settings: Settings) -> Engine:
 
     create_zone(engine, portal)
     return engine
+
+
+def accounts_reader_engine(settings: Settings) -> Engine:
+    """Read-only engine of the accounts store (no tables created): the private dashboard's.
+
+    It only checks sessions the portal created; SQLite opens with `mode=ro`, PostgreSQL
+    sessions are READ ONLY (give the role SELECT on `users` and `sessions` only).
+    """
+    return zone_engine(accounts_url(settings), "accounts", read_only=True)
 
 
 def _user_record(row: Any) -> dict[str, Any]:
@@ -232,9 +242,14 @@ def create_session(engine: Engine, user_id: int) -> str:
 
 
 def session_is_valid(engine: Engine, user_id: int, session_id: str) -> bool:
-    """Whether the session exists and belongs to the user (a read: safe on a read-only role)."""
+    """Whether the session exists, belongs to the user and is younger than SESSION_MAX_AGE
+    (a read: safe on a read-only role)."""
     query = select(
-        exists().where(sessions.c.session_id == session_id[:64], sessions.c.user_id == user_id)
+        exists().where(
+            sessions.c.session_id == session_id[:64],
+            sessions.c.user_id == user_id,
+            sessions.c.created_at > now() - SESSION_MAX_AGE,
+        )
     )
     with engine.connect() as connection:
         return bool(connection.execute(query).scalar())
@@ -243,6 +258,15 @@ def session_is_valid(engine: Engine, user_id: int, session_id: str) -> bool:
 def end_session(engine: Engine, session_id: str) -> None:
     with engine.begin() as connection:
         connection.execute(delete(sessions).where(sessions.c.session_id == session_id[:64]))
+
+
+def end_stale_sessions(engine: Engine) -> int:
+    """Delete sessions older than SESSION_MAX_AGE (they are refused anyway); returns how many."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            delete(sessions).where(sessions.c.created_at <= now() - SESSION_MAX_AGE)
+        )
+    return int(result.rowcount or 0)
 
 
 def end_user_sessions(engine: Engine, username: str) -> None:

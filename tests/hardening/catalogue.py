@@ -107,6 +107,17 @@ def _bomb(size: int) -> bytes:
     return buffer.getvalue()
 
 
+def _parquet_bomb(rows: int) -> bytes:
+    """Kilobytes on disk, `rows` identical rows once read (dictionary + run-length encoding)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"area_key": pa.array(["03901001"] * rows).dictionary_encode()})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", row_group_size=rows)
+    return buffer.getvalue()
+
+
 def build_catalogue(directory: Path) -> list[Case]:
     """At least 30 malformed uploads; `directory` holds the valid extracts they start from."""
     own = Extract(directory / "own")
@@ -281,6 +292,26 @@ def build_catalogue(directory: Path) -> list[Case]:
             "too-many-files",
             [UploadedFile(f"t{i}.csv", header.encode()) for i in range(13)],
             "höchstens",
+        ),
+        Case(
+            "parquet-bomb-rows",
+            [UploadedFile("population.parquet", _parquet_bomb(2_500_000))],
+            "Zeilen, erlaubt sind",
+        ),
+        Case(
+            "parquet-bomb-in-zip",
+            [
+                UploadedFile(
+                    "a.zip",
+                    _zip(
+                        [
+                            UploadedFile("manifest.json", own.files["manifest.json"]),
+                            UploadedFile("population.parquet", _parquet_bomb(2_500_000)),
+                        ]
+                    ),
+                )
+            ],
+            "Zeilen, erlaubt sind",
         ),
     ]
     return cases

@@ -132,3 +132,20 @@ def test_not_json_is_a_400(fuzz_app: Dash) -> None:
         "/_dash-update-component", data=b"{nope", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/api/v1/areas?level=gemeinde&level=kreis", 400, "2-mal"),
+        ("/api/v1/population?area=" + "0" * 65, 400, "länger als 64"),
+        ("/api/v1/indicators?indicator=population&classes=100000", 400, "2..9"),
+        ("/api/v1/indicators?indicator=population&classes=1", 400, "2..9"),
+        ("/api/v1/areas?release=R9999-19990101&format=csv", 404, "R9999"),
+        ("/api/v1/geometry/R9999-19990101/gemeinde.geojson", 404, "R9999"),
+    ],
+)
+def test_api_bounds_and_unknown_releases(fuzz_app: Dash, url: str, status: int, text: str):
+    response = fuzz_app.server.test_client().get(url)
+    assert response.status_code == status
+    assert text in response.get_json()["message"]

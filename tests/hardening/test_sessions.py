@@ -3,6 +3,7 @@ required, no cookies on cacheable responses (issue 11, hardening)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -127,25 +128,96 @@ def test_public_dashboard_has_no_login_and_never_opens_the_accounts_store(settin
     assert not accounts_file.exists()
 
 
-def test_private_dashboard_requires_a_login(settings, world):
-    private = Settings(home=settings.home, public_dashboard=False)
+def _private(settings: Settings) -> Settings:
+    return Settings(home=settings.home, public_dashboard=False, secret_key="k" * 40)
+
+
+def _portal_session(settings: Settings):
+    """Log in at the portal; returns (portal client, its session cookie value)."""
+    from portal.app import create_app as create_portal
+
+    portal = create_portal(settings).server.test_client()
+    assert login(portal, "leser", PASSWORD).status_code == 302
+    return portal, portal.get_cookie("demografie_portal").value
+
+
+def test_private_dashboard_sends_logins_to_the_portal(settings, world):
+    private = _private(settings)
     app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
     client = app.server.test_client()
     assert client.get("/").status_code == 302
     assert client.get("/api/v1/releases").status_code == 302
-    assert login(client, "leser", PASSWORD).status_code == 302
-    assert client.get("/").status_code == 200
+    redirect = client.get("/auth/login?next=/gebiet")
+    assert redirect.headers["Location"].startswith(private.portal_url + "/auth/login?next=")
+    assert "%2Fgebiet" in redirect.headers["Location"]
+    assert client.post("/auth/login", data={"username": "leser"}).status_code == 405
+
+
+def test_portal_login_returns_to_the_dashboard_only(settings, world):
+    from portal.app import create_app as create_portal
+
+    portal = create_portal(_private(settings)).server.test_client()
+    back = "http://127.0.0.1:8050/gebiet"
+    assert login(portal, "leser", PASSWORD, back).headers["Location"] == back
+    other = create_portal(_private(settings)).server.test_client()
+    evil = "http://127.0.0.1:8050.evil.example/"
+    assert login(other, "leser", PASSWORD, evil).headers["Location"] == "/"
+
+
+def test_private_dashboard_reads_the_portal_session_read_only(settings, world):
+    private = _private(settings)
+    portal, cookie = _portal_session(private)
+    accounts_file = settings.home / "accounts.sqlite"
+    before = accounts_file.read_bytes()
+    app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
+    client = app.server.test_client()
+    client.set_cookie("demografie_portal", cookie)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers.getlist("Set-Cookie") == []  # the dashboard writes no cookie
+    assert accounts_file.read_bytes() == before  # nor the accounts store
+    token = csrf_headers(portal)["X-CSRF-Token"]
+    portal.post("/auth/logout", data={"csrf_token": token})
+    assert client.get("/").status_code == 302  # logout at the portal ends it here too
 
 
 def test_cacheable_geometry_sets_no_cookie(settings, world):
-    private = Settings(home=settings.home, public_dashboard=False)
+    private = _private(settings)
+    _, cookie = _portal_session(private)
     app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
     client = app.server.test_client()
-    login(client, "leser", PASSWORD)
+    client.set_cookie("demografie_portal", cookie)
     release = client.get("/api/v1/releases").get_json()["releases"][0]["release_id"]
     response = client.get(f"/api/v1/geometry/{release}/gemeinde.geojson")
     assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
     assert response.headers.getlist("Set-Cookie") == []
+
+
+def test_a_logged_in_cacheable_response_carries_no_cookie(settings, world) -> None:
+    import flask
+
+    import websecurity
+
+    server = flask.Flask("cache-test")
+    websecurity.install(server, settings, app_name="test", require_login=True)
+
+    @server.get("/cacheable")
+    def cacheable():
+        flask.session["seen"] = True  # would normally make Flask send the session cookie
+        response = flask.Response("x")
+        response.headers["Cache-Control"] = "public, max-age=60"
+        response.set_cookie("other", "1")
+        return response
+
+    @server.get("/private")
+    def private():
+        flask.session["seen"] = True
+        return "y"
+
+    client = server.test_client()
+    assert login(client, "leser", PASSWORD).status_code == 302
+    assert client.get("/cacheable").headers.getlist("Set-Cookie") == []
+    assert client.get("/private").headers.getlist("Set-Cookie") != []
 
 
 def test_dashboard_does_not_import_portal() -> None:
@@ -161,3 +233,19 @@ def test_dashboard_does_not_import_portal() -> None:
         env={"DEMOGRAFIE_HOME": "/nonexistent-demografie-home", "PATH": ""},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_sessions_end_after_their_absolute_lifetime(settings, app, client) -> None:
+    from etl.store.accounts import SESSION_MAX_AGE, end_stale_sessions, now, sessions
+    from portal.startup import run_startup_duties
+
+    login(client, "altdorf", PASSWORD)
+    assert client.get("/hochladen").status_code == 200
+    engine = accounts_engine(settings)
+    with engine.begin() as connection:  # age the row as time would
+        connection.execute(
+            sessions.update().values(created_at=now() - SESSION_MAX_AGE - dt.timedelta(minutes=1))
+        )
+    assert client.get("/hochladen").status_code == 302
+    run_startup_duties(settings)
+    assert end_stale_sessions(engine) == 0  # the start-up duty already deleted it

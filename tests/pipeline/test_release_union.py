@@ -57,6 +57,10 @@ def _import_samples(home) -> None:
         ]
         for layer, level, key, name in BOUNDARY_LAYERS
     ]
+    # Uploads may only use registered Ortsteil keys.
+    steps.append(
+        ["import-subareas", boundaries, "--layer", "ortsteile", "--key", "key", "--name", "name"]
+    )
     steps.append(["import-regions", str(SAMPLES / "regions.csv")])
     steps += [
         ["import-extract", str(p)]
