@@ -2,7 +2,8 @@
 
 - `etl` makes data and imports no web package and neither app;
 - SQL (duckdb, sqlite3, psycopg, SQLAlchemy statements, SQL text) lives only in `etl/store`;
-- the public dashboard reads the published zone only: it imports no restricted-zone module.
+- the public dashboard reads the published zone only: it imports no restricted-zone module;
+- the dashboard and the portal share `websecurity` and never import each other.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_PACKAGES = {"dash", "flask", "flask_login", "plotly", "werkzeug", "dashboard", "portal"}
+WEB_PACKAGES = {
+    "dash",
+    "flask",
+    "flask_login",
+    "plotly",
+    "werkzeug",
+    "dashboard",
+    "portal",
+    "websecurity",
+}
 SQL_PACKAGES = {"duckdb", "sqlite3", "psycopg", "psycopg2"}
 # Type names may travel through the layers; statements and sessions may not.
 SQLALCHEMY_TYPES = {"Engine", "Connection"}
@@ -74,7 +84,7 @@ def test_etl_imports_no_web_package() -> None:
     assert offending == []
 
 
-@pytest.mark.parametrize("package", ["etl", "dashboard", "portal"])
+@pytest.mark.parametrize("package", ["etl", "dashboard", "portal", "websecurity"])
 def test_sql_only_in_etl_store(package: str) -> None:
     offending = []
     for path in modules(package):
@@ -86,6 +96,26 @@ def test_sql_only_in_etl_store(package: str) -> None:
             elif top(imp.module) == "sqlalchemy" and not set(imp.names) <= SQLALCHEMY_TYPES:
                 offending.append(f"{where(path, imp.line)} imports {imp.names} from sqlalchemy")
         offending += [f"{where(path, line)} holds SQL text" for line in sql_literals(path)]
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("dashboard", "portal"),
+        ("portal", "dashboard"),
+        ("websecurity", "dashboard"),
+        ("websecurity", "portal"),
+    ],
+)
+def test_the_apps_do_not_import_each_other(package: str, forbidden: str) -> None:
+    """Both apps share `websecurity` and `etl`; neither reaches into the other."""
+    offending = [
+        f"{where(path, imp.line)} imports {imp.module}"
+        for path in modules(package)
+        for imp in imports_of(path)
+        if top(imp.module) == forbidden
+    ]
     assert offending == []
 
 
