@@ -7,6 +7,7 @@ import os
 
 from etl.config import Settings
 from etl.errors import ConfigError
+from etl.store.accounts import accounts_url
 from etl.store.engine import publisher_engine, zone_schema
 from etl.store.roles import provision_reader
 
@@ -18,6 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="DASHBOARD_DB_PASSWORD",
         metavar="VARIABLE",
         help="Umgebungsvariable mit dem Passwort der Rolle (nie auf der Kommandozeile)",
+    )
+    parser.add_argument(
+        "--own-database",
+        action="store_true",
+        help="die Datenbank gehört dem Betrieb: CONNECT nur noch für die eigenen Rollen",
     )
 
 
@@ -37,6 +43,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         password=password,
         published_schema=published,
         restricted_schema=zone_schema(settings.restricted_store_url, "restricted"),
+        # The accounts store, when it lives in the same PostgreSQL database, is closed too.
+        other_schemas=_accounts_schema(settings),
+        own_database=args.own_database,
+        connect_roles=[engine.url.username] if engine.url.username else [],
     )
     print(f"Rolle {args.role}: liest nur das Schema {published}")
     return 0
+
+
+def _accounts_schema(settings: Settings) -> tuple[str, ...]:
+    url = accounts_url(settings)
+    return (zone_schema(url, "accounts"),) if url.startswith("postgresql") else ()

@@ -110,6 +110,14 @@ def test_two_dashboard_processes_and_a_portal_on_one_database(
     # The one-shot ETL service: migrations, a release, the reader role.
     release_id = write_tiny_release(pg_settings)
     role, password = reader_role
+    migrated = subprocess.run(
+        [sys.executable, "-m", "etl", "migrate"],
+        cwd=REPO_ROOT,
+        env=writer_env,
+        capture_output=True,
+        text=True,
+    )
+    assert migrated.returncode == 0, migrated.stderr
     granted = subprocess.run(
         [sys.executable, "-m", "etl", "grant-reader", "--role", role],
         cwd=REPO_ROOT,
