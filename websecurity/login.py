@@ -3,6 +3,7 @@ only on servers that require a login."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import flask
@@ -11,11 +12,15 @@ from markupsafe import escape
 
 from etl.accounts.service import AuthError, authenticate
 from etl.store.accounts import create_session, end_session, log_security_event
+from etl.store.login_limits import allow_login_attempt
 from websecurity.csrf import csrf_token
 from websecurity.redirects import safe_next
 from websecurity.sessions import SessionUser, current_user
 from websecurity.state import LOGIN_PATH, LOGOUT_PATH, state
 
+# Login attempts per client address, counted in the accounts store (shared by every worker).
+ATTEMPTS_PER_ADDRESS = 20
+ATTEMPT_WINDOW = dt.timedelta(minutes=10)
 TITLES = {"portal": "Meldeportal Demografie", "dashboard": "Demografie-Dashboard"}
 PAGE = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8">
@@ -55,7 +60,13 @@ def login():
         return render_login(target=request.args.get("next", "/"))
     username = request.form.get("username", "").strip().lower()[:80]
     target = request.form.get("next", "/")
-    if not security.limiter.allow(request.remote_addr or ""):
+    allowed = allow_login_attempt(
+        security.accounts(),
+        request.remote_addr or "",
+        limit=ATTEMPTS_PER_ADDRESS,
+        window=ATTEMPT_WINDOW,
+    )
+    if not allowed:
         message = "Zu viele Anmeldeversuche von dieser Adresse; bitte in einigen Minuten erneut."
         return render_login(message, 429, username, target)
     try:

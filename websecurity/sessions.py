@@ -7,10 +7,6 @@ changed password end it). Logout deletes the row, so a copied cookie stops worki
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
-
 import flask
 import flask_login
 
@@ -50,23 +46,3 @@ def current_account() -> Account | None:
     """The logged-in account of this request, or None."""
     user = current_user()
     return user.account if user else None
-
-
-class LoginRateLimiter:
-    """At most `limit` login attempts per client address in `window` seconds (per process)."""
-
-    def __init__(self, limit: int = 20, window: float = 600.0) -> None:
-        self.limit, self.window = limit, window
-        self._attempts: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, address: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            attempts = self._attempts.setdefault(address, deque())
-            while attempts and now - attempts[0] > self.window:
-                attempts.popleft()
-            if len(attempts) >= self.limit:
-                return False
-            attempts.append(now)
-            return True

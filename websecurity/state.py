@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import flask
@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 
 from etl.config import Settings
 from websecurity.headers import content_security_policy
-from websecurity.sessions import LoginRateLimiter
 
 EXTENSION = "demografie_security"
 LOGIN_PATH, LOGOUT_PATH = "/auth/login", "/auth/logout"
@@ -32,7 +31,6 @@ class SecurityState:
     login_at: str = ""  # a session reader: the portal's address, where the login happens
     return_origins: tuple[str, ...] = ()  # other apps the login may send the browser back to
     csp_extra: Mapping[str, str] | None = None
-    limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
     _accounts: Engine | None = None
     _csp: str = ""
 
