@@ -72,7 +72,10 @@ def to_csv(frame: pd.DataFrame, meta: list[tuple[str, str]], *, excel_de: bool) 
     sep, decimal = (";", ",") if excel_de else (",", ".")
     buffer = io.StringIO()
     for label, value in meta:
-        buffer.write(f"# {label}: {neutralise(value)}\n")
+        # A value of several lines (the attribution) continues on indented comment lines.
+        first, *more = str(value).splitlines() or [""]
+        buffer.write(f"# {label}: {neutralise(first)}\n")
+        buffer.writelines(f"#   {neutralise(line)}\n" for line in more)
     data.to_csv(buffer, sep=sep, decimal=decimal, index=False, lineterminator="\n")
     text = buffer.getvalue()
     return ("\ufeff" + text).encode("utf-8") if excel_de else text.encode("utf-8")
@@ -81,7 +84,7 @@ def to_csv(frame: pd.DataFrame, meta: list[tuple[str, str]], *, excel_de: bool) 
 def read_csv(content: bytes, *, excel_de: bool) -> pd.DataFrame:
     """Parse a file written by `to_csv` (used by tests and documented for users)."""
     text = content.decode("utf-8-sig")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     sep, decimal = (";", ",") if excel_de else (",", ".")
     return pd.read_csv(io.StringIO(body), sep=sep, decimal=decimal, dtype={"area_key": str})
 

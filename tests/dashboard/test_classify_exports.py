@@ -95,3 +95,19 @@ def test_geopackage_opens_with_geopandas(tmp_path) -> None:
     assert len(layer) == 4 and layer.crs.to_epsg() == 4326
     assert layer["status"].tolist()[1] == SUPPRESSED and layer["symbol"].tolist()[1] == "•"
     assert NOT_AVAILABLE not in layer["status"].tolist()
+
+
+def test_csv_with_an_attribution_of_several_lines_reads_back() -> None:
+    """The release attribution has one line per source; the CSV stays one table."""
+    import pandas as pd
+
+    from dashboard.exports import read_csv, to_csv
+
+    frame = pd.DataFrame({"area_key": ["03901001"], "value": [12], "status": ["published"]})
+    meta = [("Quellenvermerk", "© GeoBasis-DE / BKG\n© Statistische Ämter\n=HYPERLINK(1)")]
+    for excel_de in (False, True):
+        content = to_csv(frame, meta, excel_de=excel_de)
+        assert "#   '=HYPERLINK(1)" in content.decode("utf-8-sig")
+        back = read_csv(content, excel_de=excel_de)
+        assert back["area_key"].tolist() == ["03901001"]
+        assert back["value"].tolist() == [12]
