@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import store
 from etl.config import Settings
 from etl.errors import InputError
 from etl.extract.genesis import TABLES, read_genesis
@@ -27,6 +26,8 @@ from etl.projection.household_totals import (
     project_household_totals,
     register_sizes,
 )
+from etl.store import engine as store_engine
+from etl.store import restricted as store
 from etl.store.engine import restricted_engine
 from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
 
@@ -178,15 +179,22 @@ def read_census_households(directory: Path) -> pd.DataFrame:
 def register_household_counts(settings: Settings, base_year: int) -> pd.DataFrame:
     """Register households by size (Gemeinde level) of the latest upload up to 31.12.Y."""
     engine = restricted_engine(settings)
+    if not store_engine.zone_exists(engine, "uploads"):
+        raise InputError(
+            "--register-households: kein Registerspeicher gefunden; DEMOGRAFIE_HOME prüfen "
+            "oder die Option weglassen.",
+            file=str(settings.home),
+        )
     uploads = store.active_uploads(engine)
     dates = pd.to_datetime(uploads["reference_date"])
     uploads = uploads.assign(date=dates)[dates <= pd.Timestamp(base_year, 12, 31)]
     latest = uploads.sort_values("date").drop_duplicates("municipality", keep="last")
     counts = store.read_counts(engine, "household_counts", latest["upload_id"].tolist())
     counts = counts[counts["area_level"] == "gemeinde"]
-    when = latest.set_index("upload_id")["date"]
-    start = counts["upload_id"].map(when)
-    return counts.assign(start=start.dt.year + start.dt.dayofyear / 365)
+    days = 365 + latest["date"].dt.is_leap_year.astype(int)
+    decimal = latest["date"].dt.year + latest["date"].dt.day_of_year / days  # 31.12.Y -> Y + 1
+    start = counts["upload_id"].map(dict(zip(latest["upload_id"], decimal, strict=True)))
+    return counts.assign(start=start.astype(float))
 
 
 def household_forecast(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.cli import main
+from etl.commands.forecast import register_household_counts
+from etl.config import Settings
+from etl.errors import InputError
 from etl.extract.genesis import read_genesis
 from etl.projection.household_totals import (
     CENSUS_TIME,
@@ -22,6 +26,9 @@ from etl.projection.household_totals import (
     register_sizes,
     trend_factor,
 )
+from etl.store.engine import init_stores
+from etl.store.restricted import save_extract
+from etl.testing import tiny_bundle
 from tests.projection.test_forecast_command import write_exports
 
 HELD = HouseholdAssumptions(annual_change=0.0)
@@ -210,3 +217,43 @@ def test_households_on_the_real_tables_reproduce_the_census(
     # and the -0.2 % trend; measured 1.5 % at most, so 3 % leaves room but catches errors.
     assert ratio.notna().all()
     assert (ratio - 1).abs().max() < 0.03
+
+
+def _register_store(settings: Settings) -> None:
+    """Gifhorn (03151009) uploads for 31.12.2012 and, after the base year, 31.12.2014."""
+    restricted, _ = init_stores(settings)
+    for year, seed in ((2012, 1), (2014, 2)):
+        bundle = tiny_bundle("03151009", dt.date(year, 12, 31), scale=4.0, seed=seed)
+        save_extract(restricted, bundle, file_name=f"gifhorn-{year}")
+
+
+def test_register_counts_come_from_the_latest_upload_up_to_the_base_year(
+    any_settings: Settings,
+) -> None:
+    _register_store(any_settings)
+    counts = register_household_counts(any_settings, 2013)
+    expected = tiny_bundle("03151009", dt.date(2012, 12, 31), scale=4.0, seed=1).households
+    assert set(counts["area_key"]) == {"03151009"}
+    assert counts["count"].sum() == expected["count"].sum()
+    assert counts["start"].iloc[0] == pytest.approx(2013.0)
+    assert register_household_counts(any_settings, 2011).empty
+
+
+def test_register_households_need_a_store(settings: Settings) -> None:
+    with pytest.raises(InputError, match="kein Registerspeicher"):
+        register_household_counts(settings, 2013)
+
+
+@pytest.mark.real_samples
+def test_register_households_replace_the_census_on_the_real_tables(
+    real_samples: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _register_store(settings)
+    monkeypatch.setenv("DEMOGRAFIE_HOME", str(settings.home))
+    out, households_out = tmp_path / "ni.csv", tmp_path / "households.csv"
+    args = ["forecast", "--genesis-dir", str(real_samples / "niedersachsen-bremen")]
+    args += ["--base-year", "2013", "--horizon", "2", "--out", str(out)]
+    assert main([*args, "--households-out", str(households_out), "--register-households"]) == 0
+    table = pd.read_csv(households_out, dtype={"ags": str}).set_index(["ags", "year"])
+    assert table.loc[("03151009", 2014), "method"] == "register"
+    assert (table.drop(index="03151009", level="ags")["method"] != "register").all()
