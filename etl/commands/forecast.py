@@ -197,16 +197,16 @@ def register_household_counts(settings: Settings, base_year: int) -> pd.DataFram
     return counts.assign(start=start.astype(float))
 
 
-def household_forecast(
-    args: argparse.Namespace, settings: Settings, data: pd.DataFrame, table: pd.DataFrame
-) -> pd.DataFrame:
-    """Households per Gemeinde and year from the forecast totals (docs/projection.md)."""
+def household_sizes(
+    args: argparse.Namespace, settings: Settings, data: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Census persons per household and register sizes, checked before the forecast runs."""
     if args.base_year < 2011:
         raise InputError(
             "--households-out braucht den Zensus 2011: Basisjahr 2011 oder später wählen.",
             file=str(args.genesis_dir),
         )
-    assumptions = HouseholdAssumptions(annual_change=args.household_trend)
+    assumptions = _assumptions(args)
     census = data[
         data["measure"].isin(CENSUS_MEASURES)
         & (data["sex"] == "total")
@@ -224,8 +224,14 @@ def household_forecast(
     if args.register_households:
         counts = register_household_counts(settings, args.base_year)
         register = register_sizes(counts, assumptions)
-    totals = table[(table["sex"] == "total") & table["age_from"].isna()]
-    return project_household_totals(totals, sizes, register, assumptions)
+    return sizes, register
+
+
+def _assumptions(args: argparse.Namespace) -> HouseholdAssumptions:
+    try:
+        return HouseholdAssumptions(annual_change=args.household_trend)
+    except ValueError as error:
+        raise InputError(f"--household-trend: {error}") from error
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -235,6 +241,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     crosswalk = read_crosswalk(args.crosswalk) if args.crosswalk else None
     data, ignored = read_official(args.genesis_dir)
     data = _rekeyed(data, crosswalk, args.base_year)
+    sizes = household_sizes(args, settings, data) if args.households_out else None
     history = history_from_official(data, args.base_year, str(args.genesis_dir))
     stocks = data[(data["measure"] == "population") & (data["year"] == args.base_year)]
     # Totals appear in both 12411-01-01 and 12411-02-03: one row per key, sex and age group.
@@ -246,8 +253,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         raise InputError(str(error), file=str(args.genesis_dir)) from error
     table[list(OUTPUT_COLUMNS)].to_csv(args.out, index=False)
-    households = household_forecast(args, settings, data, table) if args.households_out else None
-    if households is not None:
+    households = None
+    if sizes is not None:
+        totals = table[(table["sex"] == "total") & table["age_from"].isna()]
+        households = project_household_totals(totals, *sizes, _assumptions(args))
         households[list(HOUSEHOLD_COLUMNS)].to_csv(args.households_out, index=False)
     areas = table["ags"].nunique()
     print(

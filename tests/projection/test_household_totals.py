@@ -183,7 +183,11 @@ def test_households_out_needs_the_census_tables_and_a_base_from_2011(
     assert "Basisjahr 2011 oder später" in capsys.readouterr().err
     assert main([*args, "--base-year", "2012"]) != 0
     assert "braucht die Tabelle 12111-32-01-4" in capsys.readouterr().err
+    assert main([*args, "--base-year", "2012", "--household-trend", "0.2"]) != 0
+    assert "annual_change must lie in" in capsys.readouterr().err
+    # Checked before the forecast runs: neither file is written.
     assert not (tmp_path / "h.csv").exists()
+    assert not (tmp_path / "f.csv").exists()
 
 
 @pytest.mark.real_samples
