@@ -109,6 +109,18 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Alter (junge Erwachsene, Familien) bildet das Verfahren nur grob ab. Die Varianten "
             "der Seite Prognose zeigen Annahmen, nicht die Unsicherheit.",
         ),
+        (
+            "Haushalte in der Vorausberechnung",
+            "Private Haushalte je Gemeinde sind die vorausberechnete Bevölkerung geteilt durch "
+            "die Personen je Haushalt: aus dem Zensus 2011 für den Kreis (Einwohner je privatem "
+            "Haushalt), wo Registerdaten hochgeladen sind aus der eigenen mittleren "
+            "Haushaltsgröße der Gemeinde. Diese Größe sinkt mit einem gedämpften bundesweiten "
+            "Trend von −0,2 % im Jahr (Haushaltsvorausberechnung des Statistischen Bundesamts: "
+            "2,0 Personen je Haushalt 2018, 1,9 im Jahr 2040). Annahmen: alle Gemeinden eines "
+            "Kreises haben dieselbe Haushaltsgröße, die Alterung innerhalb der Gemeinde und der "
+            "Mix der Haushaltstypen bleiben unberücksichtigt; das Intervall enthält nur die "
+            "Unsicherheit der Bevölkerung.",
+        ),
     ],
     "en": [
         (
@@ -200,6 +212,17 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "the Werra-Meißner-Kreis (census 2011 to 2015: 9 % mean error against 12 % for "
             "unchanged shares); migration by age (young adults, families) is captured only "
             "roughly. The variants on the Prognose page show assumptions, not uncertainty.",
+        ),
+        (
+            "Households in the projection",
+            "Private households per municipality are the projected population divided by the "
+            "persons per household: from the 2011 census for the district (inhabitants per "
+            "private household) or, where register data were uploaded, the municipality's own "
+            "mean household size. This size falls with a damped national trend of -0.2 % a year "
+            "(Federal Statistical Office household projection: 2.0 persons per household in "
+            "2018, 1.9 in 2040). Assumptions: all municipalities of a district share its "
+            "household size; ageing within the municipality and the mix of household types are "
+            "not modelled; the interval carries only the uncertainty of the population.",
         ),
     ],
 }

@@ -19,6 +19,16 @@ from etl.errors import InputError
 from etl.extract.genesis import TABLES, read_genesis
 from etl.projection.baselines import TotalsHistory
 from etl.projection.forecast_output import OUTPUT_COLUMNS, forecast_table
+from etl.projection.household_totals import OUTPUT_COLUMNS as HOUSEHOLD_COLUMNS
+from etl.projection.household_totals import (
+    HouseholdAssumptions,
+    census_sizes,
+    project_household_totals,
+    register_sizes,
+)
+from etl.store import engine as store_engine
+from etl.store import restricted as store
+from etl.store.engine import restricted_engine
 from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
 
 MEASURES = ("population", "births", "deaths")
@@ -44,6 +54,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="CSV old_key,new_key,weight,valid_from: earlier years onto the status of the base "
         "year (merged Gemeinden keep their history)",
+    )
+    parser.add_argument(
+        "--households-out",
+        type=Path,
+        help="also write private households per Gemeinde and year (ags,year,households,lower,"
+        "upper,method); needs 12111-32-01-4 and 12111-02-01 (Zensus 2011) and base year >= 2011",
+    )
+    parser.add_argument(
+        "--register-households",
+        action="store_true",
+        help="with --households-out: mean household size of municipalities with register "
+        "uploads (restricted store, reference date up to 31.12. of the base year)",
+    )
+    parser.add_argument(
+        "--household-trend",
+        type=float,
+        default=HouseholdAssumptions.annual_change,
+        help="annual change of persons per household (default -0.002 = -0.2 %% a year, damped)",
     )
 
 
@@ -132,6 +160,80 @@ def history_from_official(data: pd.DataFrame, base_year: int, directory: str) ->
     return TotalsHistory(population, births, deaths)
 
 
+def read_census_households(directory: Path) -> pd.DataFrame:
+    """Rows of the Zensus 2011 households table (12111-32-01-4) in the directory."""
+    frames = [
+        read_genesis(path).data
+        for path in sorted(directory.glob("*.csv"))
+        if getattr(TABLES.get(_table_code(path)), "measure", None) == "households"
+    ]
+    if not frames:
+        raise InputError(
+            "--households-out braucht die Tabelle 12111-32-01-4 (Zensus 2011, Haushalte nach "
+            "Haushaltstypen, Kreise) im Verzeichnis.",
+            file=str(directory),
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def register_household_counts(settings: Settings, base_year: int) -> pd.DataFrame:
+    """Register households by size (Gemeinde level) of the latest upload up to 31.12.Y."""
+    engine = restricted_engine(settings)
+    if not store_engine.zone_exists(engine, "uploads"):
+        raise InputError(
+            "--register-households: kein Registerspeicher gefunden; DEMOGRAFIE_HOME prüfen "
+            "oder die Option weglassen.",
+            file=str(settings.home),
+        )
+    uploads = store.active_uploads(engine)
+    dates = pd.to_datetime(uploads["reference_date"])
+    uploads = uploads.assign(date=dates)[dates <= pd.Timestamp(base_year, 12, 31)]
+    latest = uploads.sort_values("date").drop_duplicates("municipality", keep="last")
+    counts = store.read_counts(engine, "household_counts", latest["upload_id"].tolist())
+    counts = counts[counts["area_level"] == "gemeinde"]
+    days = 365 + latest["date"].dt.is_leap_year.astype(int)
+    decimal = latest["date"].dt.year + latest["date"].dt.day_of_year / days  # 31.12.Y -> Y + 1
+    start = counts["upload_id"].map(dict(zip(latest["upload_id"], decimal, strict=True)))
+    return counts.assign(start=start.astype(float))
+
+
+def household_sizes(
+    args: argparse.Namespace, settings: Settings, data: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Census persons per household and register sizes, checked before the forecast runs."""
+    if args.base_year < 2011:
+        raise InputError(
+            "--households-out braucht den Zensus 2011: Basisjahr 2011 oder später wählen.",
+            file=str(args.genesis_dir),
+        )
+    assumptions = _assumptions(args)
+    census = data[
+        data["measure"].isin(CENSUS_MEASURES)
+        & (data["sex"] == "total")
+        & (data["age_from"] == 0)
+        & data["age_to"].isna()
+    ].drop_duplicates("area_key")
+    persons = census.rename(columns={"area_key": "ags"})[["ags", "value"]]
+    sizes = census_sizes(read_census_households(args.genesis_dir), persons)
+    if sizes.empty:
+        raise InputError(
+            "keine Zensus-Bevölkerung (12111-02-01) zu den Haushalten gefunden.",
+            file=str(args.genesis_dir),
+        )
+    register = None
+    if args.register_households:
+        counts = register_household_counts(settings, args.base_year)
+        register = register_sizes(counts, assumptions)
+    return sizes, register
+
+
+def _assumptions(args: argparse.Namespace) -> HouseholdAssumptions:
+    try:
+        return HouseholdAssumptions(annual_change=args.household_trend)
+    except ValueError as error:
+        raise InputError(f"--household-trend: {error}") from error
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     if not 1 <= args.horizon <= 30:
@@ -139,6 +241,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     crosswalk = read_crosswalk(args.crosswalk) if args.crosswalk else None
     data, ignored = read_official(args.genesis_dir)
     data = _rekeyed(data, crosswalk, args.base_year)
+    sizes = household_sizes(args, settings, data) if args.households_out else None
     history = history_from_official(data, args.base_year, str(args.genesis_dir))
     stocks = data[(data["measure"] == "population") & (data["year"] == args.base_year)]
     # Totals appear in both 12411-01-01 and 12411-02-03: one row per key, sex and age group.
@@ -150,12 +253,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         raise InputError(str(error), file=str(args.genesis_dir)) from error
     table[list(OUTPUT_COLUMNS)].to_csv(args.out, index=False)
+    households = None
+    if sizes is not None:
+        totals = table[(table["sex"] == "total") & table["age_from"].isna()]
+        households = project_household_totals(totals, *sizes, _assumptions(args))
+        households[list(HOUSEHOLD_COLUMNS)].to_csv(args.households_out, index=False)
     areas = table["ags"].nunique()
     print(
         f"{args.out}: {len(table)} Zeilen, {areas} Gemeinden, {args.base_year + 1}–"
         f"{args.base_year + args.horizon}, 80-%-Intervalle "
         f"({time.perf_counter() - started:.1f} s)"
     )
+    if households is not None:
+        methods = households.drop_duplicates("ags")["method"].value_counts().to_dict()
+        print(f"{args.households_out}: {len(households)} Zeilen Haushalte, Größe aus {methods}")
+        ignored = [name for name in ignored if "12111-32-01-4" not in name]
     for name in ignored:
         print(f"  nicht verwendet: {name}")
     return 0
