@@ -114,16 +114,27 @@ def _repair(
     graph = RelationGraph.of(table.matrix)
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = suppressed.copy()
+    settled = np.zeros(len(suppressed), dtype=bool)  # certified once, certified for good
     for round_number in range(_MAX_REPAIR_ROUNDS):
         failures = interval_failures(
-            table.matrix, table.values, suppressed, targets, lower_bounds, confirm=False
+            table.matrix,
+            table.values,
+            suppressed,
+            targets,
+            lower_bounds,
+            confirm=False,
+            settled=settled,
         )
         logger.debug("repair round %d: %d suspicious cells", round_number, len(failures))
         if not failures:
             return suppressed
+        settled = suppressed.copy()
+        settled[[failure.cell for failure in failures]] = False
         if _repair_round(table, graph, suppressed, failures, lower_bound) > 0:
             continue
-        confirmed = interval_failures(table.matrix, table.values, suppressed, targets, lower_bounds)
+        confirmed = interval_failures(
+            table.matrix, table.values, suppressed, targets, lower_bounds, settled=settled
+        )
         if not confirmed:
             return suppressed
         raise DisclosureError(
