@@ -6,8 +6,8 @@
    it can move far enough. Repeat until the attacker's LP certifies every cell. Starting
    from the primaries alone, each perturbation reuses the cells suppressed before it
    almost for free, so the secondaries of neighbouring primaries coincide (a relation-
-   by-relation greedy pass in front of it cost 19-24 % more secondaries on the benchmark
-   table, see benchmarks/RESULTS.md).
+   by-relation greedy pass in front of it cost about a quarter more secondaries on the
+   benchmark table and 30-50 % more on the samples, see benchmarks/RESULTS.md).
 3. Prune: in small components, publish secondaries that are not needed after all
    (`prune`), each step confirmed by the exact interval check.
 
