@@ -67,8 +67,12 @@ def local_system(
     coef = graph.by_relation.data[entries]
     columns = local[members]
     inside = columns >= 0
+    # Entries come row by row with ascending columns (rows of `by_relation` are sorted and
+    # `cells` ascending), so the CSR arrays can be taken as they are.
+    counts = np.bincount(owner[inside], minlength=len(relations))
     matrix = sp.csr_matrix(
-        (coef[inside], (owner[inside], columns[inside])), shape=(len(relations), len(cells))
+        (coef[inside], columns[inside], np.concatenate([[0], np.cumsum(counts)])),
+        shape=(len(relations), len(cells)),
     )
     rhs = -np.bincount(
         owner[~inside], weights=coef[~inside] * values[members[~inside]], minlength=len(relations)
