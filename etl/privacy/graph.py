@@ -56,19 +56,22 @@ def local_system(
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Relations touching `cells` restricted to them; the other cells keep their values.
 
-    Returns the local matrix (one row per touching relation, one column per cell) and the
-    right-hand side that the fixed cells leave.
+    `cells` must be sorted. Returns the local matrix (one row per touching relation, one
+    column per cell) and the right-hand side that the fixed cells leave.
     """
     relations = row_columns(graph.by_cell, cells)
     owner, entries = row_entries(graph.by_relation, relations)
-    local = np.full(graph.by_cell.shape[0], -1)
-    local[cells] = np.arange(len(cells))
     members = graph.by_relation.indices[entries]
     coef = graph.by_relation.data[entries]
-    columns = local[members]
-    inside = columns >= 0
+    # `cells` is sorted: a binary search instead of a lookup array as long as the table
+    columns = np.searchsorted(cells, members)
+    inside = cells[np.minimum(columns, len(cells) - 1)] == members
+    # Entries come row by row with ascending columns (rows of `by_relation` are sorted and
+    # `cells` ascending), so the CSR arrays can be taken as they are.
+    counts = np.bincount(owner[inside], minlength=len(relations))
     matrix = sp.csr_matrix(
-        (coef[inside], (owner[inside], columns[inside])), shape=(len(relations), len(cells))
+        (coef[inside], columns[inside], np.concatenate([[0], np.cumsum(counts)])),
+        shape=(len(relations), len(cells)),
     )
     rhs = -np.bincount(
         owner[~inside], weights=coef[~inside] * values[members[~inside]], minlength=len(relations)

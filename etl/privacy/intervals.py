@@ -113,11 +113,14 @@ def _component_failures(
     targets: tuple[np.ndarray, np.ndarray],
     lower_bounds: np.ndarray,
     confirm: bool,
+    settled: np.ndarray,
 ) -> list[Failure]:
     cells = polytope.cells[cols]
     x = values[cells].astype(np.float64)
     upper_target, lower_target = targets[0][cells], targets[1][cells]
     certificates = _Certificates(x, upper_target, lower_target)
+    certificates.high[settled[cells]] = math.inf  # nothing left to show for these
+    certificates.low[settled[cells]] = -math.inf
     matrix, rhs = polytope.matrix[rows][:, cols], polytope.rhs[rows]
     reach = np.maximum(upper_target - x, 1.0).max()
     capped = LinearProgram(matrix, rhs, lower_bounds[cells], x + 4 * reach)
@@ -214,6 +217,7 @@ def interval_failures(
     lower_bounds: np.ndarray,
     *,
     confirm: bool = True,
+    settled: np.ndarray | None = None,
 ) -> list[Failure]:
     """Suppressed cells whose attacker interval misses (upper, lower) targets or is exact.
 
@@ -223,15 +227,21 @@ def interval_failures(
     With `confirm`, every failure is confirmed by exact LPs and carries its exact interval.
     Without, cells the batch search could not certify are reported unconfirmed (only lower
     sides are solved exactly): cheaper when a repair step settles them anyway.
+    `settled` marks cells already shown to meet their requirements under a suppression
+    that this one contains (more suppression only widens intervals): they are not checked
+    again, and components holding only such cells are skipped.
     """
     # Propagated floors never exceed the exact ones, so clipping at them first is safe; in
     # cubes they are exact, and the batch search need not chase unreachable targets.
     targets = (targets[0], np.maximum(targets[1], propagated_floors(matrix, lower_bounds)))
     polytope = attacker_polytope(matrix, values, suppressed)
+    settled = np.zeros(len(values), dtype=bool) if settled is None else settled
     failures: list[Failure] = []
     for rows, cols in components(polytope):
+        if settled[polytope.cells[cols]].all():
+            continue
         failures += _component_failures(
-            polytope, rows, cols, values, targets, lower_bounds, confirm
+            polytope, rows, cols, values, targets, lower_bounds, confirm, settled
         )
     failures = _clip_at_floors(matrix, values, failures, lower_bounds)
     return sorted(failures, key=lambda failure: failure.cell)

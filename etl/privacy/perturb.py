@@ -42,12 +42,17 @@ class Perturbation:
 
 
 def _cheapest_members(
-    graph: RelationGraph, relations: np.ndarray, values: np.ndarray, open_: np.ndarray, count: int
+    graph: RelationGraph,
+    relations: np.ndarray,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    count: int,
 ) -> np.ndarray:
-    """The `count` cheapest open cells (smallest value, then position) of each relation."""
+    """The `count` cheapest published non-zero cells (smallest value, then position) of
+    each relation."""
     owner, entries = row_entries(graph.by_relation, relations)
     cols = graph.by_relation.indices[entries]
-    keep = open_[cols]
+    keep = ~suppressed[cols] & (values[cols] > 0)
     owner, cols = owner[keep], cols[keep]
     order = np.lexsort((cols, values[cols], owner))
     owner, cols = owner[order], cols[order]
@@ -64,12 +69,15 @@ def candidate_cells(
     per_relation: int = _CANDIDATES_PER_RELATION,
 ) -> np.ndarray:
     """Cells within `radius` relations of `cell`: all suppressed ones, and per relation only
-    the `per_relation` cheapest published ones (the LP would rarely pick dearer cells)."""
-    chosen = np.zeros(len(values), dtype=bool)
+    the `per_relation` cheapest published ones (the LP would rarely pick dearer cells).
+
+    No pass over the whole table: this runs once per unsafe cell.
+    """
+    chosen = np.zeros(len(values), dtype=bool)  # zero pages: cheap even for large tables
     chosen[cell] = True
     frontier = np.array([cell])
+    found = [frontier]
     seen_relations = np.zeros(graph.by_relation.shape[0], dtype=bool)
-    open_ = ~suppressed & (values > 0)
     for _ in range(radius):
         relations = row_columns(graph.by_cell, frontier)
         relations = relations[~seen_relations[relations]]
@@ -77,11 +85,28 @@ def candidate_cells(
         reached = row_columns(graph.by_relation, relations)
         reached = np.union1d(
             reached[suppressed[reached]],
-            _cheapest_members(graph, relations, values, open_, per_relation),
+            _cheapest_members(graph, relations, values, suppressed, per_relation),
         )
         frontier = reached[~chosen[reached]]
         chosen[frontier] = True
-    return np.flatnonzero(chosen)
+        found.append(frontier)
+    return np.sort(np.concatenate(found))
+
+
+def _rise_and_fall(local: sp.csr_matrix) -> sp.csr_matrix:
+    """[local, -local] in CSR, built from the arrays (scipy's hstack costs more here)."""
+    n_rows, n_cols = local.shape
+    lengths = np.diff(local.indptr)
+    owner = np.repeat(np.arange(n_rows), lengths)
+    offset = np.arange(local.nnz) - local.indptr[owner]
+    start = 2 * local.indptr[owner]
+    indices = np.empty(2 * local.nnz, dtype=local.indices.dtype)
+    data = np.empty(2 * local.nnz)
+    indices[start + offset] = local.indices
+    indices[start + lengths[owner] + offset] = local.indices + n_cols
+    data[start + offset] = local.data
+    data[start + lengths[owner] + offset] = -local.data
+    return sp.csr_matrix((data, indices, 2 * local.indptr), shape=(n_rows, 2 * n_cols))
 
 
 def _cheapest_perturbation(
@@ -105,7 +130,7 @@ def _cheapest_perturbation(
     if fall_upper[at] < fall_lower[at]:
         return None
     program = LinearProgram(
-        sp.hstack([local, -local], format="csr"),
+        _rise_and_fall(local),
         np.zeros(local.shape[0]),
         np.concatenate([rise_lower, fall_lower]),
         np.concatenate([rise_upper, fall_upper]),

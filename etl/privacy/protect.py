@@ -6,8 +6,8 @@
    it can move far enough. Repeat until the attacker's LP certifies every cell. Starting
    from the primaries alone, each perturbation reuses the cells suppressed before it
    almost for free, so the secondaries of neighbouring primaries coincide (a relation-
-   by-relation greedy pass in front of it cost 19-24 % more secondaries on the benchmark
-   table, see benchmarks/RESULTS.md).
+   by-relation greedy pass in front of it cost about a quarter more secondaries on the
+   benchmark table and 30-50 % more on the samples, see benchmarks/RESULTS.md).
 3. Prune: in small components, publish secondaries that are not needed after all
    (`prune`), each step confirmed by the exact interval check.
 
@@ -131,16 +131,27 @@ def _repair(
     graph = RelationGraph.of(table.matrix)
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = suppressed.copy()
+    settled = np.zeros(len(suppressed), dtype=bool)  # certified once, certified for good
     for round_number in range(_MAX_REPAIR_ROUNDS):
         failures = interval_failures(
-            table.matrix, table.values, suppressed, targets, lower_bounds, confirm=False
+            table.matrix,
+            table.values,
+            suppressed,
+            targets,
+            lower_bounds,
+            confirm=False,
+            settled=settled,
         )
         logger.debug("repair round %d: %d suspicious cells", round_number, len(failures))
         if not failures:
             return suppressed
+        settled = suppressed.copy()
+        settled[[failure.cell for failure in failures]] = False
         if _repair_round(table, graph, suppressed, failures, lower_bound) > 0:
             continue
-        confirmed = interval_failures(table.matrix, table.values, suppressed, targets, lower_bounds)
+        confirmed = interval_failures(
+            table.matrix, table.values, suppressed, targets, lower_bounds, settled=settled
+        )
         if not confirmed:
             return suppressed
         raise DisclosureError(
