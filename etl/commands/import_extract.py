@@ -1,31 +1,53 @@
-"""`python -m etl import-extract PATH`: validate an anonymised extract and store it."""
+"""`python -m etl import-extract PATH [PATH ...]`: validate anonymised extracts and store them.
+
+A PATH is an extract directory, a .zip of it, its manifest.json, a directory holding extracts,
+or a glob pattern (quoted, e.g. 'uploads/*.zip'). Every extract is validated before the store is
+touched, so a refused file writes nothing; then each is stored in its own transaction.
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import sys
+
+from tqdm import tqdm
 
 from etl.config import Settings
 from etl.extract.anonymised import read_extract
+from etl.extract.extract_paths import extract_paths
+from etl.model import ExtractBundle
 from etl.store.engine import init_stores
 from etl.store.restricted import save_extract
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path", type=Path, help="extract directory, a .zip of it, or its manifest.json"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="extract directory, .zip, manifest.json, a directory of extracts or a glob",
     )
     parser.add_argument("--actor", default="etl", help="who uploads (for the audit log)")
 
 
+def _progress(items: list, description: str) -> tqdm:
+    return tqdm(items, desc=description, unit="Auszug", disable=not sys.stderr.isatty())
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    # Everything is validated before the store is touched: a refused file writes nothing.
-    bundle = read_extract(args.path)
+    paths = extract_paths(args.paths)
+    bundles: list[tuple[str, ExtractBundle]] = [
+        (path.name, read_extract(path)) for path in _progress(paths, "Prüfen")
+    ]
     restricted, publisher = init_stores(settings)
     try:
-        upload_id = save_extract(restricted, bundle, file_name=args.path.name, actor=args.actor)
+        for name, bundle in _progress(bundles, "Speichern"):
+            upload_id = save_extract(restricted, bundle, file_name=name, actor=args.actor)
+            if len(bundles) == 1:
+                print(upload_id)
     finally:
         restricted.dispose()
         publisher.dispose()
-    print(upload_id)
+    if len(bundles) > 1:
+        print(f"{len(bundles)} Auszüge gespeichert.")
     return 0
