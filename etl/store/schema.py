@@ -110,7 +110,7 @@ official_values = Table(
     Column("table_code", String(40), nullable=False),
     Column("ags", String(8), nullable=False),
     Column("year", Integer, nullable=False),
-    Column("measure", String(24), nullable=False),
+    Column("measure", String(16), nullable=False),
     Column("sex", String(8), nullable=False),
     Column("age_from", Integer),
     Column("age_to", Integer),

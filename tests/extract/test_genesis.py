@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from etl.errors import InputError
-from etl.extract.genesis import DATA_COLUMNS, EXTRA_COLUMNS, read_genesis
+from etl.extract.genesis import DATA_COLUMNS, EXTRA_COLUMNS, TABLES, read_genesis
+from etl.store import schema
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEAD = "GENESIS-Tabelle: 12612-01-01-5-B\nGeburten;;;\n;;2021;2021\n;;männlich;weiblich\n"
@@ -182,3 +183,10 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\x00\x00")
     with pytest.raises(InputError, match="Binärdatei"):
         read_genesis(binary)
+
+
+def test_measure_names_fit_the_store() -> None:
+    measures = {spec.measure for spec in TABLES.values()} - {"moves"} | {"moves_in", "moves_out"}
+    assert max(map(len, measures)) <= schema.official_values.c.measure.type.length
+    assert max(map(len, measures)) <= schema.pub_official.c.measure.type.length
+    assert {spec.depth for spec in TABLES.values()} == {"gemeinde", "kreis"}

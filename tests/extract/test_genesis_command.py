@@ -69,6 +69,37 @@ def test_import_and_bad_file_leaves_store_unchanged(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(after_sources, sources)
     pd.testing.assert_frame_equal(after_values, values)
 
+    twice = tmp_path / "twice.csv"
+    text = (DATA / "genesis_reform.csv").read_text()
+    twice.write_text(text.replace("16063005;", "16063001;Neustadt;13;7;6;4;2;2\n16063005;"))
+    failed = etl(home, "import-genesis", str(twice))
+    assert failed.returncode == 2
+    assert "twice.csv, Zeile 13, Spalte 'Schlüssel'" in failed.stderr
+    assert "Gemeinde 16063001 steht zweimal (mit denselben Werten)" in failed.stderr
+    pd.testing.assert_frame_equal(official(home)[1], values)
+
+
+def test_report_csv(tmp_path: Path) -> None:
+    report = tmp_path / "bericht.csv"
+    done = etl(
+        tmp_path / "var",
+        "import-genesis",
+        str(DATA / "genesis_samtgemeinde.csv"),
+        str(DATA / "genesis_reform.csv"),
+        "--report",
+        str(report),
+    )
+    assert done.returncode == 0, done.stderr
+    rows = pd.read_csv(report, sep=";", dtype=str, keep_default_na=False)
+    assert list(rows.columns[:4]) == ["file", "table_code", "line", "code"]
+    samtgemeinde = rows[rows["file"].eq("genesis_samtgemeinde.csv")].set_index("code")
+    assert samtgemeinde.loc["03351401", ["status", "level"]].tolist() == [
+        "aggregate",
+        "gemeindeverband",
+    ]
+    assert samtgemeinde.loc["03351401002", ["status", "key"]].tolist() == ["mapped", "03351002"]
+    assert set(rows["status"]) == {"mapped", "aggregate", "vanished", "unknown"}
+
 
 def test_not_a_genesis_file(tmp_path: Path) -> None:
     other = tmp_path / "other.csv"
@@ -77,14 +108,47 @@ def test_not_a_genesis_file(tmp_path: Path) -> None:
     assert failed.returncode == 2 and "keine GENESIS-Datei" in failed.stderr
 
 
-def test_store_round_trip(any_settings: Settings) -> None:
+def test_store_round_trip(any_settings: Settings, tmp_path: Path) -> None:
+    kreis_path = tmp_path / "kreise.csv"
+    kreis_path.write_text(
+        "GENESIS-Tabelle: 12613-02-02-4\nGestorbene;;;;\n"
+        ";;;;Insgesamt;Insgesamt;Deutsche;Deutsche\n;;;;männlich;weiblich;männlich;weiblich\n"
+        "2015;06636;Werra-Meißner-Kreis;unter 1 Jahr;2;1;2;1\n"
+        "2015;06636;Werra-Meißner-Kreis;Insgesamt;711;790;705;778\n__________\n",
+        encoding="utf-8",
+    )
+    restricted, _ = init_stores(any_settings)
+    kreise = read_genesis(kreis_path)
+    save_official(
+        restricted,
+        source_record(kreise, kreis_path, kreis_path.read_bytes()),
+        kreise.data[list(STORED_COLUMNS)],
+    )
+    stored = read_table(restricted, "official_values").sort_values(["nationality", "sex", "age_to"])
+    columns = ["ags", "level", "nationality", "sex", "age_to", "value"]
+    rows = [
+        [a, lv, n, sx, None if pd.isna(t) else int(t), int(v)]
+        for a, lv, n, sx, t, v in stored[columns].itertuples(index=False)
+    ]
+    assert rows == [
+        ["06636", "kreis", "german", "female", 1, 1],
+        ["06636", "kreis", "german", "female", None, 778],
+        ["06636", "kreis", "german", "male", 1, 2],
+        ["06636", "kreis", "german", "male", None, 705],
+        ["06636", "kreis", "total", "female", 1, 1],
+        ["06636", "kreis", "total", "female", None, 790],
+        ["06636", "kreis", "total", "male", 1, 2],
+        ["06636", "kreis", "total", "male", None, 711],
+    ]
+    assert set(stored["household_type"]) == {"total"}
+
     path = DATA / "genesis_reform.csv"
     table = read_genesis(path)
-    restricted, _ = init_stores(any_settings)
     source = source_record(table, path, path.read_bytes())
     save_official(restricted, source, table.data[list(STORED_COLUMNS)])
     save_official(restricted, source, table.data[list(STORED_COLUMNS)])  # re-import replaces
     stored = read_table(restricted, "official_values")
+    stored = stored[stored["table_code"].eq(table.table_code)]
     assert len(stored) == len(table.data)
     back = stored.sort_values(["ags", "year", "sex"]).reset_index(drop=True)
     expected = table.data.sort_values(["ags", "year", "sex"]).reset_index(drop=True)
@@ -116,3 +180,31 @@ def test_real_samples_import(tmp_path: Path, real_samples: Path) -> None:
     ]
     assert set(eschwege["value"]) == {19542}
     assert "Kaufunger Wald" in done.stdout
+
+
+@pytest.mark.real_samples
+def test_real_niedersachsen_bremen_import(tmp_path: Path, real_samples: Path) -> None:
+    folder = real_samples / "niedersachsen-bremen"
+    if not folder.is_dir():
+        pytest.skip(f"real samples of Niedersachsen/Bremen not present at {folder}")
+    report = tmp_path / "bericht.csv"
+    files = sorted(str(p) for p in folder.glob("genesis_*.csv"))
+    done = etl(tmp_path / "var", "import-genesis", *files, "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert "Zeilen: 1136 zugeordnet, 145 Aggregate, 102 entfallen, 0 unbekannt" in done.stdout
+    assert "Aggregat abweichend: Zeile 531 03256404 Landesbergen, Samtgemeinde" in done.stdout
+    sources, values = official(tmp_path / "var")
+    assert len(sources) == 6
+    samtgemeinden = pd.read_csv(report, sep=";", dtype=str, keep_default_na=False)
+    samtgemeinden = samtgemeinden[samtgemeinden["level"].eq("gemeindeverband")]
+    assert not set(samtgemeinden["code"]) & set(values["ags"])
+    population = values[
+        values["table_code"].eq("12411-01-01-5-B")
+        & values["year"].eq(2013)
+        & values["sex"].eq("total")
+    ]
+    assert population.groupby(population["ags"].str[:2])["value"].sum().to_dict() == {
+        "03": 7_790_559,
+        "04": 657_391,
+        "06": 100_356,
+    }

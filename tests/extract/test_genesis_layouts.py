@@ -163,3 +163,57 @@ def test_missing_year_row_in_year_per_row_layout_refused(tmp_path: Path) -> None
     )
     with pytest.raises(InputError, match=r"Zeile 6.*03151025.*2012 fehlt"):
         read(tmp_path, body, head)
+
+
+def test_kreis_table_keeps_kreis_keys_and_checks_the_land(tmp_path: Path) -> None:
+    head = (
+        "GENESIS-Tabelle: 12111-32-01-4\nZensus 2011, Haushalte nach Haushaltstypen;;;\n"
+        "09.05.2011;;;\n;;Private Haushalte;Private Haushalte;Private Haushalte\n"
+        ";;Insgesamt;Einpersonenhaushalte;Paare ohne Kind(er)\n;;Anzahl;Anzahl;Anzahl\n"
+    )
+    body = (
+        "04;  Bremen;30;20;10\n"
+        "04011;      Bremen, Kreisfreie Stadt;25;17;8\n"
+        "04012;      Bremerhaven, Kreisfreie Stadt;5;3;2\n"
+    )
+    table = read(tmp_path, body, head)
+    data = table.data
+    assert set(data["ags"]) == {"04011", "04012"} and set(data["level"]) == {"kreis"}
+    assert set(data["measure"]) == {"households"} and set(data["year"]) == {2011}
+    bremen = data[data["ags"].eq("04011")].set_index("household_type")["value"].to_dict()
+    assert bremen == {"total": 25, "single": 17, "couple_without_children": 8}
+    assert table.report.set_index("code").loc["04", "check"] == (
+        "geprüft: 3 Werte = Summe der Mitglieder"
+    )
+
+
+def test_one_row_describing_a_cell_twice_is_refused(tmp_path: Path) -> None:
+    head = (
+        "GENESIS-Tabelle: 12411-04-02-4\nBevölkerung;;;;;\n;;;;unter 1 Jahr;1 bis unter 2 Jahre\n"
+    )
+    with pytest.raises(InputError, match=r"Zeile 4, Spalte '1 bis unter 2 Jahre': zwei Spalten"):
+        read(tmp_path, "31.12.2015;06636;Werra-Meißner-Kreis;Insgesamt;1;2\n", head)
+
+
+def test_totals_of_nationality_come_first(tmp_path: Path) -> None:
+    head = "GENESIS-Tabelle: 12613-02-02-4\nGestorbene;;;;;\n;;;;Deutsche;Insgesamt\n"
+    table = read(tmp_path, "2015;06636;Werra-Meißner-Kreis;Insgesamt;1483;1501\n", head)
+    assert table.data[["nationality", "value"]].values.tolist() == [
+        ["total", 1501],
+        ["german", 1483],
+    ]
+
+
+def test_verband_row_in_12_digits_and_contradicting_signs(tmp_path: Path) -> None:
+    table = read(
+        tmp_path,
+        "031515401000;Flotwedel, Samtgemeinde;30;15;15\n"  # Verband row, Gemeinde digits 000
+        "031515401001;Bröckel;10;5;5\n"
+        "031515401002;Eicklingen;20;10;10\n"
+        "03151009;Gifhorn, Samtgemeinde;10;5;5\n",  # named so, but digits 009: contradiction
+    )
+    assert totals(table) == {"03151001": 10, "03151002": 20}
+    report = table.report.set_index("code")
+    assert report.loc["031515401000", "check"] == "geprüft: 3 Werte = Summe der Mitglieder"
+    assert report.loc["03151009", "status"] == "unknown"
+    assert "liegen nicht in 400-499" in report.loc["03151009", "reason"]

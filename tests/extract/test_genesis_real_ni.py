@@ -123,3 +123,162 @@ def test_samtgemeinden_equal_their_members(ni_folder: Path, tables, table_code: 
             for j in range(2, len(row)):
                 values = [0 if r[j] == "-" else int(r[j]) for r in members]
                 assert (0 if row[j] == "-" else int(row[j])) == sum(values), (code, j)
+
+
+def ars_code(code: str, name: str, samtgemeinden: set[str]) -> str:
+    """The code of a row in the 12-digit ARS layout (written here, not by the reader)."""
+    if len(code) == 11:
+        return code[:5] + "5" + code[5:]  # Verband 5xxx of a Samtgemeinde + Gemeinde
+    if code in samtgemeinden:
+        return code[:5] + "5" + code[5:]  # 9-digit Verband row
+    if code[5] == "5":
+        return code[:5] + "9" + code[5:] + code[5:]  # gemeindefreies Gebiet
+    if code[5:] == "000":
+        return code + "0000"  # kreisfreie Stadt
+    return code[:5] + "0" + code[5:] + code[5:]  # Einheitsgemeinde
+
+
+def test_ars_layout_gives_the_same_data(ni_folder: Path, tables, tmp_path: Path) -> None:
+    (path,) = ni_folder.glob(f"genesis_{POPULATION}_*.csv")
+    report = tables[POPULATION].report
+    samtgemeinden = set(report.loc[report["level"].eq("gemeindeverband"), "code"])
+    lines = path.read_text(encoding="utf-8").split("\n")
+    rewritten = []
+    for line in lines:
+        code, _, rest = line.partition(";")
+        if code.isdigit() and len(code) in (8, 11):
+            line = f"{ars_code(code, rest, samtgemeinden)};{rest}"
+        rewritten.append(line)
+    ars_file = tmp_path / "ars.csv"
+    ars_file.write_text("\n".join(rewritten), encoding="utf-8")
+    ars = read_genesis(ars_file)
+    pd.testing.assert_frame_equal(ars.data, tables[POPULATION].data)
+    assert (
+        ars.report["status"].value_counts().to_dict() == report["status"].value_counts().to_dict()
+    )
+    assert ars.report["check"].str.startswith("abweichend").sum() == 0
+
+
+def test_census_persons(tables) -> None:
+    table = tables["12111-02-01-5-B"]
+    data = table.data
+    assert set(data["measure"]) == {"census_persons"} and set(data["year"]) == {2011}
+    assert set(zip(data["sex"], data["nationality"], strict=True)) == {
+        ("total", "total"),
+        ("male", "total"),
+        ("female", "total"),
+        ("total", "german"),
+        ("total", "foreign"),
+    }
+    assert data["age_from"].nunique() == 11
+    everyone = data[
+        data["age_to"].isna()
+        & data["age_from"].eq(0)
+        & data["sex"].eq("total")
+        & data["nationality"].eq("total")
+    ]
+    by_land = everyone.groupby(everyone["ags"].str[:2])["value"].sum().to_dict()
+    assert by_land == {"03": 7_777_992, "04": 650_863, "06": 102_124}  # Zensus 9 May 2011
+    # Seven Samtgemeinden of Nienburg (03256) and Uelzen (03360) are on an older territorial
+    # status than their members; every other Samtgemeinde equals the sum of its members.
+    report = table.report
+    differing = report[report["check"].str.startswith("abweichend")]
+    assert differing["code"].tolist() == [
+        "03256404",
+        "03256410",
+        "03360401",
+        "03360402",
+        "03360403",
+        "03360407",
+        "03360408",
+    ]
+    checked = report[report["check"].ne("")]
+    assert (checked["check"].str.startswith("geprüft").sum(), len(checked)) == (146, 153)
+
+
+def test_census_persons_sums_within_the_table(tables) -> None:
+    data = tables["12111-02-01-5-B"].data
+    frame = data.assign(
+        value=data["value"].fillna(0).astype(int),  # '-' is nothing
+        age_to=data["age_to"].fillna(-1).astype(int),
+        group=data["sex"] + "/" + data["nationality"],
+    )
+    wide = frame.pivot_table(index=["ags", "age_from", "age_to"], columns="group", values="value")
+    by_sex = wide["male/total"] + wide["female/total"] - wide["total/total"]
+    by_nationality = wide["total/german"] + wide["total/foreign"] - wide["total/total"]
+    # The Zensus publishes its total cells separately; they differ from the sums by <= 2.
+    assert by_sex.abs().max() <= 2 and by_nationality.abs().max() <= 2
+    assert (by_sex != 0).mean() < 0.05
+
+
+def test_area(tables) -> None:
+    table = tables["11111-01-01-5-B"]
+    data = table.data
+    assert set(data["measure"]) == {"area_ha"} and str(data["value"].dtype) == "Int64"
+    area_2013 = data[data["year"].eq(2013)].set_index("ags")["value"]
+    assert area_2013["03101000"] == 19217  # Braunschweig 192,17 km²
+    assert area_2013.groupby(area_2013.index.str[:2]).sum().to_dict() == {
+        "03": 4_761_447,  # 47 614,47 km²
+        "04": 41_938,
+        "06": 102_469,
+    }
+    checks = table.report.loc[table.report["check"].ne(""), "check"]
+    assert len(checks) == 153 and checks.str.startswith("geprüft").all()  # rounding allowed
+
+
+def test_households_by_type_per_kreis(tables) -> None:
+    table = tables["12111-32-01-4"]
+    data = table.data
+    kreise = data[data["level"].eq("kreis")]
+    assert kreise["ags"].str.len().eq(5).all() and kreise["ags"].nunique() == 49
+    assert set(data.loc[data["level"].eq("gemeinde"), "ags"]) == {"03241001"}  # Hannover
+    wide = kreise.pivot_table(index="ags", columns="household_type", values="value")
+    parts = wide.drop(columns="total").sum(axis=1)
+    assert (parts == wide["total"]).all()
+    assert wide.loc["03101", "single"] == 59167
+    report = table.report.set_index("code")
+    for code in ("03", "031", "032", "033", "034", "04"):  # Land and statistische Regionen
+        assert report.loc[code, "check"] == "geprüft: 6 Werte = Summe der Mitglieder"
+    assert report.loc["03159", "status"] == "vanished"  # Landkreis Göttingen (2016)
+
+
+def werra_meissner(real_samples: Path, table_code: str) -> GenesisTable:
+    (path,) = real_samples.glob(f"genesis_{table_code}_*.csv")
+    return read_genesis(path)
+
+
+def test_single_years_of_age_per_kreis(real_samples: Path) -> None:
+    data = werra_meissner(real_samples, "12411-04-02-4").data
+    assert set(data["level"]) == {"kreis"} and set(data["ags"]) == {"06636"}
+    everyone = data["age_from"].eq(0) & data["age_to"].isna()
+    singles = data[~everyone]
+    # single years 0-74, then 75-80, 80-85, 85-90 and 90+ (the table's 79 age classes)
+    assert sorted(singles["age_from"].unique()) == [*range(76), 80, 85, 90]
+    assert singles["age_to"].eq(singles["age_from"] + 1).sum() == 75 * 3
+    sums = singles.groupby("sex")["value"].sum()
+    totals = data[everyone].set_index("sex")["value"]
+    assert sums.to_dict() == totals.to_dict() == {"total": 100715, "male": 49582, "female": 51133}
+
+
+def test_deaths_by_age_and_nationality_per_kreis(real_samples: Path) -> None:
+    data = werra_meissner(real_samples, "12613-02-02-4").data
+    assert set(data["nationality"]) == {"total", "german"} and set(data["year"]) == {2015}
+    everyone = data["age_from"].eq(0) & data["age_to"].isna()
+    sums = data[~everyone].groupby(["nationality", "sex"])["value"].sum()
+    totals = data[everyone].set_index(["nationality", "sex"])["value"]
+    assert sums.to_dict() == totals.to_dict()
+    assert totals[("total", "total")] == 1501 and totals[("german", "total")] == 1483
+
+
+def test_moves_in_and_out(real_samples: Path) -> None:
+    table = werra_meissner(real_samples, "12711-01-03-5-B")
+    data = table.data
+    assert set(data["measure"]) == {"moves_in", "moves_out"} and set(data["year"]) == {2015}
+    everyone = data["age_from"].eq(0) & data["age_to"].isna()
+    keys = ["ags", "measure", "sex"]
+    sums = data[~everyone].groupby(keys)["value"].sum()
+    totals = data[everyone].set_index(keys)["value"]
+    assert (sums == totals.reindex(sums.index)).all()
+    eschwege = totals.xs("06636003").xs("total", level="sex")
+    assert eschwege.to_dict() == {"moves_in": 1389, "moves_out": 1106}
+    assert table.report.set_index("code").loc["06636200", "status"] == "vanished"

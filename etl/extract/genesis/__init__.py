@@ -113,10 +113,18 @@ def read_genesis(path: str | Path) -> GenesisTable:
 
 
 def _data(cells: pd.DataFrame) -> pd.DataFrame:
+    """The data columns, sorted; within an area, year and measure the totals of nationality
+    and household type come first (a reader keeping the first row per area gets the total)."""
     keys = ["ags", "year", "measure", "nationality", "household_type", "sex", "age_from"]
     data = cells[[*DATA_COLUMNS, *EXTRA_COLUMNS]]
-    data = data.sort_values([*keys, "age_to"], na_position="last")
+    data = data.sort_values([*keys, "age_to"], na_position="last", key=_totals_first, kind="stable")
     return data.reset_index(drop=True)
+
+
+def _totals_first(column: pd.Series) -> pd.Series:
+    if column.name in ("nationality", "household_type"):
+        return column.ne("total")
+    return column
 
 
 def _title(header: list[list[str]]) -> str:

@@ -87,9 +87,16 @@ def _refuse_duplicates(cells: pd.DataFrame, file: str) -> None:
     first = doubled.iloc[0]
     same = (doubled[keys] == first[keys]).all(axis=1)
     lines = sorted(set(doubled.loc[same, "line"]))[:2]
+    if len(lines) == 1:  # e.g. an age group both in the row label and in the header
+        raise InputError(
+            "zwei Spalten dieser Zeile beschreiben dieselbe Zelle (Merkmal in Vorspalte und "
+            "Kopf zugleich?); vollständigen Export verwenden.",
+            file=file,
+            row=lines[0],
+            column=str(doubled.loc[same, "column"].iloc[-1]),
+        )
     by_line = [cells[cells["line"].eq(line)] for line in lines]
-    identical = [_cell_texts(part) for part in by_line]
-    identical = identical[0] == identical[1]
+    identical = _cell_texts(by_line[0]) == _cell_texts(by_line[1])
     how = "mit denselben Werten" if identical else "mit abweichenden Werten"
     raise InputError(
         f"{first['level'].capitalize()} {first['key']} steht zweimal ({how}): Zeile {lines[0]} "
@@ -120,7 +127,7 @@ def _absent_blocks(cells: pd.DataFrame) -> pd.Series:
 
 
 def _report(rows: pd.DataFrame, checks: pd.DataFrame, absent: pd.Series) -> pd.DataFrame:
-    """One row per data line: mapped, aggregate, vanished or unknown, with check and reason."""
+    """One row per line of data: mapped, aggregate, vanished or unknown; check and reason."""
     report = rows.merge(checks, on="line", how="left", validate="1:1")
     report["status"] = report["role"].map(
         {"data": "mapped", "aggregate": "aggregate", "unknown": "unknown"}

@@ -23,7 +23,7 @@ class TableSpec:
 
 _GEMEINDE_TABLES: Final = {
     "11111-01-01-5": TableSpec("area_ha", scale=100),
-    "12111-02-01-5": TableSpec("census_population"),
+    "12111-02-01-5": TableSpec("census_persons"),
     "12411-01-01-5": TableSpec("population"),
     "12411-02-03-5": TableSpec("population"),
     "12612-01-01-5": TableSpec("births"),
@@ -33,7 +33,7 @@ _GEMEINDE_TABLES: Final = {
 TABLES: Final[dict[str, TableSpec]] = {
     **_GEMEINDE_TABLES,
     **{f"{code}-B": spec for code, spec in _GEMEINDE_TABLES.items()},
-    "12111-32-01-4": TableSpec("census_households", depth="kreis"),
+    "12111-32-01-4": TableSpec("households", depth="kreis"),
     "12411-04-02-4": TableSpec("population", depth="kreis"),
     "12613-02-02-4": TableSpec("deaths", depth="kreis"),
 }
