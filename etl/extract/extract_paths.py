@@ -29,8 +29,8 @@ def _expand(argument: str) -> list[Path]:
     path = Path(argument)
     if not path.exists():
         raise InputError("Datei oder Verzeichnis nicht gefunden; Pfad prüfen.", file=argument)
-    if _is_extract(path):
-        return [path]
+    if _is_extract(path) or path.is_file():
+        return [path]  # read_extract judges single files (and refuses person-level data)
     if path.is_dir():
         found = sorted(p for p in path.iterdir() if _is_extract(p))
         if not found:
