@@ -247,7 +247,13 @@ def publish(
         data.crosswalk,
     )
     release_tables["region_sets"] = data.regions
+    territory = official_release.territory_report(
+        data.official_values, data.boundaries, data.crosswalk
+    )
+    for line in territory.lines():
+        say(line)
     release = _release_record(settings, data, stats, official_sources, note)
+    release["sources"]["territory"] = territory.lines()
     say("Veröffentlichung schreiben …")
     release_id = write_release(publisher, release, release_tables)
     with restricted.begin() as connection:

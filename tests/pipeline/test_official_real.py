@@ -24,6 +24,7 @@ from etl.pipeline import publish
 from etl.store.engine import init_stores
 from etl.store.published import live_release_id, read_release_table
 from etl.symbols import STATUSES
+from etl.testing_official import build_official_store
 
 pytestmark = pytest.mark.real_samples
 POPULATION = "12411-01-01-5-B"
@@ -130,6 +131,36 @@ def test_every_gemeinde_polygon_has_a_value_or_an_explained_status(
     # What is left has no value under its 2021 key in the 2013 table: a territorial change
     # after 2013 that only a crosswalk can bridge. No polygon with data is left blank.
     assert not missing.loc[~uninhabited, "area_key"].isin(with_data).any()
+
+
+def test_derived_crosswalk_puts_renamed_keys_on_the_map(
+    ni_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    settings = Settings(home=tmp_path_factory.mktemp("official-crosswalk") / "var")
+    build_official_store(settings, ni_folder, BOUNDARIES)
+    crosswalk = tmp_path_factory.mktemp("cw") / "crosswalk.csv"
+    tables = [str(p) for p in ni_folder.glob("genesis_1*-01-01-5-B_*.csv")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEMOGRAFIE_HOME", str(settings.home))
+        assert main(["derive-crosswalk", *tables, "--out", str(crosswalk)]) == 0
+        assert main(["import-crosswalk", str(crosswalk)]) == 0
+    pairs = pd.read_csv(crosswalk, dtype=str)
+    assert len(pairs) >= 30
+    assert ("03152001", "03159001") in set(zip(pairs["old_key"], pairs["new_key"], strict=True))
+    publish(settings)
+    _, engine = init_stores(settings)
+    population = read_release_table(engine, "population", live_release_id(engine))
+    totals = population[(population["sex"] == "total") & (population["year"] == 2013)]
+    served = totals.set_index("area_key")["value"]
+    source = _source(ni_folder, POPULATION).data
+    source = source[(source["year"] == 2013) & (source["sex"] == "total")]
+    expected = source.set_index("ags")["value"]
+    for old, new in zip(pairs["old_key"], pairs["new_key"], strict=True):
+        assert served[new] == expected[old], (old, new)
+    boundaries = read_release_table(engine, "boundaries", live_release_id(engine))
+    polygons = boundaries.loc[boundaries["level"] == "gemeinde", "area_key"]
+    with_value = totals[totals["status"] == "published"]["area_key"]
+    assert polygons.isin(with_value).sum() >= 935
 
 
 def test_every_page_and_api_answers_for_every_gemeinde(app: Dash, gemeinden) -> None:
