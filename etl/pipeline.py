@@ -285,7 +285,10 @@ def _release_record(
         "years": official_release.release_years([d.year for d in years], data.official_values),
         "sources": {"uploads": uploads, "official": official_sources},
         "attribution": official_release.attribution(
-            _attribution(official_sources), official_sources, data.boundaries
+            _attribution(official_sources),
+            official_sources,
+            data.boundaries,
+            register=bool(years),
         ),
         "note": note,
         "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},

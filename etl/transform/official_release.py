@@ -64,9 +64,17 @@ def territorial_status(register_dates: list[dt.date], official_values: pd.DataFr
     return max(dates)
 
 
-def attribution(base: str, official_sources: list[dict], boundaries: pd.DataFrame) -> str:
-    """The release attribution, with the licences of the official tables and boundaries."""
-    lines = [base]
+REGISTER_LINE: Final = "Melderegister der beteiligten Kommunen"
+
+
+def attribution(
+    base: str, official_sources: list[dict], boundaries: pd.DataFrame, *, register: bool = True
+) -> str:
+    """The release attribution, with the licences of the official tables and boundaries.
+
+    Without uploads (register=False) the register line of `base` is left out.
+    """
+    lines = [line for line in base.split("\n") if register or not line.startswith(REGISTER_LINE)]
     if official_sources:
         lines.append(STATISTICS_ATTRIBUTION)
     if not boundaries.empty:
