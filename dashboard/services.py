@@ -299,7 +299,7 @@ class DashboardService:
             return frame.assign(indicator=indicator, year=year, level=level)
         if dataset not in ("population", "households", "events"):
             raise NotFoundError(f"Datensatz {dataset!r} gibt es nicht.")
-        keys = self.level_areas(release, level)[["area_key", "name"]]
+        keys = self.level_areas(release, level)[["area_key", "name"]].reset_index(drop=True)
         cells = self.table_year(release, dataset, year)
         merged = keys.merge(cells, on="area_key", how="inner", validate="1:m")
         # Every exported number says its source: register or official, table(s) or uploads,
