@@ -126,3 +126,15 @@ def test_exports_name_the_source_and_carry_the_attribution(official_app: Dash) -
         assert daten.preview("population", "gemeinde", "population", 2012, {}) is not None
         meta = dict(exports.metadata_lines(service.info(release), "test"))
     assert "dl-de/by-2-0" in meta["Quellenvermerk"]
+
+
+def test_projection_trends_stay_after_the_census_break(official_app: Dash) -> None:
+    from dashboard.projection_service import get_projection_service
+    from dashboard.services import get_service
+
+    with official_app.server.test_request_context("/"):
+        projections = get_projection_service()
+        release = get_service().resolve_release(None)
+        assert projections._official(release, ("03151001",))
+        inputs = projections.inputs(release, ("03151001",))
+    assert inputs.base_year == 2012

@@ -182,3 +182,17 @@ def test_every_page_and_api_answers_for_every_gemeinde(app: Dash, gemeinden) -> 
         for endpoint in ("population", "events"):
             response = client.get(f"/api/v1/{endpoint}?area={key}")
             assert response.status_code == 200, (endpoint, key, response.get_json())
+
+
+def test_the_other_pages_callbacks_answer_on_official_data(app: Dash) -> None:
+    from dashboard.pages import daten, karte, prognose, regionen, vergleich
+
+    with app.server.test_request_context("/"):
+        for level in ("gemeinde", "kreis", "land"):
+            for indicator in ("population", "density", "births_per_1000"):
+                karte.update_map(level, indicator, 2013, "quantiles", 5, "viridis", {}, None)
+        vergleich.update_compare(["03101000", "03159", "06"], "population", 2013, {})
+        regionen.update_region(["03101000", "04011000"], 2013, {}, None)
+        for dataset in ("population", "events", "indicator"):
+            assert daten.preview(dataset, "gemeinde", "population", 2013, {}) is not None
+        prognose.update_projection(["03101000"], 1.5, 1.0, 0, 2030, {})
