@@ -138,3 +138,13 @@ def test_projection_trends_stay_after_the_census_break(official_app: Dash) -> No
         assert projections._official(release, ("03151001",))
         inputs = projections.inputs(release, ("03151001",))
     assert inputs.base_year == 2012
+
+
+def test_map_table_names_the_shared_source_once(official_app: Dash) -> None:
+    from dashboard.pages import karte
+
+    with official_app.server.test_request_context("/"):
+        table = karte.update_table("gemeinde", "population", 2012, "quantiles", 3, "viridis", {})
+    text = str(table)
+    assert "Quelle: amtliche Statistik 12411-01-01-5-B, Stand 31.12.2012" in text
+    assert text.count("12411-01-01-5-B") == 1
