@@ -38,6 +38,7 @@ from etl.projection.published_inputs import (
 )
 from etl.projection.scenarios import Scenario
 from etl.store.published import list_vintages, read_projection
+from etl.transform.census import trend_years
 
 EXTENSION_KEY: Final = "demografie_projection"
 KEY_GROUPS: Final = {  # label key -> (age_from, age_to exclusive or None)
@@ -152,6 +153,8 @@ class ProjectionService:
             rows = rows.assign(parent_key=rows["area_key"].map(parents))
             weight = pd.to_numeric(weights, errors="coerce").astype(float).fillna(1.0)
             frames.append(impute_by_parent(rows, weight))
+        if not frames:  # a release without events (e.g. official population tables only)
+            return events.assign(parent_key=pd.Series(dtype="str"))
         return pd.concat(frames, ignore_index=True)
 
     def _area_inputs(self, release: str, area_key: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -173,10 +176,13 @@ class ProjectionService:
         """Base population, assumptions (indirect standardisation) and households of areas."""
         parts = [self.area_inputs(release, key) for key in areas]
         years = self.service.years(release)
+        # Official series break at the Zensus 2011: trends use one side of it only.
+        usable = trend_years(years, years[-1], official=self._official(release, areas))
+        rows = [years.index(y) for y in usable]
         events = self.events(release)
-        own = events[events["area_key"].isin(areas)]
-        mean_stock = np.stack([p[0].mean(axis=0) for p in parts])
-        assumptions = local_assumptions(areas, mean_stock, own, years=len(years))
+        own = events[events["area_key"].isin(areas) & events["year"].isin(usable)]
+        mean_stock = np.stack([p[0][rows].mean(axis=0) for p in parts])
+        assumptions = local_assumptions(areas, mean_stock, own, years=len(usable))
         return RegionInputs(
             areas,
             years[-1],
@@ -213,6 +219,13 @@ class ProjectionService:
         moves = own.groupby("event")["value"].sum()
         net = float(moves.get("move_in", 0.0) - moves.get("move_out", 0.0))
         return base_values(inputs.assumptions, mean, net, years)
+
+    def _official(self, release: str, areas: tuple[str, ...]) -> bool:
+        """True when any of the areas' population figures are official statistics."""
+        cells = self.service.cells(release, "population")
+        if "source" not in cells:
+            return False
+        return bool((cells.loc[cells["area_key"].isin(areas), "source"] == "official").any())
 
     def project(self, release: str, areas: tuple[str, ...], params: Params) -> RegionProjection:
         """Project each area with low, middle, high and sum them (custom regions too)."""

@@ -326,7 +326,9 @@ class DashboardService:
         keys = self.level_areas(release, level)[["area_key", "name"]].reset_index(drop=True)
         cells = self.table_year(release, dataset, year)
         merged = keys.merge(cells, on="area_key", how="inner", validate="1:m")
-        return merged.drop(columns=["sources", "reference_date"], errors="ignore")
+        # Every exported number says its source: register or official, table(s) or uploads,
+        # reference date.
+        return merged
 
     # --- regions -------------------------------------------------------------------------
     def region_figures(self, release: str, members: list[str], year: int) -> pd.DataFrame:

@@ -80,3 +80,16 @@ def area_sources(population: pd.DataFrame) -> pd.DataFrame:
     ].drop_duplicates("area_key")
     dates = totals["reference_date"].map(lambda d: "" if pd.isna(d) else str(d)[:10])
     return totals.assign(reference_date=dates).set_index("area_key")[columns]
+
+
+SOURCE_HEADER: Final[dict[str, str]] = {"de": "Quelle", "en": "Source"}
+
+
+def short_source(source: object, sources: object, reference_date: object, lang: str) -> str:
+    """Table cell: 'amtliche Statistik 12411-01-01-5-B, 31.12.2013' or 'Melderegister, …'."""
+    if not isinstance(source, str):
+        return ""
+    label = source_label(
+        source, sources if isinstance(sources, str) else "", reference_date, None, lang
+    )
+    return label.split(": ", 1)[-1]

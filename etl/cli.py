@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "import-regions": "Import predefined region sets (groupings across Kreis and Land borders).",
     "import-crosswalk": "Import a territorial crosswalk (old key to new key with weights).",
     "import-subareas": "Register the Ortsteil keys and names uploads may use (sub-area registry).",
+    "derive-crosswalk": "Derive key changes between official tables and boundaries (CSV).",
     "publish": "Protect the restricted aggregates, audit them and publish a new release.",
     "protect": "Apply primary and secondary suppression to any table of cells and relations.",
     "audit": "Audit a protected table with an LP interval attack; exit 1 when unsafe.",

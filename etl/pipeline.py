@@ -356,7 +356,13 @@ def publish(
         data.crosswalk,
     )
     release_tables["region_sets"] = data.regions
+    territory = official_release.territory_report(
+        data.official_values, data.boundaries, data.crosswalk
+    )
+    for line in territory.lines():
+        say(line)
     release = _release_record(settings, data, stats, official_sources, note)
+    release["sources"]["territory"] = territory.lines()
     truth = {d.year: r.truth for d, r in zip(data.years, results, strict=True)}
 
     def verify(connection: Connection, release_id: str) -> None:
@@ -403,7 +409,10 @@ def _release_record(
         "years": official_release.release_years([d.year for d in years], data.official_values),
         "sources": {"uploads": uploads, "official": official_sources},
         "attribution": official_release.attribution(
-            _attribution(official_sources), official_sources, data.boundaries
+            _attribution(official_sources),
+            official_sources,
+            data.boundaries,
+            register=bool(years),
         ),
         "note": note,
         "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},

@@ -73,3 +73,29 @@ def store_square_boundaries(settings: Settings, keys: list[str], bez: dict[str, 
         }
     )
     replace_table(restricted, "boundaries", rows, actor="test", detail={})
+
+
+VG5000_LAYERS = {"vg5000_gem": "gemeinde", "vg5000_krs": "kreis", "vg5000_lan": "land"}
+
+
+def build_official_store(settings: Settings, folder, boundaries: str) -> None:
+    """Import every GENESIS table of `folder` and the VG5000 layers through the CLI."""
+    import os
+
+    from etl.cli import main
+
+    files = [str(p) for p in sorted(folder.glob("genesis_*.csv"))]
+    previous = os.environ.get("DEMOGRAFIE_HOME")
+    os.environ["DEMOGRAFIE_HOME"] = str(settings.home)
+    try:
+        if main(["import-genesis", *files]) != 0:
+            raise RuntimeError("import-genesis failed")
+        for layer, level in VG5000_LAYERS.items():
+            path = str(folder / boundaries)
+            if main(["import-boundaries", path, "--layer", layer, "--level", level]) != 0:
+                raise RuntimeError(f"import-boundaries {layer} failed")
+    finally:
+        if previous is None:
+            os.environ.pop("DEMOGRAFIE_HOME", None)
+        else:
+            os.environ["DEMOGRAFIE_HOME"] = previous

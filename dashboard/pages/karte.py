@@ -24,6 +24,7 @@ from dashboard.map_figure import (
 )
 from dashboard.pages.common import default_lang, geometry_url, year_marks
 from dashboard.services import MAP_LEVELS, DashboardService, get_service
+from dashboard.source_labels import SOURCE_HEADER, SOURCE_NAMES, short_source
 
 PAGE = {"path": "/", "name": "Karte", "order": 0, "label_key": "page_karte"}
 TABLE_ROWS = 150  # the complete table is one click away (Daten)
@@ -300,23 +301,45 @@ def map_table(values: Any, params: MapParams) -> html.Div:
     spec, lang = BY_KEY[params.indicator], params.lang
     ordered = values.sort_values("value", ascending=False, na_position="last")
     with_bounds = bool(values["lower"].notna().any())
+    labels = _source_cells(ordered, lang)
+    # One source for all rows (the usual case) is a note; mixed sources get a short column.
+    with_source = labels.nunique() > 1
     header = [t("col_area", lang), t("col_key", lang), t("col_value", lang)]
     rows = []
     for r in ordered.head(TABLE_ROWS).itertuples():
         row = [r.name, r.area_key, fmt_cell(r.value, r.status, lang, spec.decimals)]
         if with_bounds:
             row.append(fmt_bounds(r.lower, r.upper, lang, spec.decimals))
+        if with_source:
+            row.append(SOURCE_NAMES.get(lang, SOURCE_NAMES["de"]).get(r.source, ""))
         rows.append(row)
     note = None
     if len(values) > TABLE_ROWS:
         note = t("table_truncated", lang, n=TABLE_ROWS, total=fmt_number(len(values), lang))
+    if not with_source and len(labels.dropna()):
+        shared = f"{SOURCE_HEADER.get(lang, 'Quelle')}: {labels.dropna().iloc[0]}"
+        note = f"{note} {shared}" if note else shared
     return data_table(
         f"{t(params.indicator, lang)} {params.year}",
-        header + ([t("col_bounds", lang)] if with_bounds else []),
+        header
+        + ([t("col_bounds", lang)] if with_bounds else [])
+        + ([SOURCE_HEADER.get(lang, "Quelle")] if with_source else []),
         rows,
-        numeric=[False, False, True] + ([True] if with_bounds else []),
+        numeric=[False, False, True]
+        + ([True] if with_bounds else [])
+        + ([False] if with_source else []),
         note=note,
         table_id="karte-data-table",
+    )
+
+
+def _source_cells(values: Any, lang: str) -> Any:
+    """Per row 'amtliche Statistik 12411-01-01-5-B, Stand 31.12.2013' (None without source)."""
+    if "source" not in values or values.empty:
+        return values["area_key"].map(lambda _: None)
+    return values.apply(
+        lambda r: short_source(r["source"], r["sources"], r["reference_date"], lang) or None,
+        axis=1,
     )
 
 

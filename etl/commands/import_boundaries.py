@@ -14,7 +14,8 @@ from etl.extract.boundaries import (
 )
 from etl.store import schema
 from etl.store.engine import init_stores
-from etl.store.restricted import replace_table
+from etl.store.restricted import read_table, replace_table
+from etl.transform.official_release import territory_report
 
 LEVELS = ("gemeinde", "kreis", "land", "ortsteil")
 
@@ -65,4 +66,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"{args.file.name}: {len(rows)} Flächen der Ebene {args.level}, "
         f"{rows['area_km2'].sum():.1f} km²"
     )
+    if args.level == "gemeinde":
+        report = territory_report(
+            read_table(restricted, "official_values"),
+            rows.assign(bez=boundaries["bez"].to_numpy()),
+            read_table(restricted, "crosswalk"),
+        )
+        for line in report.lines():
+            print(f"  {line}")
     return 0

@@ -1,13 +1,21 @@
-"""`python -m etl import-extract PATH`: validate an anonymised extract and store it."""
+"""`python -m etl import-extract PATH [PATH ...]`: validate anonymised extracts and store them.
+
+A PATH is an extract directory, a .zip of it, its manifest.json, a directory holding extracts,
+or a glob pattern (quoted, e.g. 'uploads/*.zip'). Every extract is validated before the store is
+touched, so a refused file writes nothing; then each is stored in its own transaction.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from tqdm import tqdm
 
 from etl.config import Settings
 from etl.extract.anonymised import read_extract
+from etl.extract.extract_paths import extract_paths
+from etl.model import ExtractBundle
 from etl.store.engine import init_stores
 from etl.store.restricted import save_extract
 from etl.uploads.territory import check_upload
@@ -15,21 +23,37 @@ from etl.uploads.territory import check_upload
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path", type=Path, help="extract directory, a .zip of it, or its manifest.json"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="extract directory, .zip, manifest.json, a directory of extracts or a glob",
     )
     parser.add_argument("--actor", default="etl", help="who uploads (for the audit log)")
 
 
+def _progress(items: list, description: str) -> tqdm:
+    return tqdm(items, desc=description, unit="Auszug", disable=not sys.stderr.isatty())
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    # Everything is validated before the store is touched: a refused file writes nothing.
-    bundle = read_extract(args.path)
+    paths = extract_paths(args.paths)
+    bundles: list[tuple[str, ExtractBundle]] = [
+        (path.name, read_extract(path)) for path in _progress(paths, "Prüfen")
+    ]
     restricted, publisher = init_stores(settings)
     try:
-        for finding in check_upload(restricted, bundle, settings):  # refusals raise: no write
-            print(f"Hinweis: {finding.title}: {finding.explanation}", file=sys.stderr)
-        upload_id = save_extract(restricted, bundle, file_name=args.path.name, actor=args.actor)
+        # Every extract is checked before the first is stored: a refused one writes nothing.
+        for name, bundle in bundles:
+            for finding in check_upload(restricted, bundle, settings):  # refusals raise
+                where = f"{name}: " if len(bundles) > 1 else ""
+                print(f"Hinweis: {where}{finding.title}: {finding.explanation}", file=sys.stderr)
+        for name, bundle in _progress(bundles, "Speichern"):
+            upload_id = save_extract(restricted, bundle, file_name=name, actor=args.actor)
+            if len(bundles) == 1:
+                print(upload_id)
     finally:
         restricted.dispose()
         publisher.dispose()
-    print(upload_id)
+    if len(bundles) > 1:
+        print(f"{len(bundles)} Auszüge gespeichert.")
     return 0

@@ -61,6 +61,9 @@ def _sqlite_engine(path: str, *, read_only: bool) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         if not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL cannot corrupt the database; it only skips the fsync per
+            # commit (bulk imports commit once per extract).
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     return engine

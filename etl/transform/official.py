@@ -16,7 +16,6 @@ boundaries' status with the crosswalk before anything is summed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -47,14 +46,6 @@ KEY_COLUMNS: Final[dict[str, list[str]]] = {
     "events": ["area_key", "year", "event"],
     "households": ["area_key", "year", "size"],
 }
-
-
-@dataclass(frozen=True)
-class OfficialLayer:
-    """Official release rows per table (population, events) and the areas they need."""
-
-    tables: dict[str, pd.DataFrame]
-    expected: list[str]
 
 
 def official_status(values: pd.Series, symbols: pd.Series) -> pd.Series:
@@ -145,30 +136,28 @@ def _members(edges: pd.DataFrame, leaves: list[str]) -> pd.DataFrame:
 
 
 def aggregate(
-    leaves: pd.DataFrame, dims: list[str], expected: list[str], regions: pd.DataFrame
+    leaves: pd.DataFrame, dims: list[str], uncovered: list[str], regions: pd.DataFrame
 ) -> pd.DataFrame:
     """Gemeinde rows plus sums for Kreise, Länder and regions; incomplete sums not available.
 
-    `leaves` has area_key (Gemeinde), year, dims, value, status. A total is published when every
-    expected member has a row of that year and none is not available.
+    `leaves` has area_key (Gemeinde), year, dims, value, status. A sum is not available when a
+    member is not available that year, or when an `uncovered` Gemeinde (one the tables should
+    list but do not) belongs to it.
     """
-    keys = sorted(set(leaves["area_key"]) | set(expected))
+    keys = sorted(set(leaves["area_key"]) | set(uncovered))
     edges = area_edges(pd.Series(keys, dtype="str"), regions)
     members = _members(edges, keys)
-    need = members[members["gemeinde"].isin(expected)].groupby("total")["gemeinde"].nunique()
+    blocked = set(members.loc[members["gemeinde"].isin(uncovered), "total"])
     joined = members.merge(
         leaves.rename(columns={"area_key": "gemeinde"}), on="gemeinde", validate="m:m"
     )
     joined = joined.assign(missing=joined["status"] == NOT_AVAILABLE)
-    group = ["total", "year", *dims]
-    sums = joined.groupby(group, dropna=False).agg(
-        value=("value", "sum"), missing=("missing", "any")
+    sums = (
+        joined.groupby(["total", "year", *dims], dropna=False)
+        .agg(value=("value", "sum"), missing=("missing", "any"))
+        .reset_index()
     )
-    counted = joined[joined["gemeinde"].isin(expected)]
-    present = counted.groupby(group, dropna=False)["gemeinde"].nunique()
-    sums = sums.assign(present=present.reindex(sums.index).fillna(0)).reset_index()
-    sums = sums.assign(need=sums["total"].map(need).fillna(0).astype("int64"))
-    complete = ~sums["missing"] & (sums["present"] >= sums["need"])
+    complete = ~sums["missing"] & ~sums["total"].isin(blocked)
     status = pd.Series(PUBLISHED, index=sums.index)
     status[sums["value"] == 0] = ZERO
     status[~complete] = NOT_AVAILABLE
@@ -176,6 +165,19 @@ def aggregate(
     return sums.rename(columns={"total": "area_key"})[
         ["area_key", "year", *dims, "value", "status"]
     ]
+
+
+def uncovered_gemeinden(expected: list[str], official_keys: set[str]) -> list[str]:
+    """Expected Gemeinden the official tables should list but never do.
+
+    A key of the boundaries without any official row is a new key (a merger after the
+    tables' years) when the tables hold keys of the same Land that the boundaries lack; then
+    the Land's sums rest on the tables' own Gemeinden, which cover the territory. Otherwise the
+    tables do not cover it, and the sums it belongs to are not available.
+    """
+    expected_set = set(expected)
+    changed_lands = {k[:2] for k in official_keys - expected_set}
+    return sorted(k for k in expected_set - official_keys if k[:2] not in changed_lands)
 
 
 def _finish(frame: pd.DataFrame, sources: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -201,13 +203,14 @@ def official_tables(
         return {}
     rows = _series_rows(_gemeinde_totals(values))
     rows = _to_territory(rows, crosswalk)
+    uncovered = uncovered_gemeinden(expected, set(rows["ags"]))
     tables: dict[str, pd.DataFrame] = {}
     population = rows[rows["measure"].isin(POPULATION_MEASURES)]
     if not population.empty:
         leaves = population.rename(columns={"ags": "area_key"}).assign(nationality="total")
         dims = ["sex", "age_from", "age_to", "nationality"]
         summed = aggregate(
-            leaves[["area_key", "year", *dims, "value", "status"]], dims, expected, regions
+            leaves[["area_key", "year", *dims, "value", "status"]], dims, uncovered, regions
         )
         tables["population"] = _finish(summed, rows[rows["measure"].isin(POPULATION_MEASURES)])
     events = rows[rows["measure"].isin(EVENT_OF_MEASURE) & (rows["sex"] == "total")]
@@ -217,7 +220,7 @@ def official_tables(
             event=events["measure"].map(EVENT_OF_MEASURE)
         )
         summed = aggregate(
-            leaves[["area_key", "year", "event", "value", "status"]], ["event"], expected, regions
+            leaves[["area_key", "year", "event", "value", "status"]], ["event"], uncovered, regions
         )
         tables["events"] = _finish(summed, leaves, by="event")
     return tables

@@ -6,6 +6,7 @@ Pure functions used by the publish pipeline; see etl/transform/official.py for t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -63,9 +64,17 @@ def territorial_status(register_dates: list[dt.date], official_values: pd.DataFr
     return max(dates)
 
 
-def attribution(base: str, official_sources: list[dict], boundaries: pd.DataFrame) -> str:
-    """The release attribution, with the licences of the official tables and boundaries."""
-    lines = [base]
+REGISTER_LINE: Final = "Melderegister der beteiligten Kommunen"
+
+
+def attribution(
+    base: str, official_sources: list[dict], boundaries: pd.DataFrame, *, register: bool = True
+) -> str:
+    """The release attribution, with the licences of the official tables and boundaries.
+
+    Without uploads (register=False) the register line of `base` is left out.
+    """
+    lines = [line for line in base.split("\n") if register or not line.startswith(REGISTER_LINE)]
     if official_sources:
         lines.append(STATISTICS_ATTRIBUTION)
     if not boundaries.empty:
@@ -161,3 +170,58 @@ def with_official_area(
         sums.update({k: float(v) for k, v in totals.items() if complete.get(k, False)})
     official_km2 = boundaries["area_key"].map(sums)
     return boundaries.assign(area_km2=official_km2.fillna(boundaries["area_km2"]))
+
+
+@dataclass(frozen=True)
+class TerritoryReport:
+    """Keys of the official tables and of the boundaries that do not meet."""
+
+    off_map: list[str]  # Gemeinden of the tables' latest year without a polygon
+    off_map_persons: int  # their population in that year
+    without_data: list[str]  # inhabited Gemeinde polygons the tables never list
+    year: int | None
+
+    def lines(self) -> list[str]:
+        if self.year is None:
+            return []
+        lines = []
+        if self.off_map:
+            lines.append(
+                f"Gebietsstand: {len(self.off_map)} Gemeinden der amtlichen Tabellen "
+                f"({self.year}, {self.off_map_persons} Einwohner) haben keine Grenze, z. B. "
+                f"{', '.join(self.off_map[:5])}; Crosswalk importieren (import-crosswalk)."
+            )
+        if self.without_data:
+            lines.append(
+                f"Gebietsstand: {len(self.without_data)} Gemeinden der Grenzen fehlen in den "
+                f"amtlichen Tabellen, z. B. {', '.join(self.without_data[:5])} (Karte: …)."
+            )
+        return lines
+
+
+def territory_report(
+    official_values: pd.DataFrame, boundaries: pd.DataFrame, crosswalk: pd.DataFrame
+) -> TerritoryReport:
+    """Which official Gemeinden miss a polygon and which polygons miss official values."""
+    population = official_values[
+        (official_values["measure"] == "population")
+        & (official_values["ags"].str.len() == 8)
+        & (official_values["sex"] == "total")
+        & official_values["age_to"].isna()
+        & (official_values["age_from"].fillna(0) == 0)
+    ]
+    if population.empty or boundaries.empty:
+        return TerritoryReport([], 0, [], None)
+    if "nationality" in population:
+        population = population[population["nationality"].fillna("total") == "total"]
+    moved = set(crosswalk["old_key"]) if not crosswalk.empty else set()
+    year = int(population["year"].max())
+    latest = population[population["year"] == year].drop_duplicates("ags")
+    polygons = boundaries.loc[boundaries["level"] == "gemeinde"]
+    keys = set(polygons["area_key"])
+    off_map = latest[~latest["ags"].isin(keys) & ~latest["ags"].isin(moved)]
+    listed = set(population["ags"]) | set(crosswalk.get("new_key", []))
+    uninhabited = official.uninhabited_areas(polygons, official_values)
+    without = sorted(keys - listed - uninhabited)
+    persons = int(off_map["value"].fillna(0).sum())
+    return TerritoryReport(sorted(off_map["ags"]), persons, without, year)

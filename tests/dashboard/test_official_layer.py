@@ -110,3 +110,41 @@ def test_trend_years_stay_on_one_side_of_the_break() -> None:
     assert trend_years([2008, 2012], 2012, official=False) == [2008, 2012]
     assert crosses_break(pd.Series([2010, 2011]))
     assert not crosses_break([2011, 2012])
+
+
+def test_exports_name_the_source_and_carry_the_attribution(official_app: Dash) -> None:
+    from dashboard import exports
+    from dashboard.pages import daten
+    from dashboard.services import get_service
+
+    with official_app.server.test_request_context("/"):
+        service = get_service()
+        release = service.resolve_release(None)
+        frame = service.export_frame(release, "population", "gemeinde", "population", 2012)
+        assert set(frame["source"]) == {"official"}
+        assert set(frame["sources"]) == {"12411-01-01-5-B"}
+        assert daten.preview("population", "gemeinde", "population", 2012, {}) is not None
+        meta = dict(exports.metadata_lines(service.info(release), "test"))
+    assert "dl-de/by-2-0" in meta["Quellenvermerk"]
+
+
+def test_projection_trends_stay_after_the_census_break(official_app: Dash) -> None:
+    from dashboard.projection_service import get_projection_service
+    from dashboard.services import get_service
+
+    with official_app.server.test_request_context("/"):
+        projections = get_projection_service()
+        release = get_service().resolve_release(None)
+        assert projections._official(release, ("03151001",))
+        inputs = projections.inputs(release, ("03151001",))
+    assert inputs.base_year == 2012
+
+
+def test_map_table_names_the_shared_source_once(official_app: Dash) -> None:
+    from dashboard.pages import karte
+
+    with official_app.server.test_request_context("/"):
+        table = karte.update_table("gemeinde", "population", 2012, "quantiles", 3, "viridis", {})
+    text = str(table)
+    assert "Quelle: amtliche Statistik 12411-01-01-5-B, Stand 31.12.2012" in text
+    assert text.count("12411-01-01-5-B") == 1

@@ -40,6 +40,7 @@ def test_publish_with_official_tables_alone(settings: Settings) -> None:
     assert set(population["sources"]) == {POP}
     info = release_info(published, release)
     assert "dl-de/by-2-0" in info["attribution"]
+    assert "Melderegister" not in info["attribution"]  # no upload, no register
     assert info["territorial_status"] == dt.date(2013, 12, 31)
     areas = read_release_table(published, "areas", release)
     assert set(keys) <= set(areas["area_key"])

@@ -60,11 +60,13 @@ def test_sample_release_is_protected_and_audited(sample_release: tuple[Settings,
     settings, release_id = sample_release
     reader = reader_engine(settings)
     info = release_info(reader, release_id)
-    # Register data for 2022 and 2023; the official table adds its own years (official layer).
-    assert info["audit"]["safe"] and sorted(info["sources"]["uploads"]) == ["2022", "2023"]
-    assert {2022, 2023} <= set(info["years"])
+    # The sample's GENESIS table adds the official years before the first upload.
+    assert info["audit"]["safe"] and info["years"] == [2019, 2020, 2021, 2022, 2023]
     assert all(table["audited"] >= table["primary"] for table in info["audit"]["tables"])
     population = read_release_table(reader, "population", release_id)
+    register = population[population["source"] == "register"]
+    assert sorted(register["year"].unique()) == [2022, 2023]
+    assert set(population.loc[population["year"] < 2022, "source"]) == {"official"}
     for name in ("population", "households", "events"):
         assert_protected(read_release_table(reader, name, release_id), settings.min_count)
     # villages under 300 inhabitants exist, so there is something to protect
