@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from etl.pipeline import read_history
 from etl.projection.backtest import backtest, summarize_backtest
 from etl.projection.vintage import backtest_cohort, totals_from_history
 from etl.store.engine import restricted_engine
+from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
 
 MEASURES = ("population", "births", "deaths")
 
@@ -43,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exclude-years", type=int, nargs="*", default=[], help="event years left out"
     )
+    parser.add_argument(
+        "--crosswalk",
+        type=Path,
+        help="territorial crosswalk CSV (as for import-crosswalk): every series is re-keyed to "
+        "the territorial status of the target year before the comparison",
+    )
     parser.add_argument("--out", type=Path, help="summary CSV (method, size class, MAPE, ...)")
     parser.add_argument("--areas-out", type=Path, help="per-area CSV (projection and error)")
 
@@ -50,6 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def observed_totals(tables: list[pd.DataFrame], directory: str) -> pd.DataFrame:
     """Totals per area and year (area, name, year, population, births, deaths) from GENESIS data."""
     data = pd.concat(tables, ignore_index=True)
+    if "level" in data.columns:  # Kreis tables (…-4) in the folder are not municipalities
+        data = data[data["level"] == "gemeinde"]
     totals = data[(data["sex"] == "total") & (data["age_from"] == 0) & data["age_to"].isna()]
     totals = totals.drop_duplicates(["ags", "year", "measure"])
     missing = [m for m in MEASURES if m not in set(totals["measure"])]
@@ -64,6 +74,19 @@ def observed_totals(tables: list[pd.DataFrame], directory: str) -> pd.DataFrame:
     )
     wide = wide.reset_index().rename(columns={"ags": "area"})
     wide["area"] = wide["area"].astype(str)
+    return wide[["area", "year", *MEASURES]].astype(dict.fromkeys(MEASURES, "float64"))
+
+
+def on_territory_of(
+    observed: pd.DataFrame, crosswalk: pd.DataFrame, target: dt.date
+) -> pd.DataFrame:
+    """Observed totals re-keyed to the territorial status of `target` (mergers summed)."""
+    long = observed.melt(id_vars=["area", "year"], var_name="measure", value_name="value")
+    moved = apply_crosswalk(long.rename(columns={"area": "area_key"}), crosswalk, target)
+    wide = moved.pivot_table(
+        index=["area_key", "year"], columns="measure", values="value", aggfunc="sum"
+    )
+    wide = wide.reset_index().rename(columns={"area_key": "area"})
     return wide[["area", "year", *MEASURES]].astype(dict.fromkeys(MEASURES, "float64"))
 
 
@@ -95,6 +118,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             result = _restricted_result(args, settings)
         else:
             observed = read_directory(args.genesis_dir)
+            if args.crosswalk:
+                observed = on_territory_of(
+                    observed, read_crosswalk(args.crosswalk), dt.date(args.target_year, 12, 31)
+                )
             result = backtest(
                 observed, args.base_year, args.target_year, args.base_period, args.exclude_years
             )

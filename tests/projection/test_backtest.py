@@ -126,3 +126,35 @@ def test_backtest_command_reports_missing_tables(
     ]
     assert main(args) == 2
     assert "births, deaths" in capsys.readouterr().err
+
+
+def test_backtest_series_are_rekeyed_to_the_territory_of_the_target_year() -> None:
+    """Two Gemeinden merged on 1.1.2013: their series before the merger are summed."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from etl.commands.backtest import on_territory_of
+
+    observed = pd.DataFrame(
+        {
+            "area": ["03159001", "03159002", "03159016"],
+            "year": [2012, 2012, 2013],
+            "population": [100.0, 50.0, 149.0],
+            "births": [1.0, 0.0, 2.0],
+            "deaths": [2.0, 1.0, 1.0],
+        }
+    )
+    crosswalk = pd.DataFrame(
+        {
+            "old_key": ["03159001", "03159002"],
+            "new_key": ["03159016", "03159016"],
+            "weight": [1.0, 1.0],
+            "valid_from": [dt.date(2013, 1, 1)] * 2,
+        }
+    )
+    moved = on_territory_of(observed, crosswalk, dt.date(2013, 12, 31))
+    assert moved.to_dict("records") == [
+        {"area": "03159016", "year": 2012, "population": 150.0, "births": 1.0, "deaths": 3.0},
+        {"area": "03159016", "year": 2013, "population": 149.0, "births": 2.0, "deaths": 1.0},
+    ]
