@@ -13,6 +13,7 @@ from dashboard.indicators import BY_KEY
 from dashboard.openapi import openapi_document
 from dashboard.services import MAP_LEVELS, NotFoundError, get_service
 from etl.errors import StoreError
+from etl.store.published import ReleaseWithdrawnError
 from etl.symbols import PUBLISHED, ZERO
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -31,6 +32,20 @@ def _bad_request(error: BadRequest) -> tuple[Response, int]:
 @api.errorhandler(NotFoundError)
 def _not_found(error: NotFoundError) -> tuple[Response, int]:
     return jsonify({"error": "not_found", "message": str(error)}), 404
+
+
+@api.errorhandler(ReleaseWithdrawnError)
+def _withdrawn(error: ReleaseWithdrawnError) -> tuple[Response, int]:
+    """410 Gone: the release was withdrawn; the body says why and names the current one."""
+    found = error.withdrawal
+    body = {
+        "error": "withdrawn",
+        "message": str(error),
+        "release": found.release_id,
+        "reason": found.reason,
+        "current_release": found.replaced_by,
+    }
+    return jsonify(body), 410
 
 
 @api.errorhandler(StoreError)
@@ -58,7 +73,7 @@ def _required(name: str) -> str:
 
 
 def _release() -> str:
-    return get_service().resolve_release(request.args.get("release"))
+    return get_service().resolve_release(request.args.get("release"), strict=True)
 
 
 def _json_value(value: Any) -> Any:
@@ -94,7 +109,15 @@ def _cells(release: str, table: str, columns: list[str]) -> pd.DataFrame:
 @api.get("/releases")
 def releases() -> Response:
     frame = get_service().releases()
-    keep = ["release_id", "created_at", "live", "min_count", "protection", "territorial_status"]
+    keep = [
+        "release_id",
+        "created_at",
+        "live",
+        "withdrawn",
+        "min_count",
+        "protection",
+        "territorial_status",
+    ]
     frame = frame[keep].astype({"created_at": str, "territorial_status": str})
     return jsonify({"releases": frame.to_dict("records")})
 
@@ -170,7 +193,7 @@ def indicator_catalogue() -> Response:
 @api.get("/geometry/<release>/<level>.geojson")
 def geometry(release: str, level: str) -> Response:
     service = get_service()
-    release = service.resolve_release(release)
+    release = service.resolve_release(release, strict=True)
     if level not in MAP_LEVELS:
         raise NotFoundError(f"Ebene {level!r} gibt es nicht; möglich: {', '.join(MAP_LEVELS)}.")
     response = Response(service.geojson(release, level), mimetype="application/geo+json")

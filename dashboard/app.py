@@ -89,6 +89,7 @@ def release_options(state: dict | None) -> tuple[list[dict], str]:
     """Releases for the selector: '' means 'always the live release'."""
     lang = (state or {}).get("lang", "de")
     frame = get_service().releases()
+    frame = frame[~frame["withdrawn"]] if "withdrawn" in frame else frame
     live = frame.loc[frame["live"], "release_id"]
     options = [
         {

@@ -11,6 +11,7 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import indicators
 from dashboard.i18n import fmt_number, plotly_separators, t
 from etl.symbols import PUBLISHED, SYMBOLS, ZERO
 from etl.transform.ages import group_label
@@ -167,25 +168,48 @@ def time_series(totals: pd.DataFrame, lang: str, official: pd.DataFrame | None =
     return _layout(figure, lang, t("timeseries", lang))
 
 
+def _bound_text(row: pd.Series) -> str:
+    """The hover of a suppressed balance: the bound the published cells allow."""
+    if pd.notna(row["lower"]) and pd.notna(row["upper"]):
+        return f"{row['lower']:+,.0f} … {row['upper']:+,.0f}"
+    if pd.notna(row["lower"]):
+        return f"≥ {row['lower']:+,.0f}"
+    if pd.notna(row["upper"]):
+        return f"≤ {row['upper']:+,.0f}"
+    return SYMBOLS.get(row["status"], "")
+
+
 def components_of_change(events: pd.DataFrame, lang: str) -> go.Figure:
-    """Natural change (births - deaths) and net migration (in - out) per year."""
-    wide = events.assign(number=pd.to_numeric(events["value"]).astype(float).where(_known(events)))
-    wide = wide.pivot_table(
-        index="year", columns="event", values="number", aggfunc="sum", dropna=False
-    )
+    """Natural change (births - deaths) and net migration (in - out) per year.
+
+    Where a count is suppressed the bar is left out and marked •; its hover shows the bound
+    (`indicators.balance`), never a value computed as if the suppressed count were 0.
+    """
     figure = go.Figure()
     for key, plus, minus, colour in (
         ("natural_change", "birth", "death", FEMALE),
         ("net_migration", "move_in", "move_out", MALE),
     ):
-        if plus in wide and minus in wide:
-            figure.add_bar(
-                x=wide.index,
-                y=wide[plus] - wide[minus],
-                name=t(key, lang),
-                marker_color=colour,
-                hovertemplate="%{x}: %{y:+,.0f}<extra></extra>",
-            )
+        if not {plus, minus} <= set(events["event"]):
+            continue
+        values = indicators.balance(events, plus, minus)
+        shown = values["status"] == PUBLISHED
+        figure.add_bar(
+            x=values.index,
+            y=values["value"].where(shown),
+            name=t(key, lang),
+            marker_color=colour,
+            text=[
+                "" if ok else SYMBOLS.get(st, "")
+                for ok, st in zip(shown, values["status"], strict=True)
+            ],
+            textposition="outside",
+            hovertext=[
+                f"{v:+,.0f}" if ok else _bound_text(row)
+                for ok, v, (_, row) in zip(shown, values["value"], values.iterrows(), strict=True)
+            ],
+            hovertemplate="%{x}: %{hovertext}<extra></extra>",
+        )
     figure.update_xaxes(dtick=1, title=t("year", lang))
     figure.update_yaxes(tickformat="+,.0f", title=t("persons", lang), zeroline=True)
     figure.update_layout(barmode="group")

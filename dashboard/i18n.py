@@ -73,6 +73,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "lvl_gemeinde": ("Gemeinde", "Municipality"),
     "lvl_ortsteil": ("Ortsteil", "Neighbourhood"),
     "lvl_grid1km": ("1-km-Raster", "1 km grid"),
+    "release_withdrawn": (
+        "Die Veröffentlichung {release} wurde am {date} zurückgezogen: {reason}. Angezeigt wird "
+        "die aktuelle Veröffentlichung {current}.",
+        "Release {release} was withdrawn on {date}: {reason}. Showing the current release "
+        "{current} instead.",
+    ),
     "lvl_region": ("Region", "Region"),
     # table headers
     "col_area": ("Gebiet", "Area"),

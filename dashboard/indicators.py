@@ -261,6 +261,32 @@ def events_rate(
     return out
 
 
+def balance(events: pd.DataFrame, plus: str, minus: str) -> pd.DataFrame:
+    """plus - minus per year (natural change, net migration) of one area's event cells.
+
+    Exact where both counts are published; otherwise suppressed with the bounds the public
+    cells allow: a suppressed count is at least 1 and has no published upper bound, so a
+    suppressed `plus` gives only a lower bound and a suppressed `minus` only an upper one.
+    Never computed as if a suppressed count were 0.
+    """
+    years = pd.Index(sorted(events["year"].unique()), name="year")
+
+    def interval(kind: str) -> pd.DataFrame:
+        rows = events[events["event"] == kind].rename(columns={"year": "area_key"})
+        return _cell_interval(rows.drop_duplicates("area_key"), years)
+
+    diff = _diff(interval(plus), interval(minus))
+    out = _empty(years)
+    exact = diff["exact"] & ~diff["na"]
+    out.loc[exact, "value"] = diff["lo"][exact]
+    out.loc[exact, "status"] = PUBLISHED
+    bounded = ~diff["exact"] & ~diff["na"]
+    out.loc[bounded, "status"] = SUPPRESSED
+    out.loc[bounded, "lower"] = diff["lo"][bounded]
+    out.loc[bounded, "upper"] = diff["hi"][bounded]
+    return out
+
+
 def household_indicators(households: pd.DataFrame, index: pd.Index) -> dict[str, pd.DataFrame]:
     """Households total, shares of 1 and 5+ person households, mean size (5+ counted as 5)."""
     cells = households.assign(value=_as_float(households["value"]))

@@ -14,10 +14,31 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
         ),
         (
             "Wovor wir schützen (Angreifermodell)",
-            "Wir nehmen an, dass jemand alle veröffentlichten Tabellen kennt, sie beliebig "
-            "kombiniert (auch Differenzen benachbarter Gebiete und Summen über Landesgrenzen) "
-            "und dazu weiß, dass geheim gehaltene Zellen nicht null sind. Niemand soll daraus "
-            "eine geschützte Zahl genau oder fast genau ausrechnen können.",
+            "Wir nehmen an, dass jemand alles kennt, was Dashboard und Schnittstelle zeigen: "
+            "jede veröffentlichte Zelle jeder Tabelle, jedes Jahres und jeder Ebene, aus allen "
+            "noch lesbaren Veröffentlichungen zugleich, dazu die Zugehörigkeit der Gebiete, wie "
+            "die Karte sie zeigt (Ortsteil und Rasterzelle zur Gemeinde, Gemeinde zu Kreis und "
+            "Land, Gemeinden zu jeder vordefinierten Region). Diese Person kombiniert alles "
+            "beliebig (Differenzen benachbarter Gebiete, Gemeindesumme minus ihre "
+            "Rasterzellen, Summen über Landesgrenzen) und weiß, dass geheim gehaltene Zellen "
+            "nicht null sind. Niemand soll daraus eine geschützte Zahl genau oder fast genau "
+            "ausrechnen können. Rasterzellen, die auf einer Gemeindegrenze liegen (von zwei "
+            "Gemeinden geliefert), werden nicht veröffentlicht.",
+        ),
+        (
+            "Alle Veröffentlichungen zugleich",
+            "Ältere Veröffentlichungen bleiben über ihren Link lesbar. Darum gilt: Was eine "
+            "lesbare Veröffentlichung für einen Stichtag gezeigt hat, bleibt in jeder neuen "
+            "Veröffentlichung mit demselben Wert sichtbar, und die Prüfung rechnet mit allen "
+            "lesbaren Veröffentlichungen zusammen. Ändert eine korrigierte Lieferung einen "
+            "schon gezeigten Wert, wird die ältere Veröffentlichung zurückgezogen: Ihr Link "
+            "nennt dann den Grund und führt zur aktuellen Veröffentlichung.",
+        ),
+        (
+            "Abgeleitete Zahlen",
+            "Kennzahlen, natürlicher Saldo (Geburten minus Sterbefälle) und Wanderungssaldo "
+            "werden nur aus veröffentlichten Zellen berechnet. Ist ein Teil geheim gehalten, "
+            "wird eine Schranke gezeigt, nie ein Wert, der die geheime Zelle als 0 zählt.",
         ),
         (
             "Wie geschützt wird",
@@ -35,7 +56,10 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Vor jeder Veröffentlichung prüft ein unabhängiges lineares Programm (LP-Audit) für "
             "jede geheime Zelle, welchen kleinsten und größten Wert sie angesichts aller "
             "veröffentlichten Zahlen haben kann. Ist eine Zelle genau bestimmbar oder ihr "
-            "Bereich enger als das Schutzintervall, wird nichts veröffentlicht.",
+            "Bereich enger als das Schutzintervall, wird nichts veröffentlicht. Eine zweite "
+            "Prüfung liest die neue Veröffentlichung so, wie die Schnittstelle sie ausliefert, "
+            "und prüft sie zusammen mit allen lesbaren Veröffentlichungen, bevor sie "
+            "freigeschaltet wird.",
         ),
         (
             "Eigene Regionen",
@@ -49,7 +73,7 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Dauerhafte Zitierbarkeit",
             "Jede Veröffentlichung hat eine Kennung und wird nie verändert. Die Adresse jeder "
             "Ansicht enthält diese Kennung, sodass eine Ratsvorlage auf eine Ansicht verweisen "
-            "kann, die gleich bleibt.",
+            "kann, die gleich bleibt – es sei denn, sie wurde zurückgezogen (siehe oben).",
         ),
     ],
     "en": [
@@ -61,9 +85,29 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
         ),
         (
             "Attacker model",
-            "We assume someone knows all published tables, combines them freely (differences "
-            "of neighbouring areas, sums across borders) and knows that suppressed cells are "
-            "not zero. Nobody may derive a protected number exactly or almost exactly.",
+            "We assume someone knows everything the dashboard and the API show: every "
+            "published cell of every table, year and level, from all readable releases at "
+            "once, and which area lies in which, as the map shows it (Ortsteil and grid cell in "
+            "their Gemeinde, Gemeinde in Kreis and Land, Gemeinden in every predefined region). "
+            "They combine everything freely (differences of neighbouring areas, a Gemeinde's "
+            "total minus its grid cells, sums across borders) and know that suppressed cells "
+            "are not zero. Nobody may derive a protected number exactly or almost exactly. "
+            "Grid cells on a municipal border (delivered by two municipalities) are not "
+            "published.",
+        ),
+        (
+            "All releases at once",
+            "Older releases stay readable through their links. So a value a readable release "
+            "showed for a reference date stays visible with the same value in every new "
+            "release, and the audit checks all readable releases together. When a corrected "
+            "upload changes a value already shown, the older release is withdrawn: its link "
+            "then gives the reason and leads to the current release.",
+        ),
+        (
+            "Derived figures",
+            "Indicators, natural change (births minus deaths) and net migration are computed "
+            "from published cells only. Where a part is suppressed a bound is shown, never a "
+            "value that counts the suppressed cell as 0.",
         ),
         (
             "Protection",
@@ -77,7 +121,9 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Independent audit",
             "Before publication an independent linear program computes the smallest and "
             "largest value every suppressed cell can take given all published numbers; if one "
-            "is exactly derivable or too narrow, nothing is published.",
+            "is exactly derivable or too narrow, nothing is published. A second audit reads "
+            "the new release back as the API serves it and checks it together with every "
+            "readable release before it goes live.",
         ),
         (
             "Custom regions",
@@ -87,7 +133,8 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
         ),
         (
             "Citable views",
-            "Every release has an id and never changes; every view's address contains it.",
+            "Every release has an id and never changes; every view's address contains it "
+            "(unless it was withdrawn, see above).",
         ),
     ],
 }

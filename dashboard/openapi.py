@@ -12,7 +12,7 @@ RELEASE = {
     "name": "release",
     "in": "query",
     "required": False,
-    "description": "Release id (default: the live release).",
+    "description": "Release id (default: the live release). A withdrawn release answers 410.",
     "schema": {"type": "string"},
 }
 FORMAT = {
@@ -36,6 +36,11 @@ ERRORS = {
     },
     "404": {
         "description": "Unknown release, area, level or indicator",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
+    "410": {
+        "description": "Release withdrawn (a corrected upload changed a value it showed); the "
+        "body has `reason` and `current_release`",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     },
 }

@@ -24,7 +24,15 @@ from dashboard import classify, indicators, regions
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.store.engine import reader_engine
-from etl.store.published import list_releases, live_release_id, read_release_table, release_info
+from etl.store.published import (
+    ReleaseWithdrawnError,
+    Withdrawal,
+    list_releases,
+    live_release_id,
+    read_release_table,
+    release_info,
+    withdrawal,
+)
 
 log = logging.getLogger(__name__)
 LARGE_LAYER: Final = 2000  # areas; above this the browser geometry is rounded to ~100 m
@@ -86,15 +94,29 @@ class DashboardService:
     def releases(self) -> pd.DataFrame:
         return list_releases(self.engine)
 
-    def resolve_release(self, release: str | None) -> str:
-        """The given release id if it exists, the live one when empty."""
+    def resolve_release(self, release: str | None, *, strict: bool = False) -> str:
+        """The given release id if it exists, the live one when empty.
+
+        A withdrawn release is not readable: `strict` (the API) raises ReleaseWithdrawnError
+        with the reason; otherwise (pages) the live release is served and the page frame
+        shows the notice (`withdrawal`).
+        """
         if not release:
             return live_release_id(self.engine)
         try:
             self.info(release)
         except StoreError as error:
             raise NotFoundError(str(error)) from None
+        withdrawn = self.withdrawal(release)
+        if withdrawn is not None:
+            if strict:
+                raise ReleaseWithdrawnError(withdrawn)
+            return live_release_id(self.engine)
         return release
+
+    def withdrawal(self, release: str | None) -> Withdrawal | None:
+        """Why a release was withdrawn (not cached: a withdrawal can happen at any time)."""
+        return withdrawal(self.engine, release) if release else None
 
     def _info(self, release: str) -> dict[str, Any]:
         return release_info(self.engine, release)

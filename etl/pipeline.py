@@ -14,13 +14,16 @@ from sqlalchemy import Connection, Engine
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.projection.vintage import History, history_from_counts
+from etl.public_audit import readable_views, verify_release
 from etl.store import restricted as store
 from etl.store.engine import init_stores
 from etl.store.published import write_release
 from etl.symbols import NOT_AVAILABLE
+from etl.transform import attacker_model as attacker
 from etl.transform import publication as pub
+from etl.transform import release_union as union
 from etl.transform.hierarchy import area_edges
-from etl.transform.protection import Protected, protect_and_audit
+from etl.transform.protection import Protected, protect_and_audit, with_priors
 from etl.transform.release_frames import areas_frame, boundaries_frame, official_frame
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,7 @@ class PublishReport:
     release_id: str
     years: list[int]
     tables: list[dict] = field(default_factory=list)
+    withdrawn: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"Veröffentlichung {self.release_id} (Jahre {', '.join(map(str, self.years))})"]
@@ -44,6 +48,8 @@ class PublishReport:
                 f"{t['primary']:>4} primär, {t['secondary']:>4} sekundär geheim gehalten; "
                 f"Audit: {t['audited']} geprüft, sicher"
             )
+        for release_id, reason in self.withdrawn.items():
+            lines.append(f"  zurückgezogen: {release_id} ({reason})")
         return "\n".join(lines)
 
 
@@ -114,30 +120,79 @@ def _lineage(rows: pd.DataFrame, uploads: pd.DataFrame, edges: pd.DataFrame) -> 
     return rows["area_key"].map(sources)
 
 
-def protect_year(
-    data: YearInput, expected: list[str], regions: pd.DataFrame, settings: Settings
-) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+@dataclass(frozen=True)
+class YearProblems:
+    """The protection problems of one year: the new release united with earlier ones."""
+
+    problems: dict[str, pub.Problem]
+    edges: pd.DataFrame  # current areas and regions (lineage, missing totals)
+    conflicts: dict[str, str]  # earlier release id -> why it must be withdrawn
+    priors: list[union.PublicYear]  # earlier readable releases, regions scoped
+    grid_parent: pd.Series  # published grid cell -> delivering Gemeinde
+
+
+def year_problems(
+    data: YearInput,
+    expected: list[str],
+    regions: pd.DataFrame,
+    priors: list[union.PublicYear] = (),
+    straddling: frozenset[str] = frozenset(),
+) -> YearProblems:
+    """Cells and relations (attacker model) of one year, with earlier readable releases."""
+    priors = [union.scoped(p, regions) for p in priors]
     leaves = pub.population_leaves(data.population)
     leaf_keys = pd.concat([leaves["area_key"], pd.Series(expected, dtype="str")])
     edges = area_edges(leaf_keys, regions)
-    grid, providers = pub.grid_leaves(data.population)
+    earlier = union.scoped_regions(priors)
+    hidden = set(earlier["region_key"]) - set(regions["region_key"])
+    truth_edges = area_edges(leaf_keys, pd.concat([regions, earlier], ignore_index=True))
+    grid, grid_parent = pub.grid_leaves(data.population, straddling)
+    population = pub.population_cube(leaves, truth_edges)
+    households = pub.household_cube(data.households, truth_edges)
+    events = pub.event_cube(data.events, truth_edges)
+    keys = pd.concat([population["area_key"], grid["area_key"]]).drop_duplicates()
+    keys = keys[~keys.isin(hidden)]
+    member = attacker.membership(
+        areas_frame(keys, pd.DataFrame({"area_key": [], "name": []}), regions, grid_parent),
+        regions,
+    )
     problems = {
-        "population": pub.population_problem(
-            pub.population_cube(leaves, edges), edges, grid, providers
-        ),
-        "households": pub.simple_problem(
-            "H", pub.household_cube(data.households, edges), "size", edges, pub.SIZE_EDGES
-        ),
-        "events": pub.simple_problem("E", pub.event_cube(data.events, edges), "event", edges),
+        "population": pub.population_problem(population, member, grid),
+        "households": pub.simple_problem("H", households, "size", member),
+        "events": pub.simple_problem("E", events, "event", member),
     }
-    frames, stats = {}, []
+    conflicts: dict[str, str] = {}
     for name, problem in problems.items():
+        shown = problem.rows["publish"] & ~problem.rows["area_key"].isin(hidden)
+        rows = problem.rows.assign(publish=shown)
+        problems[name] = pub.Problem(problem.cells, problem.relations, rows)
+        truth = pd.Series(rows["value"].to_numpy(), index=rows["cell"].to_numpy())
+        for release_id, reason in union.conflicts(name, truth, priors).items():
+            conflicts.setdefault(release_id, reason)
+    return YearProblems(problems, edges, conflicts, priors, grid_parent)
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """Protected frames, statistics and true values (for the public audit) of one year."""
+
+    frames: dict[str, pd.DataFrame]
+    stats: list[dict]
+    truth: dict[str, pd.Series]
+
+
+def protect_year_problems(data: YearInput, built: YearProblems, settings: Settings) -> YearResult:
+    """Protect and audit each table of one year against the earlier readable releases."""
+    frames, stats, truth = {}, [], {}
+    for name, problem in built.problems.items():
+        problem = with_priors(problem, name, built.priors)
         protected: Protected = protect_and_audit(
             problem, f"{name} {data.year}", settings.min_count, settings.protection
         )
         rows = protected.rows.assign(year=data.year, reference_date=data.reference_date)
-        rows["sources"] = _lineage(rows, data.uploads, edges)
-        frames[name] = _with_missing_aggregates(rows, edges, name)
+        rows["sources"] = _lineage(rows, data.uploads, built.edges)
+        frames[name] = _with_missing_aggregates(rows, built.edges, name)
+        truth[name] = protected.truth
         stats.append(
             {
                 "year": data.year,
@@ -146,9 +201,24 @@ def protect_year(
                 "primary": protected.primary,
                 "secondary": protected.secondary,
                 "audited": protected.audited,
+                "suppressed_persons": protected.suppressed_persons,
+                "largest_suppressed": protected.largest_suppressed,
             }
         )
-    return frames, stats
+    return YearResult(frames, stats, truth)
+
+
+def protect_year(
+    data: YearInput,
+    expected: list[str],
+    regions: pd.DataFrame,
+    settings: Settings,
+    priors: list[union.PublicYear] = (),
+) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """Protected frames and statistics of one year (earlier releases as known cells)."""
+    built = year_problems(data, expected, regions, priors)
+    result = protect_year_problems(data, built, settings)
+    return result.frames, result.stats
 
 
 def _with_missing_aggregates(rows: pd.DataFrame, edges: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -203,36 +273,82 @@ def read_restricted(engine: Engine) -> RestrictedSnapshot:
         )
 
 
+def _protect_years(
+    data: RestrictedSnapshot, publisher: Engine, settings: Settings, say: Progress
+) -> tuple[list[YearResult], dict[str, str], pd.Series]:
+    """Protect every year against the readable releases; which releases to withdraw.
+
+    A readable release that shows a value the corrected uploads no longer have cannot stay
+    readable: it is withdrawn and the new release is protected without it.
+    """
+    straddling = pub.straddling_cells([d.population for d in data.years])
+    views = {d.year: readable_views(publisher, d.year, d.reference_date) for d in data.years}
+    built = {
+        d.year: year_problems(d, data.expected, data.regions, views[d.year], straddling)
+        for d in data.years
+    }
+    withdraw: dict[str, str] = {}
+    for year_problem in built.values():
+        for release_id, reason in year_problem.conflicts.items():
+            withdraw.setdefault(release_id, reason)
+    results = []
+    for d in data.years:
+        if withdraw and built[d.year].priors:
+            kept = [v for v in views[d.year] if v.release_id not in withdraw]
+            built[d.year] = year_problems(d, data.expected, data.regions, kept, straddling)
+        say(f"Jahr {d.year}: {len(d.uploads)} Meldungen schützen und prüfen …")
+        results.append(protect_year_problems(d, built[d.year], settings))
+    parents = [b.grid_parent for b in built.values()]
+    grid_parent = pd.concat(parents)
+    return results, withdraw, grid_parent[~grid_parent.index.duplicated()]
+
+
 def publish(
     settings: Settings, *, actor: str = "etl", note: str = "", progress: Progress | None = None
 ) -> PublishReport:
-    """Protect and audit every year of the active uploads and write one release atomically."""
+    """Protect and audit every year of the active uploads and write one release atomically.
+
+    Before the release goes live, the public-side audit (`etl.public_audit`) reads it back
+    and audits it together with every other readable release; it refuses on any finding.
+    """
     say = progress or log.info
     restricted, publisher = init_stores(settings)
     data = read_restricted(restricted)
-    tables: dict[str, list[pd.DataFrame]] = {"population": [], "households": [], "events": []}
-    stats: list[dict] = []
-    for year_data in data.years:
-        say(f"Jahr {year_data.year}: {len(year_data.uploads)} Meldungen schützen und prüfen …")
-        frames, year_stats = protect_year(year_data, data.expected, data.regions, settings)
-        for name, frame in frames.items():
-            tables[name].append(frame)
-        stats += year_stats
-    release_tables = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
+    results, withdraw, grid_parent = _protect_years(data, publisher, settings, say)
+    stats = [s for r in results for s in r.stats]
+    release_tables = {
+        name: pd.concat([r.frames[name] for r in results], ignore_index=True)
+        for name in attacker.CELL_TABLES
+    }
     published_keys = pd.concat([t["area_key"] for t in release_tables.values()]).unique()
     official, official_sources = official_frame(data.official_values, data.official_sources)
     release_tables["official"] = official
-    release_tables["areas"] = areas_frame(published_keys, data.areas, data.regions)
+    release_tables["areas"] = areas_frame(published_keys, data.areas, data.regions, grid_parent)
     release_tables["boundaries"] = boundaries_frame(data.boundaries, release_tables["areas"])
     release_tables["region_sets"] = data.regions
     release = _release_record(settings, data.years, stats, official_sources, note)
+    truth = {d.year: r.truth for d, r in zip(data.years, results, strict=True)}
+
+    def verify(connection: Connection, release_id: str) -> None:
+        say("Öffentliches Audit über alle lesbaren Veröffentlichungen …")
+        verify_release(
+            connection,
+            release_id,
+            truth,
+            min_count=settings.min_count,
+            protection=settings.protection,
+        )
+
     say("Veröffentlichung schreiben …")
-    release_id = write_release(publisher, release, release_tables)
+    release_id = write_release(publisher, release, release_tables, withdraw=withdraw, verify=verify)
     with restricted.begin() as connection:
         store.log_event(
-            connection, actor, "publish", {"release_id": release_id, "years": release["years"]}
+            connection,
+            actor,
+            "publish",
+            {"release_id": release_id, "years": release["years"], "withdrawn": withdraw},
         )
-    return PublishReport(release_id, release["years"], stats)
+    return PublishReport(release_id, release["years"], stats, withdrawn=withdraw)
 
 
 def _release_record(

@@ -55,10 +55,27 @@ def _portal_link(lang: str) -> html.P | None:
     return html.P(html.A(t("portal_link", lang), href=url, className="portal-link"))
 
 
+def withdrawn_notice(release: str | None, lang: str) -> html.Div | None:
+    """Why a permalink's release is no longer shown, and which release is shown instead."""
+    found = get_service().withdrawal(release) if release else None
+    if found is None:
+        return None
+    text = t("release_withdrawn", lang).format(
+        release=found.release_id,
+        date=f"{found.withdrawn_at:%d.%m.%Y}",
+        reason=found.reason,
+        current=found.replaced_by,
+    )
+    return html.Div(text, role="alert", className="notice notice-withdrawn")
+
+
 def page_frame(path: str, lang: str, query: dict[str, Any], children: list, title: str) -> html.Div:
     """Landmarks (banner, navigation, main, contentinfo) around a page's content."""
     other = "en" if lang == "de" else "de"
     release = query.get("release")
+    notice = withdrawn_notice(release, lang)
+    if notice is not None:
+        release = None  # the live release is served; the notice says why
     return html.Div(
         className="app",
         lang=lang,
@@ -121,6 +138,7 @@ def page_frame(path: str, lang: str, query: dict[str, Any], children: list, titl
                 className="main",
                 children=[
                     html.H1(title, className="page-title"),
+                    *([notice] if notice is not None else []),
                     *children,
                 ],
             ),

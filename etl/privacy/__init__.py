@@ -9,7 +9,13 @@ across Kreis and Land borders). We assume the attacker knows:
 * every published cell exactly;
 * that zeros are always published as zero (status ``zero``), so every suppressed cell is
   at least 1;
-* every relation.
+* every relation;
+* the values of cells marked ``known`` (published by an earlier release that is still
+  readable, or conservatively assumed known, such as a Gemeinde's people without grid
+  coordinates): they are never suppressed and never primary.
+
+Which cells and relations a published release implies is defined in one place,
+``etl.transform.attacker_model``.
 
 A suppressed cell is therefore bounded below by 1 and above by whatever the relations
 imply (at most the smallest published total containing it). The attacker's best guess is

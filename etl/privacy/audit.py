@@ -116,6 +116,7 @@ def _consistency(
         ((values != 0) & (statuses == STATUS_ZERO), "Status zero für einen Wert ungleich 0"),
         (primary & shown, "primäre Zelle (1 <= n < k oder primary=1) veröffentlicht"),
         (shown & (published != values), "veröffentlichter Wert weicht von der Eingabe ab"),
+        (table.fixed & ~shown, "bekannte Zelle (known=1) als geheim gehalten behandelt"),
         (~shown & ~np.isnan(published), "unterdrückte Zelle mit Wert"),
     ]
     return [(int(cell), reason) for mask, reason in checks for cell in np.flatnonzero(mask)]
@@ -166,13 +167,14 @@ def audit(
     input; zeros and only zeros have status zero; no cell with 1 <= n < min_count (or
     forced primary) is published; every primary cell's interval reaches x + d(x) and
     max(lower_bound, x - d(x)) (clipped at what the zeros and relations alone reveal); and
-    every suppressed cell has an interval at least 1 wide. `lower_bound` is the attacker's
-    a-priori lower bound of a suppressed non-zero cell (1 in the attacker model; 0 only
-    to show what a naive audit misses).
+    every suppressed cell has an interval at least 1 wide. Cells marked `known` (the
+    attacker knows them from elsewhere) must be shown and are never primary.
+    `lower_bound` is the attacker's a-priori lower bound of a suppressed non-zero cell (1
+    in the attacker model; 0 only to show what a naive audit misses).
     """
     table = parse_table(cells, relations, file_cells=file_cells, file_relations=file_relations)
     statuses, published = _result_arrays(result, table, file_result)
-    primary = primary_mask(table.values, table.forced, min_count)
+    primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     inconsistent = _consistency(table, statuses, published, primary)
     suppressed = np.isin(statuses, SUPPRESSED)
     # Zeros wrongly suppressed keep bound 0 so that the true table stays feasible.

@@ -65,6 +65,16 @@ def _still_failing(failure: Failure, reach: tuple[np.ndarray, np.ndarray]) -> bo
     return "exact" in failure.reasons and high - low < 1.0 - TOLERANCE
 
 
+def _movable_values(table: Table) -> np.ndarray:
+    """Values as the suppression steps see them: known cells count as zeros, never chosen.
+
+    Greedy and perturbation never suppress or move a zero; a cell the attacker knows anyway
+    (`known`) must be treated the same way, so it is passed to them as 0. The interval LPs
+    still get the true values.
+    """
+    return np.where(table.fixed, 0, table.values)
+
+
 def _repair_round(
     table: Table, graph: RelationGraph, suppressed: np.ndarray, failures: list[Failure]
 ) -> int:
@@ -79,9 +89,14 @@ def _repair_round(
         if not _still_failing(failure, reach):
             continue
         shift = _shift(failure, int(table.values[failure.cell]))
-        perturbation = protecting_perturbation(
-            graph, table.values, suppressed, (failure.cell, shift)
-        )
+        movable = _movable_values(table)
+        perturbation = protecting_perturbation(graph, movable, suppressed, (failure.cell, shift))
+        if perturbation is None and failure.reasons == ("exact",):
+            # Only "not exact" is required: a cell that cannot move up (known cells pin
+            # its relations) may still move down.
+            perturbation = protecting_perturbation(
+                graph, movable, suppressed, (failure.cell, -shift)
+            )
         if perturbation is None:
             raise DisclosureError(
                 f"Zelle {table.ids[failure.cell]!r} lässt sich nicht "
@@ -137,10 +152,10 @@ def _needs(
 
 def suppression_pattern(table: Table, *, min_count: int, protection: float) -> np.ndarray:
     """Status per cell (published, zero, primary, secondary) of a safe pattern."""
-    primary = primary_mask(table.values, table.forced, min_count)
+    primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     targets = interval_targets(table.values, primary, protection, ATTACKER_LOWER_BOUND)
     suppressed = greedy_suppression(
-        table.matrix, table.values, primary, _needs(table.values, primary, targets)
+        table.matrix, _movable_values(table), primary, _needs(table.values, primary, targets)
     )
     suppressed = _repair(table, suppressed, targets)
     lower_bounds = np.where(table.values > 0, float(ATTACKER_LOWER_BOUND), 0.0)
@@ -162,6 +177,10 @@ def protect(
     protection: float = 0.3,
 ) -> pd.DataFrame:
     """Suppress primary cells (1 <= n < k and forced) and enough others to protect them.
+
+    `cells` has `cell`, `value` and optionally `primary` (0/1: force primary) and `known`
+    (0/1: the attacker knows the value already, say from an earlier release of the same
+    reference date; such a cell is never suppressed and never primary).
 
     Returns one row per input cell in input order with columns `cell`, `value` (pandas
     Int64, <NA> when suppressed) and `status`. The pattern passes `audit`: every primary

@@ -27,6 +27,12 @@ class Table:
     values: np.ndarray  # int64, non-negative
     forced: np.ndarray  # bool: primary=1 in the input
     matrix: sp.csr_matrix  # relations x cells, +1 for the total, -1 for each part
+    known: np.ndarray | None = None  # bool: known=1, the attacker knows the value already
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """Cells whose value is public whatever this table does (never suppressed)."""
+        return np.zeros(len(self.ids), dtype=bool) if self.known is None else self.known
 
     @property
     def n_cells(self) -> int:
@@ -105,24 +111,43 @@ def _first_duplicate(ids: pd.Series, file: str, column: str, what: str) -> None:
         )
 
 
-def _parse_cells(cells: pd.DataFrame, file: str) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def _flag_column(cells: pd.DataFrame, column: str, file: str) -> np.ndarray:
+    """An optional 0/1 column (empty = 0) as booleans; all False when the column is absent."""
+    if column not in cells.columns:
+        return np.zeros(len(cells), dtype=bool)
+    flags = cells[column].astype("string").str.strip().fillna("").replace("", "0")
+    bad = ~flags.isin(["0", "1", "0.0", "1.0", "True", "False"]).to_numpy()
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{flags.iloc[position]!r} ist kein gültiger Wert; erlaubt sind 0, 1 oder leer.",
+            file=file,
+            row=_line(position),
+            column=column,
+        )
+    return flags.isin(["1", "1.0", "True"]).to_numpy()
+
+
+def _parse_cells(
+    cells: pd.DataFrame, file: str
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
     _require_columns(cells, CELL_COLUMNS, file)
     ids = _text_column(cells, "cell", file).reset_index(drop=True)
     _first_duplicate(ids, file, "cell", "Zelle")
     values = _integer_column(cells, "value", file)
-    forced = np.zeros(len(ids), dtype=bool)
+    forced = _flag_column(cells, "primary", file)
+    known = _flag_column(cells, "known", file)
+    both = forced & known
+    if both.any():
+        position = int(np.flatnonzero(both)[0])
+        raise InputError(
+            "primary=1 und known=1 zugleich: eine schon bekannte Zelle lässt sich nicht "
+            "geheim halten; eines der Kennzeichen entfernen.",
+            file=file,
+            row=_line(position),
+            column="known",
+        )
     if "primary" in cells.columns:
-        flags = cells["primary"].astype("string").str.strip().fillna("").replace("", "0")
-        bad = ~flags.isin(["0", "1", "0.0", "1.0", "True", "False"]).to_numpy()
-        if bad.any():
-            position = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"{flags.iloc[position]!r} ist kein gültiger Wert; erlaubt sind 0, 1 oder leer.",
-                file=file,
-                row=_line(position),
-                column="primary",
-            )
-        forced = flags.isin(["1", "1.0", "True"]).to_numpy()
         zero_forced = forced & (values == 0)
         if zero_forced.any():
             position = int(np.flatnonzero(zero_forced)[0])
@@ -133,7 +158,7 @@ def _parse_cells(cells: pd.DataFrame, file: str) -> tuple[pd.Series, np.ndarray,
                 row=_line(position),
                 column="primary",
             )
-    return ids, values, forced
+    return ids, values, forced, known
 
 
 def _relation_groups(relations: pd.DataFrame, totals: pd.Series) -> np.ndarray:
@@ -221,7 +246,7 @@ def parse_table(
     file_relations: str = "relations",
 ) -> Table:
     """Validate cells and relations and return them as a `Table`."""
-    ids, values, forced = _parse_cells(cells, file_cells)
+    ids, values, forced, known = _parse_cells(cells, file_cells)
     index = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
     group, total, part = _parse_relations(relations, index, file_relations)
     _check_sums(group, total, part, values, ids, file_relations)
@@ -232,7 +257,9 @@ def parse_table(
     coef = np.concatenate([np.ones(n_relations), -np.ones(len(group))])
     matrix = sp.csr_matrix((coef, (rows, cols)), shape=(n_relations, len(ids)))
     matrix.sort_indices()
-    return Table(ids=ids.to_numpy(dtype=object), values=values, forced=forced, matrix=matrix)
+    return Table(
+        ids=ids.to_numpy(dtype=object), values=values, forced=forced, matrix=matrix, known=known
+    )
 
 
 def validate_table(
@@ -245,10 +272,12 @@ def validate_table(
     """Raise `InputError` naming file, line and column for the first problem in the input.
 
     `cells`: `cell` (id, kept as text), `value` (integer >= 0), optional `primary` (0/1,
-    empty = 0; not allowed on zeros). `relations`: one row per summand, `total` and
-    `part`; rows with the same total form one relation, unless an optional `relation`
-    column tells several relations of the same total apart (a cell can be the total of
-    one relation per dimension, as `cube_relations` emits). Checked: columns present, ids
+    empty = 0; not allowed on zeros), optional `known` (0/1: the attacker already knows the
+    value, say from an earlier release; such a cell is never suppressed). `relations`: one
+    row per summand, `total` and `part`; rows with the same total form one relation,
+    unless an optional `relation` column tells several relations of the same total apart
+    (a cell can be the total of one relation per dimension, as `cube_relations` emits).
+    Checked: columns present, ids
     unique and known, values valid, no cell part of itself or twice in one relation, and
     every total equal to the sum of its parts.
     """

@@ -1,19 +1,24 @@
 """Writes (publish step only) and reads (dashboard, API) of the published zone.
 
 A release is written in one transaction together with the switch of the live pointer, so a
-failed or killed publish leaves the previous release serving. Old releases stay readable for
-permalinks.
+failed or killed publish leaves the previous release serving. Before the switch, a `verify`
+callback (the public-side audit) reads the new release back through the same read functions
+the dashboard uses, on the same connection; when it refuses, nothing was ever visible. Old
+releases stay readable for permalinks unless withdrawn (a corrected upload changed a value
+they show); a withdrawn release answers with the reason and the release that replaced it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from etl.errors import DisclosureError, StoreError
 from etl.store import schema
@@ -46,11 +51,56 @@ def _next_sequence(connection) -> int:
     return (current or 0) + 1
 
 
-def write_release(engine: Engine, release: dict[str, Any], tables: dict[str, pd.DataFrame]) -> str:
+Verify = Callable[[Connection, str], None]
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why a release is no longer readable and which release replaced it."""
+
+    release_id: str
+    reason: str
+    replaced_by: str
+    withdrawn_at: dt.datetime
+
+
+class ReleaseWithdrawnError(StoreError):
+    """A permalink to a withdrawn release; the message says why and names the current one."""
+
+    def __init__(self, withdrawal: Withdrawal):
+        self.withdrawal = withdrawal
+        super().__init__(
+            f"Veröffentlichung {withdrawal.release_id} wurde am "
+            f"{withdrawal.withdrawn_at:%d.%m.%Y} zurückgezogen: {withdrawal.reason}. "
+            f"Aktuell ist {withdrawal.replaced_by}."
+        )
+
+
+@contextmanager
+def _connected(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection: the given one (inside a writing transaction) or a fresh one."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as connection:
+        yield connection
+
+
+def write_release(
+    engine: Engine,
+    release: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    *,
+    withdraw: dict[str, str] | None = None,
+    verify: Verify | None = None,
+) -> str:
     """Write a complete release and make it live, atomically. Returns the release id.
 
     `release` holds min_count, protection, territorial_status, years, sources, attribution,
     audit (must say safe) and note; `tables` the frames of RELEASE_TABLES without release_id.
+    `withdraw` maps earlier release ids to the reason they stop being readable. `verify`
+    runs on the writing connection after everything is written and before the live switch;
+    an exception from it rolls everything back.
     """
     if not release["audit"].get("safe"):
         raise DisclosureError("Die Prüfung (LP-Audit) war nicht erfolgreich; keine Freigabe.")
@@ -82,6 +132,18 @@ def write_release(engine: Engine, release: dict[str, Any], tables: dict[str, pd.
                 raise StoreError(f"Tabelle {name}: unbekannte Spalten {sorted(unknown)}.")
             records = frame.astype(object).where(frame.notna(), None).to_dict("records")
             connection.execute(insert(table), [{**r, "release_id": release_id} for r in records])
+        for old, reason in (withdraw or {}).items():
+            connection.execute(
+                insert(schema.release_withdrawals),
+                {
+                    "release_id": old,
+                    "withdrawn_at": created,
+                    "reason": reason,
+                    "replaced_by": release_id,
+                },
+            )
+        if verify is not None:
+            verify(connection, release_id)
         _switch_live(connection, release_id, created)
     return release_id
 
@@ -102,26 +164,59 @@ def _switch_live(connection, release_id: str, when: dt.datetime) -> None:
 # --- reads (read-only engine) ------------------------------------------------------------
 
 
-def list_releases(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as connection:
+def list_releases(engine: Engine | Connection) -> pd.DataFrame:
+    """All releases, newest first, with `live` and `withdrawn` (bool) columns."""
+    with _connected(engine) as connection:
         frame = pd.read_sql(
             select(schema.releases).order_by(schema.releases.c.sequence.desc()), connection
         )
         live = connection.execute(select(schema.live_release.c.release_id)).scalar()
+        withdrawn = set(
+            connection.execute(select(schema.release_withdrawals.c.release_id)).scalars()
+        )
     frame["live"] = frame["release_id"] == live
+    frame["withdrawn"] = frame["release_id"].isin(withdrawn)
     return frame
 
 
-def live_release_id(engine: Engine) -> str:
-    with engine.connect() as connection:
+def readable_release_ids(engine: Engine | Connection) -> list[str]:
+    """Releases a permalink or `?release=` still reaches (not withdrawn), newest first."""
+    frame = list_releases(engine)
+    return frame.loc[~frame["withdrawn"], "release_id"].tolist()
+
+
+def withdrawal(engine: Engine | Connection, release_id: str) -> Withdrawal | None:
+    """Why and when a release was withdrawn; None while it is readable."""
+    with _connected(engine) as connection:
+        row = (
+            connection.execute(
+                select(schema.release_withdrawals).where(
+                    schema.release_withdrawals.c.release_id == release_id
+                )
+            )
+            .mappings()
+            .first()
+        )
+    return None if row is None else Withdrawal(**row)
+
+
+def check_readable(engine: Engine | Connection, release_id: str) -> None:
+    """Raise ReleaseWithdrawnError for a withdrawn release."""
+    found = withdrawal(engine, release_id)
+    if found is not None:
+        raise ReleaseWithdrawnError(found)
+
+
+def live_release_id(engine: Engine | Connection) -> str:
+    with _connected(engine) as connection:
         release_id = connection.execute(select(schema.live_release.c.release_id)).scalar()
     if release_id is None:
         raise StoreError("Es gibt noch keine Veröffentlichung. `python -m etl publish` ausführen.")
     return release_id
 
 
-def release_info(engine: Engine, release_id: str) -> dict[str, Any]:
-    with engine.connect() as connection:
+def release_info(engine: Engine | Connection, release_id: str) -> dict[str, Any]:
+    with _connected(engine) as connection:
         row = (
             connection.execute(
                 select(schema.releases).where(schema.releases.c.release_id == release_id)
@@ -138,7 +233,7 @@ def release_info(engine: Engine, release_id: str) -> dict[str, Any]:
 
 
 def read_release_table(
-    engine: Engine,
+    engine: Engine | Connection,
     name: str,
     release_id: str,
     **filters: Sequence[Any] | Any,
@@ -156,7 +251,7 @@ def read_release_table(
         else:
             query = query.where(table.c[column] == wanted)
     dtypes = {c.name: "str" for c in table.columns if c.name.endswith("_key")}
-    with engine.connect() as connection:
+    with _connected(engine) as connection:
         frame = pd.read_sql(query, connection, dtype=dtypes)
     for column in ("value", "age_to"):
         if column in frame:

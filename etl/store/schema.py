@@ -199,6 +199,18 @@ live_release = Table(
 )
 
 
+# A release that a corrected upload contradicts is withdrawn: no longer publicly readable;
+# its permalink explains why and names the release that replaced it.
+release_withdrawals = Table(
+    "release_withdrawals",
+    published,
+    Column("release_id", String(40), ForeignKey("releases.release_id"), primary_key=True),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("replaced_by", String(40), nullable=False),
+)
+
+
 def _release_key() -> Column:
     return Column("release_id", String(40), ForeignKey("releases.release_id"), nullable=False)
 

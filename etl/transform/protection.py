@@ -9,6 +9,7 @@ import pandas as pd
 from etl.errors import DisclosureError
 from etl.privacy import audit, protect
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
+from etl.transform import release_union as union
 from etl.transform.publication import Problem
 
 STORE_STATUS = {
@@ -17,25 +18,58 @@ STORE_STATUS = {
     "primary": SUPPRESSED,
     "secondary": SUPPRESSED,
 }
+FLAGS = ["primary", "known"]
 
 
 @dataclass(frozen=True)
 class Protected:
-    """Rows with value and status, and what the audit found."""
+    """Rows with value and status, what the audit found, and the true value of every cell.
+
+    `truth` (cell id -> value) covers unpublished cells too (grid rests, regions of earlier
+    releases); the public-side audit needs it to check what the store serves.
+    """
 
     rows: pd.DataFrame
     cells: int
     primary: int
     secondary: int
     audited: int
+    suppressed_persons: int
+    largest_suppressed: int
+    truth: pd.Series
+
+
+def with_priors(problem: Problem, table: str, priors: list[union.PublicYear]) -> Problem:
+    """The union with earlier readable releases: their shown cells known, their relations kept.
+
+    Every cell an earlier release lists must be among the problem's rows (the caller
+    computes regions of earlier releases as unpublished rows, and withdraws releases whose
+    cells changed, see `release_union.conflicts`).
+    """
+    if not priors:
+        return problem
+    listed = union.all_cells(table, priors)
+    unknown = sorted(set(listed) - set(problem.rows["cell"]))
+    if unknown:
+        raise DisclosureError(
+            f"{table}: {len(unknown)} Zelle(n) früherer Veröffentlichungen fehlen in der neuen "
+            f"Berechnung, z. B. {unknown[:3]}; diese Veröffentlichungen zurückziehen."
+        )
+    shown = set(union.shown_cells(table, priors)["cell"])
+    rows = problem.rows.assign(
+        known=(problem.rows["known"].astype(bool) | problem.rows["cell"].isin(shown)).astype(int)
+    )
+    relations = union.union_relations(
+        [problem.relations, *union.prior_relations(table, priors)],
+        ["neu", *[p.release_id for p in priors if table in p.tables]],
+    )
+    return Problem(rows[["cell", "value"]], relations, rows)
 
 
 def protect_and_audit(problem: Problem, name: str, min_count: int, protection: float) -> Protected:
     """Suppress, audit independently, and refuse (DisclosureError) if anything is unsafe."""
-    cells = problem.cells.merge(
-        problem.rows[["cell", "primary"]], on="cell", how="left", validate="1:1"
-    )
-    cells["primary"] = cells["primary"].fillna(0).astype(int)
+    cells = problem.rows[["cell", "value", *FLAGS]].copy()
+    cells[FLAGS] = cells[FLAGS].fillna(0).astype(int)
     result = protect(cells, problem.relations, min_count=min_count, protection=protection)
     report = audit(cells, problem.relations, result, protection=protection, min_count=min_count)
     if not report.safe:
@@ -46,12 +80,18 @@ def protect_and_audit(problem: Problem, name: str, min_count: int, protection: f
         )
     statuses = result.set_index("cell")["status"]
     rows = problem.rows.assign(status=problem.rows["cell"].map(statuses).map(STORE_STATUS))
+    truth = pd.Series(rows["value"].astype("int64").to_numpy(), index=rows["cell"].to_numpy())
     rows["value"] = rows["value"].astype("Int64").mask(rows["status"] == SUPPRESSED)
+    shown = rows[rows["publish"].astype(bool)]
+    hidden_values = truth[shown["cell"].to_numpy()][(shown["status"] == SUPPRESSED).to_numpy()]
     counts = result["status"].value_counts()
     return Protected(
-        rows=rows[rows["publish"]].drop(columns=["publish", "primary", "cell"]),
+        rows=shown.drop(columns=["publish", *FLAGS, "cell"]),
         cells=len(result),
         primary=int(counts.get("primary", 0)),
         secondary=int(counts.get("secondary", 0)),
         audited=report.checked,
+        suppressed_persons=int(hidden_values.sum()),
+        largest_suppressed=int(hidden_values.max()) if len(hidden_values) else 0,
+        truth=truth,
     )

@@ -4,8 +4,8 @@ Pure functions. The published tables are
 - population: area x sex (total, female, male) x 17 age groups and all ages, plus German and
   non-German counts of each area (all sexes and ages): one protection problem, because the
   nationality margin shares its total with the age-sex table;
-- grid: 1 km INSPIRE cells, total population only, in the same problem (their sum equals the
-  sum of the municipalities that delivered coordinates, which an attacker can also compute);
+- grid: 1 km INSPIRE cells, total population only, in the same problem; each cell is a
+  part of the Gemeinde that delivered it (see `etl.transform.attacker_model`);
 - events: births, deaths, moves in and out per area;
 - households: households by size 1..5+ and all households per area.
 Ortsteile carry an `-000` remainder ("ohne Ortsteilzuordnung") where the register could not
@@ -14,6 +14,7 @@ place everybody, so Ortsteile always add up to their Gemeinde.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,19 +22,21 @@ import pandas as pd
 
 from etl.errors import InputError
 from etl.model import EVENTS
-from etl.privacy import cube_relations
+from etl.transform import attacker_model as attacker
 from etl.transform.ages import AGE_GROUPS_17
 from etl.transform.hierarchy import aggregate_up
 
+log = logging.getLogger(__name__)
+
 UNASSIGNED_SUFFIX = "-000"
 ALL = "total"
-GRID_TOTAL = "G|*"
 
 
 @dataclass(frozen=True)
 class Problem:
     """A protection problem: cells (cell, value), relations (total, part) and how cell ids map
-    back to rows of the published table (`rows`: the table with a `cell` column)."""
+    back to rows of the published table (`rows`: the table with `cell`, `publish`,
+    `primary` and `known` columns; rows with publish=False are never stored)."""
 
     cells: pd.DataFrame
     relations: pd.DataFrame
@@ -133,124 +136,83 @@ def _margin(frame: pd.DataFrame, dimension: str, label: str) -> pd.DataFrame:
     )
 
 
-def _age_label(age_from: pd.Series, age_to: pd.Series) -> pd.Series:
-    upper = age_to.astype("string").fillna("")
-    return age_from.astype("string") + "-" + upper
-
-
-def _relation(label: str, total: str | pd.Series, parts: pd.Series | list[str]) -> pd.DataFrame:
-    """Rows of one named relation total = sum(parts) (or one per total when totals vary)."""
-    frame = pd.DataFrame({"total": total, "part": parts})
-    return frame.assign(relation=label + ":" + frame["total"])
-
-
-AGE_EDGES = pd.DataFrame(
-    {"total": "0-", "part": [f"{a}-{'' if b is None else b}" for a, b in AGE_GROUPS_17]}
-)
-SEX_EDGES = pd.DataFrame({"total": ALL, "part": ["female", "male"]})
+AGE_EDGES = attacker.AGE_EDGES
+SEX_EDGES = attacker.SEX_EDGES
 
 
 def population_problem(
-    cube: pd.DataFrame, edges: pd.DataFrame, grid: pd.DataFrame, grid_providers: list[str]
+    cube: pd.DataFrame, member: attacker.Membership, grid: pd.DataFrame | None = None
 ) -> Problem:
-    """Cells and relations of the population table, nationality margins and grid cells."""
-    core = cube[cube["nationality"] == ALL]
-    keys = pd.DataFrame(
-        {
-            "table": "P",
-            "area_key": core["area_key"],
-            "sex": core["sex"],
-            "age": _age_label(core["age_from"], core["age_to"]),
-        }
-    )
-    core = core.assign(cell=keys.agg("|".join, axis=1))
-    nationality = cube[cube["nationality"] != ALL]
-    nationality_keys = pd.DataFrame(
-        {
-            "table": "N",
-            "area_key": nationality["area_key"],
-            "nationality": nationality["nationality"],
-        }
-    )
-    nationality = nationality.assign(cell=nationality_keys.agg("|".join, axis=1))
-    # An area's German and non-German counts add up to its total over all sexes and ages.
-    area_totals = "P|" + nationality["area_key"] + "|total|0-"
-    relations = [
-        cube_relations(keys, {"area_key": edges, "sex": SEX_EDGES, "age": AGE_EDGES}),
-        cube_relations(nationality_keys, {"area_key": edges}),
-        _relation("nationality", area_totals, nationality["cell"]),
-    ]
-    rows = pd.concat([core, nationality], ignore_index=True)
-    rows, grid_relations = _with_grid(rows, grid, grid_providers)
-    relations += grid_relations
-    return Problem(rows[["cell", "value"]], pd.concat(relations, ignore_index=True), rows)
+    """Cells and relations of the population table (with nationality margins and grid cells).
 
-
-def grid_leaves(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """1 km cells summed over the municipalities' parts, and which municipalities sent any."""
-    grid = counts[counts["area_level"] == "grid1km"]
-    cells = grid.groupby("area_key", as_index=False)["count"].sum()
-    return cells.rename(columns={"count": "value"}), sorted(grid["municipality"].unique())
-
-
-def _with_grid(
-    rows: pd.DataFrame, grid: pd.DataFrame, providers: list[str]
-) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Grid cells as rows plus the relations an attacker knows about them.
-
-    The cells add up to the grid total. When the grid covers everybody of the municipalities
-    that sent coordinates, the grid total equals the sum of their published totals, so that
-    relation is known too; otherwise the grid total is an unknown quantity (forced primary).
+    Relations come from the attacker model (`etl.transform.attacker_model`); each Gemeinde
+    with grid cells also gets its hidden grid rest as an unpublished cell the attacker is
+    assumed to know (`known`).
     """
-    rows = rows.assign(publish=True, primary=0)
-    if grid.empty:
-        return rows, []
-    grid_rows = grid.assign(
-        cell="G|" + grid["area_key"],
-        sex=ALL,
-        age_from=0,
-        nationality=ALL,
-        age_to=pd.array([pd.NA] * len(grid), "Int64"),
-        publish=True,
-        primary=0,
-    )
-    provider_cells = "P|" + pd.Series(providers) + "|total|0-"
-    provider_total = rows.loc[rows["cell"].isin(provider_cells), "value"].sum()
-    covered = int(grid["value"].sum()) == int(provider_total)
-    total_row = pd.DataFrame(
-        {
-            "cell": [GRID_TOTAL],
-            "area_key": ["*"],
-            "value": [int(grid["value"].sum())],
-            "publish": [False],
-            "primary": [0 if covered else 1],
-        }
-    )
-    relations = [_relation("grid", GRID_TOTAL, grid_rows["cell"])]
-    if covered:
-        relations.append(_relation("grid-municipalities", GRID_TOTAL, provider_cells))
-    return pd.concat([rows, grid_rows, total_row], ignore_index=True), relations
+    rows = cube.assign(publish=True, primary=0, known=0)
+    if grid is not None and not grid.empty:
+        grid_rows = pd.DataFrame(
+            {
+                "area_key": grid["area_key"],
+                "sex": ALL,
+                "age_from": 0,
+                "age_to": pd.array([pd.NA] * len(grid), "Int64"),
+                "nationality": ALL,
+                "value": grid["value"].astype("int64"),
+                "publish": True,
+                "primary": 0,
+                "known": 0,
+            }
+        )
+        rows = pd.concat([rows, grid_rows], ignore_index=True)
+    rows = rows.assign(cell=attacker.cell_ids("population", rows).to_numpy())
+    relations = attacker.relations("population", rows, member)
+    rest = attacker.grid_rest_values(rows, member, rows["cell"])
+    if not rest.empty:
+        hidden = rest.assign(publish=False, primary=0, known=1, area_key="*")
+        rows = pd.concat([rows, hidden], ignore_index=True)
+    rows["age_to"] = rows["age_to"].astype("Int64")
+    return Problem(rows[["cell", "value"]], relations, rows)
+
+
+def straddling_cells(counts: list[pd.DataFrame]) -> frozenset[str]:
+    """1 km cells delivered by more than one Gemeinde (in any of the years): they straddle a
+    border and are not published; their people still count in each Gemeinde."""
+    frames = [c.loc[c["area_level"] == "grid1km", ["area_key", "municipality"]] for c in counts]
+    if not frames:
+        return frozenset()
+    grid = pd.concat(frames, ignore_index=True)
+    owners = grid.groupby("area_key")["municipality"].nunique()
+    return frozenset(owners[owners > 1].index)
+
+
+def grid_leaves(
+    counts: pd.DataFrame, straddling: frozenset[str] = frozenset()
+) -> tuple[pd.DataFrame, pd.Series]:
+    """1 km cells per delivering Gemeinde, and each cell's Gemeinde.
+
+    A cell delivered by more than one Gemeinde (here, or in `straddling`) lies on their
+    border: it is not published (its people still count in each Gemeinde, inside the
+    hidden grid rest of the attacker model).
+    """
+    grid = counts[(counts["area_level"] == "grid1km") & (counts["residence"] == "main")]
+    cells = grid.groupby(["area_key", "municipality"], as_index=False)["count"].sum()
+    dropped = cells["area_key"].duplicated(keep=False) | cells["area_key"].isin(straddling)
+    if dropped.any():
+        log.info("%d Rasterzellen auf Gemeindegrenzen nicht veröffentlicht", dropped.sum())
+    cells = cells[~dropped].rename(columns={"count": "value"})
+    parent = pd.Series(cells["municipality"].to_numpy(), index=cells["area_key"], dtype=str)
+    return cells[["area_key", "value"]].reset_index(drop=True), parent
 
 
 def simple_problem(
-    table: str,
-    cube: pd.DataFrame,
-    dimension: str,
-    edges: pd.DataFrame,
-    dimension_edges: pd.DataFrame | None = None,
+    table: str, cube: pd.DataFrame, dimension: str, member: attacker.Membership
 ) -> Problem:
     """Cells and relations of a two-dimensional table: area x (event or household size)."""
-    keys = (
-        cube[["area_key", dimension]]
-        .astype("string")
-        .assign(table=table)[["table", "area_key", dimension]]
-    )
-    rows = cube.assign(cell=keys.agg("|".join, axis=1), publish=True, primary=0)
-    hierarchies = {"area_key": edges}
-    if dimension_edges is not None:
-        hierarchies[dimension] = dimension_edges.astype("string")
-    relations = cube_relations(keys, hierarchies)
-    return Problem(rows[["cell", "value"]], relations, rows)
+    name = {"H": "households", "E": "events"}[table]
+    rows = cube.assign(publish=True, primary=0, known=0)
+    rows = rows.assign(cell=attacker.cell_ids(name, rows).to_numpy())
+    return Problem(rows[["cell", "value"]], attacker.relations(name, rows, member), rows)
 
 
 def event_cube(counts: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
@@ -271,4 +233,4 @@ def household_cube(counts: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([by_area, _margin(by_area, "size", 0)], ignore_index=True)
 
 
-SIZE_EDGES = pd.DataFrame({"total": "0", "part": ["1", "2", "3", "4", "5"]})
+SIZE_EDGES = attacker.SIZE_EDGES

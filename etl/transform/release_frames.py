@@ -26,24 +26,35 @@ def _name(key: str, level: str, names: dict[str, str]) -> str:
     return key
 
 
-def areas_frame(keys: pd.Series, master: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """One row per published area key with level, name and parents."""
+def areas_frame(
+    keys: pd.Series,
+    master: pd.DataFrame,
+    regions: pd.DataFrame,
+    grid_parent: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One row per published area key with level, name and parents.
+
+    A grid cell's parent is the Gemeinde that delivered it (`grid_parent`, cell -> AGS): the
+    attacker model (`etl.transform.attacker_model`) reads membership from this table.
+    """
     names = dict(zip(master["area_key"], master["name"], strict=True))
     names.update(dict(zip(regions["region_key"], regions["region_name"], strict=True)))
+    owners = {} if grid_parent is None else grid_parent.to_dict()
     rows = []
     for key in sorted(set(keys)):
         level = level_of(key)
+        owner = owners.get(key) if level in ("grid1km", "grid100m") else None
         administrative = level in ("land", "kreis", "gemeinde", "ortsteil")
         rows.append(
             (
                 key,
                 level,
                 _name(key, level, names),
-                parent_of(key),
+                owner or parent_of(key),
                 key[:5]
                 if level in ("gemeinde", "ortsteil")
-                else (key if level == "kreis" else None),
-                key[:2] if administrative else None,
+                else (key if level == "kreis" else (owner[:5] if owner else None)),
+                key[:2] if administrative else (owner[:2] if owner else None),
             )
         )
     return pd.DataFrame(rows, columns=AREA_COLUMNS)

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from etl.errors import InputError
+from etl.transform import attacker_model as attacker
 from etl.transform import publication as pub
 from etl.transform.hierarchy import area_edges
+from etl.transform.release_frames import areas_frame
 
 COLUMNS = ["area_level", "area_key", "sex", "age", "nationality", "residence", "count"]
 
@@ -81,32 +83,53 @@ def test_cube_is_complete_with_margins() -> None:
     assert nationality.loc[("04", "foreign"), "value"] == 2
 
 
-def test_problem_relations_add_up_and_grid_is_linked_when_covered() -> None:
-    leaves = pub.population_leaves(CITY)
+def _member(leaves: pd.DataFrame, grid_parent: pd.Series) -> attacker.Membership:
+    keys = pd.concat([leaves["area_key"], pd.Series(grid_parent.index)]).drop_duplicates()
+    no_names = pd.DataFrame({"area_key": [], "name": []})
+    regions = pd.DataFrame({"region_key": [], "region_name": [], "member_key": []})
+    return attacker.membership(areas_frame(keys, no_names, regions, grid_parent), regions)
+
+
+def _problem(counts: pd.DataFrame) -> pub.Problem:
+    leaves = pub.population_leaves(counts)
     edges = area_edges(leaves["area_key"])
-    grid, providers = pub.grid_leaves(CITY)
-    problem = pub.population_problem(pub.population_cube(leaves, edges), edges, grid, providers)
-    values = problem.cells.set_index("cell")["value"]
+    grid, grid_parent = pub.grid_leaves(counts)
+    cube = pub.population_cube(leaves, edges)
+    return pub.population_problem(cube, _member(cube, grid_parent), grid)
+
+
+def test_problem_relations_add_up_and_grid_cells_are_parts_of_their_gemeinde() -> None:
+    problem = _problem(CITY)
+    values = problem.rows.set_index("cell")["value"]
     sums = problem.relations.assign(v=problem.relations["part"].map(values))
     by_relation = sums.groupby(["relation", "total"])["v"].sum().reset_index()
     assert (by_relation["v"] == by_relation["total"].map(values)).all()
-    grid_parts = set(problem.relations.loc[problem.relations["total"] == pub.GRID_TOTAL, "part"])
-    # covered: 11 persons in the grid = 11 in the municipality, so the attacker knows the link
-    assert "P|04021000|total|0-" in grid_parts
-    assert {"G|1kmN3300E4200", "G|1kmN3300E4201"} <= grid_parts
-    assert not problem.rows.loc[problem.rows["cell"] == pub.GRID_TOTAL, "publish"].item()
+    grid = problem.relations[problem.relations["relation"].str.startswith("grid:")]
+    # the grid cells lie in 04021000: with the (hidden) rest they add up to its total
+    assert set(grid["total"]) == {"P|04021000|total|0-"}
+    assert set(grid["part"]) == {
+        "P|1kmN3300E4200|total|0-",
+        "P|1kmN3300E4201|total|0-",
+        "X|04021000|grid-rest",
+    }
+    rest = problem.rows.set_index("cell").loc["X|04021000|grid-rest"]
+    assert rest["value"] == 0 and rest["known"] == 1 and not rest["publish"]
 
 
-def test_partial_grid_total_is_an_unknown_quantity() -> None:
+def test_people_without_coordinates_are_the_hidden_grid_rest() -> None:
     partial = CITY[CITY["area_key"] != "1kmN3300E4200"]
-    leaves = pub.population_leaves(partial)
-    edges = area_edges(leaves["area_key"])
-    grid, providers = pub.grid_leaves(partial)
-    problem = pub.population_problem(pub.population_cube(leaves, edges), edges, grid, providers)
-    total = problem.rows.set_index("cell").loc[pub.GRID_TOTAL]
-    assert total["primary"] == 1
-    parts = set(problem.relations.loc[problem.relations["total"] == pub.GRID_TOTAL, "part"])
-    assert parts == {"G|1kmN3300E4201"}
+    rest = _problem(partial).rows.set_index("cell").loc["X|04021000|grid-rest"]
+    assert rest["value"] == 5 and rest["known"] == 1
+
+
+def test_a_cell_delivered_by_two_gemeinden_is_not_published() -> None:
+    neighbour = CITY[CITY["area_key"] == "1kmN3300E4201"].assign(municipality="04021999")
+    grid, parent = pub.grid_leaves(pd.concat([CITY, neighbour], ignore_index=True))
+    assert grid["area_key"].tolist() == ["1kmN3300E4200"]
+    assert parent.to_dict() == {"1kmN3300E4200": "04021000"}
+    later = pub.straddling_cells([CITY, neighbour])
+    assert later == frozenset({"1kmN3300E4201"})
+    assert pub.grid_leaves(CITY, later)[0]["area_key"].tolist() == ["1kmN3300E4200"]
 
 
 def test_household_and_event_cubes() -> None:

@@ -1,0 +1,224 @@
+"""The attacker model, defined once: what a visitor can obtain, as cells and relations.
+
+A visitor of the dashboard or `/api/v1` can read, for every release that is still readable
+(the live one, and every older one a permalink or `?release=` reaches, unless withdrawn):
+
+* every published cell of population, households and events, every year, every level;
+* the areas table with each area's level and parent: Ortsteil -> Gemeinde, grid cell ->
+  the Gemeinde that delivered it, Gemeinde -> Kreis -> Land, and the members of every
+  predefined region (the geometry shows the same: a cell or Ortsteil lies in its Gemeinde);
+* that zeros are published as zeros, so a suppressed cell is at least 1.
+
+From this the visitor knows every relation total = sum(parts) over each dimension of a
+table (area, sex, age, nationality, household size), and that the grid cells of a
+Gemeinde add up to its population up to the people without coordinates (`grid-rest`,
+never published; taken as known to the attacker, which only makes the model stronger).
+A grid cell delivered by two municipalities (it straddles their border) is not published.
+
+Both the protection (`etl.transform.publication`) and the public-side audit
+(`etl.public_audit`, rebuilt from what the published store serves) take their cell ids and
+relations from here, so the two cannot drift apart. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from etl.errors import InputError
+from etl.privacy import cube_relations
+from etl.symbols import NOT_AVAILABLE, PUBLISHED, ZERO
+from etl.transform.ages import AGE_GROUPS_17
+
+ALL = "total"
+CELL_TABLES = ("population", "households", "events")
+GRID_LEVELS = ("grid1km", "grid100m")
+HIERARCHY_LEVELS = ("ortsteil", "gemeinde", "kreis")
+AGE_EDGES = pd.DataFrame(
+    {"total": "0-", "part": [f"{a}-{'' if b is None else b}" for a, b in AGE_GROUPS_17]}
+)
+SEX_EDGES = pd.DataFrame({"total": ALL, "part": ["female", "male"]})
+SIZE_EDGES = pd.DataFrame({"total": "0", "part": ["1", "2", "3", "4", "5"]})
+RELATION_COLUMNS = ["total", "part", "relation"]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Which area is part of which, as the published areas table and region sets show it.
+
+    `edges`: (total, part) of Land > Kreis > Gemeinde > Ortsteil and region > member;
+    `grid_parent`: grid cell key -> the Gemeinde it belongs to.
+    """
+
+    edges: pd.DataFrame
+    grid_parent: pd.Series
+
+
+def membership(areas: pd.DataFrame, region_sets: pd.DataFrame) -> Membership:
+    """Membership from a release's public `areas` (level, parent_key) and `region_sets`."""
+    within = areas[areas["level"].isin(HIERARCHY_LEVELS) & areas["parent_key"].notna()]
+    edges = [pd.DataFrame({"total": within["parent_key"], "part": within["area_key"]})]
+    if not region_sets.empty:
+        members = region_sets[["region_key", "member_key"]].drop_duplicates()
+        edges.append(members.rename(columns={"region_key": "total", "member_key": "part"}))
+    grid = areas[areas["level"].isin(GRID_LEVELS) & areas["parent_key"].notna()]
+    return Membership(
+        edges=pd.concat(edges, ignore_index=True).astype("str").drop_duplicates(),
+        grid_parent=pd.Series(grid["parent_key"].to_numpy(), index=grid["area_key"], dtype=str),
+    )
+
+
+def age_label(age_from: pd.Series, age_to: pd.Series) -> pd.Series:
+    """`0-3`, `90-` (open), `0-` (all ages): the age part of a cell id."""
+    upper = pd.Series(age_to, dtype="Int64").astype("string").fillna("")
+    return pd.Series(age_from).astype("Int64").astype("string") + "-" + upper
+
+
+def cell_ids(table: str, rows: pd.DataFrame) -> pd.Series:
+    """The id of each published row: `P|area|sex|age`, `N|area|nationality`, `H|area|size`,
+    `E|area|event`."""
+    area = rows["area_key"].astype("string")
+    if table == "population":
+        core = "P|" + area + "|" + rows["sex"].astype("string") + "|"
+        core = core + age_label(rows["age_from"], rows["age_to"]).to_numpy()
+        nationality = "N|" + area + "|" + rows["nationality"].astype("string")
+        return core.where(rows["nationality"] == ALL, nationality).astype(str)
+    if table == "households":
+        return ("H|" + area + "|" + rows["size"].astype("Int64").astype("string")).astype(str)
+    if table == "events":
+        return ("E|" + area + "|" + rows["event"].astype("string")).astype(str)
+    raise ValueError(f"Tabelle {table!r} gibt es nicht; möglich: {', '.join(CELL_TABLES)}.")
+
+
+def grid_rest_id(municipality: str) -> str:
+    """The never-published cell: a Gemeinde's people without a grid cell."""
+    return f"X|{municipality}|grid-rest"
+
+
+def total_id(area_key: str | pd.Series) -> str | pd.Series:
+    """The id of an area's population over all sexes, ages and nationalities."""
+    return "P|" + area_key + "|total|0-"
+
+
+def known_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows that say something: everything except `not available` (…)."""
+    return rows[rows["status"] != NOT_AVAILABLE] if "status" in rows else rows
+
+
+def relations(table: str, rows: pd.DataFrame, member: Membership) -> pd.DataFrame:
+    """Every relation total = sum(parts) a visitor knows among the rows of one table-year.
+
+    Rows are in the published shape (area_key plus the table's dimensions); a relation is
+    emitted when its total and all parts are among the rows. Grid relations also name the
+    hidden `grid_rest_id` cell of each Gemeinde.
+    """
+    rows = known_rows(rows).reset_index(drop=True)
+    if rows.empty:
+        return pd.DataFrame(columns=RELATION_COLUMNS, dtype=str)
+    if table == "households":
+        keys = pd.DataFrame(
+            {"t": "H", "area_key": rows["area_key"], "size": rows["size"].astype("string")}
+        )
+        return cube_relations(keys, {"area_key": member.edges, "size": SIZE_EDGES})
+    if table == "events":
+        keys = pd.DataFrame({"t": "E", "area_key": rows["area_key"], "event": rows["event"]})
+        return cube_relations(keys, {"area_key": member.edges})
+    return _population_relations(rows, member)
+
+
+def _population_relations(rows: pd.DataFrame, member: Membership) -> pd.DataFrame:
+    is_grid = rows["area_key"].isin(member.grid_parent.index)
+    core = rows[(rows["nationality"] == ALL) & ~is_grid]
+    keys = pd.DataFrame(
+        {
+            "t": "P",
+            "area_key": core["area_key"],
+            "sex": core["sex"],
+            "age": age_label(core["age_from"], core["age_to"]).to_numpy(),
+        }
+    )
+    hierarchies = {"area_key": member.edges, "sex": SEX_EDGES, "age": AGE_EDGES}
+    frames = [cube_relations(keys, hierarchies)]
+    nationality = rows[rows["nationality"] != ALL]
+    if not nationality.empty:
+        nation_keys = pd.DataFrame(
+            {"t": "N", "area_key": nationality["area_key"], "nat": nationality["nationality"]}
+        )
+        frames.append(cube_relations(nation_keys, {"area_key": member.edges}))
+        frames.append(_nationality_relations(nationality, set(cell_ids("population", core))))
+    frames.append(_grid_relations(rows[is_grid], set(cell_ids("population", core)), member))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _nationality_relations(nationality: pd.DataFrame, present: set[str]) -> pd.DataFrame:
+    """An area's German and non-German counts add up to its total (both parts present)."""
+    complete = nationality.groupby("area_key")["nationality"].transform("nunique") == 2
+    parts = nationality[complete]
+    totals = total_id(parts["area_key"].astype(str))
+    keep = totals.isin(present)
+    frame = pd.DataFrame(
+        {"total": totals[keep], "part": cell_ids("population", parts[keep]).to_numpy()}
+    )
+    return frame.assign(relation="nationality:" + frame["total"])
+
+
+def _grid_relations(grid: pd.DataFrame, present: set[str], member: Membership) -> pd.DataFrame:
+    """Gemeinde total = its grid cells + its hidden grid rest (per delivering Gemeinde)."""
+    if grid.empty:
+        return pd.DataFrame(columns=RELATION_COLUMNS, dtype=str)
+    parent = grid["area_key"].map(member.grid_parent)
+    totals = total_id(parent.astype(str))
+    parts = pd.DataFrame({"total": totals, "part": cell_ids("population", grid).to_numpy()})
+    rest = pd.DataFrame(
+        {"total": totals.unique(), "part": [grid_rest_id(m) for m in parent.unique()]}
+    )
+    frame = pd.concat([parts, rest], ignore_index=True)
+    frame = frame[frame["total"].isin(present)]
+    return frame.assign(relation="grid:" + frame["total"]).reset_index(drop=True)
+
+
+def grid_rest_values(
+    population: pd.DataFrame, member: Membership, ids: pd.Series | None = None
+) -> pd.DataFrame:
+    """True value of each hidden grid rest: Gemeinde total minus its grid cells.
+
+    `population` holds true values (restricted side). Raises InputError when the grid cells
+    of a Gemeinde hold more people than the Gemeinde.
+    """
+    grid = population[population["area_key"].isin(member.grid_parent.index)]
+    if grid.empty:
+        return pd.DataFrame({"cell": [], "value": []}).astype({"cell": str, "value": "int64"})
+    by_parent = grid.groupby(grid["area_key"].map(member.grid_parent))["value"].sum()
+    ids = cell_ids("population", population) if ids is None else ids
+    totals = pd.Series(population["value"].to_numpy(), index=ids.to_numpy())
+    own = totals.reindex(total_id(by_parent.index.to_series()).to_numpy()).to_numpy()
+    rest = pd.DataFrame(
+        {"municipality": by_parent.index, "value": own - by_parent.to_numpy()}
+    ).dropna()
+    if (rest["value"] < 0).any():
+        bad = rest[rest["value"] < 0].iloc[0]
+        raise InputError(
+            f"Die Rasterzellen von {bad['municipality']} enthalten mehr Personen als die "
+            "Gemeinde selbst; die Meldung ist widersprüchlich und muss neu erzeugt werden."
+        )
+    return pd.DataFrame(
+        {"cell": rest["municipality"].map(grid_rest_id), "value": rest["value"].astype("int64")}
+    )
+
+
+def is_hidden(cell: pd.Series) -> pd.Series:
+    """Cells that no release shows (grid rests); the model lets the attacker know them."""
+    return cell.str.startswith("X|")
+
+
+def public_cells(table: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """cell, value, shown (published or zero) of a table-year as a visitor reads it."""
+    rows = known_rows(rows)
+    return pd.DataFrame(
+        {
+            "cell": cell_ids(table, rows).to_numpy(),
+            "value": rows["value"].astype("Int64").to_numpy(),
+            "shown": rows["status"].isin([PUBLISHED, ZERO]).to_numpy(),
+        }
+    )
