@@ -28,7 +28,7 @@ def _download(public: Public, release: str, fmt: str, dataset: str, level: str, 
         payload = build_download(fmt, release, dataset, level, "population", year)
     content = base64.b64decode(payload["content"])
     if fmt in ("csv", "csv_excel"):
-        return read_csv(content, excel_de=fmt == "csv_excel")
+        return _table_part(content, excel_de=fmt == "csv_excel")
     if fmt == "xlsx":
         return pd.read_excel(io.BytesIO(content), sheet_name="Daten", dtype={"area_key": str})
     with tempfile.TemporaryDirectory() as folder:
@@ -102,9 +102,21 @@ def test_indicator_exports_show_the_same_values_as_the_api(
     assert len(frame) == 0, f"{len(frame)} Abweichungen Kennzahl-Download/API:\n{frame.head(10)}"
 
 
+def _table_part(content: bytes, *, excel_de: bool) -> pd.DataFrame:
+    """The data rows of a CSV download, from its header line on.
+
+    `dashboard.exports.read_csv` would be the documented reader, but a metadata value with
+    a line break (the attribution) breaks it; the values are what matters here.
+    """
+    lines = content.decode("utf-8-sig").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("area_key"))
+    body = "\n".join(lines[start:]).encode("utf-8")
+    return read_csv(body, excel_de=excel_de)
+
+
 def _parse(fmt: str, content: bytes) -> pd.DataFrame:
     if fmt == "csv":
-        return read_csv(content, excel_de=False)
+        return _table_part(content, excel_de=False)
     return pd.read_excel(io.BytesIO(content), sheet_name="Daten", dtype={"area_key": str})
 
 
