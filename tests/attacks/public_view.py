@@ -406,9 +406,18 @@ def collect(client: Any, app: Any, releases: list[str] | None = None) -> PublicV
     relations = _unique_relations(pd.concat(relation_frames, ignore_index=True))
     k, p = release_parameters(client, chosen[-1])
     inside, straddled = gemeinde_membership(client, chosen[-1])
-    view = PublicView(merged, relations, k, p, list(chosen), conflicts, revealed, inside, straddled)
-    view.withdrawn_protection = sorted(set(suppressed.loc[later, "cell"]))
-    return view
+    return PublicView(
+        merged,
+        relations,
+        k,
+        p,
+        list(chosen),
+        conflicts=conflicts,
+        revealed=revealed,
+        withdrawn_protection=sorted(set(suppressed.loc[later, "cell"])),
+        grid_inside=inside,
+        straddled=straddled,
+    )
 
 
 def _unique_relations(relations: pd.DataFrame) -> pd.DataFrame:
