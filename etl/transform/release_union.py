@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from etl.transform import attacker_model as attacker
@@ -73,11 +74,22 @@ def union_relations(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFra
     if not labelled:
         return pd.DataFrame(columns=attacker.RELATION_COLUMNS, dtype=str)
     relations = pd.concat(labelled, ignore_index=True)
-    ordered = relations.sort_values(["relation", "part"], kind="stable")
-    signature = ordered.groupby("relation").agg(total=("total", "first"), parts=("part", "|".join))
-    order = pd.Series(range(len(relations)), index=relations["relation"]).groupby(level=0).min()
-    signature = signature.assign(order=order).sort_values("order")
-    first = signature.drop_duplicates(["total", "parts"]).index
+    # An order-free signature per relation: its total and the sum of random 64-bit tags of
+    # its parts (with the count); equal sets give equal signatures, others collide with
+    # probability about 2**-64.
+    codes, _ = pd.factorize(pd.concat([relations["total"], relations["part"]]))
+    tags = np.random.default_rng(0).integers(0, 2**63, size=codes.max() + 1, dtype=np.uint64)
+    frame = pd.DataFrame(
+        {
+            "relation": relations["relation"],
+            "total": codes[: len(relations)],
+            "tag": tags[codes[len(relations) :]],
+        }
+    )
+    signature = frame.groupby("relation", sort=False).agg(
+        total=("total", "first"), tag=("tag", "sum"), parts=("tag", "size")
+    )
+    first = signature.drop_duplicates(["total", "tag", "parts"]).index
     return relations[relations["relation"].isin(first)].reset_index(drop=True)
 
 

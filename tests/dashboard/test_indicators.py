@@ -139,3 +139,35 @@ def test_compute_all_covers_every_indicator() -> None:
     density = out[(out.indicator == "density") & (out.area_key == "A")].iloc[0]
     assert density["value"] == pytest.approx(50.0)
     assert set(out["status"]) <= {PUBLISHED, ZERO, SUPPRESSED, NOT_AVAILABLE}
+
+
+def test_natural_balance_with_a_suppressed_count_is_a_bound_never_a_number() -> None:
+    """Births suppressed, 5 deaths: the balance is >= 1 - 5, not -5 (issue 8, Damnatz)."""
+    from dashboard.figures import components_of_change
+
+    events = pd.DataFrame(
+        {
+            "year": [2022, 2022, 2023, 2023, 2023, 2023],
+            "event": ["birth", "death", "birth", "death", "move_in", "move_out"],
+            "value": pd.array([pd.NA, 5, 2, pd.NA, 10, 3], "Int64"),
+            "status": [
+                "suppressed",
+                "published",
+                "published",
+                "suppressed",
+                "published",
+                "published",
+            ],
+        }
+    )
+    balance = indicators.balance(events, "birth", "death")
+    assert balance.loc[2022, "status"] == "suppressed"
+    assert pd.isna(balance.loc[2022, "value"])
+    assert balance.loc[2022, "lower"] == -4 and pd.isna(balance.loc[2022, "upper"])
+    assert balance.loc[2023, "upper"] == 1 and pd.isna(balance.loc[2023, "lower"])
+    figure = components_of_change(events, "de")
+    natural = figure.data[0]
+    assert all(pd.isna(v) for v in natural.y)  # no bar drawn from a suppressed count
+    assert list(natural.hovertext) == ["≥ -4", "≤ +1"]
+    migration = figure.data[1]
+    assert list(migration.y)[1] == 7
