@@ -134,7 +134,9 @@ class PublicView:
 
     Variables are cell ids and auxiliary shares (ids starting with 'share|', bound >= 0).
     `conflicts` lists cell ids served with different numbers by different releases, and
-    `revealed` cell ids suppressed in one release but published in another.
+    `revealed` cell ids suppressed in one release but published in another (either way),
+    `withdrawn_protection` those published in an older release and suppressed in a newer
+    one (the newer pattern then protects nothing the older one gave away).
     """
 
     cells: pd.DataFrame
@@ -144,6 +146,7 @@ class PublicView:
     releases: list[str]
     conflicts: list[str] = field(default_factory=list)
     revealed: list[str] = field(default_factory=list)
+    withdrawn_protection: list[str] = field(default_factory=list)
     grid_inside: dict[str, str] = field(default_factory=dict)  # cell in exactly one Gemeinde
     straddled: dict[str, bool] = field(default_factory=dict)  # Gemeinde with a shared cell
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # extra variables
@@ -394,12 +397,27 @@ def collect(client: Any, app: Any, releases: list[str] | None = None) -> PublicV
     conflicts = sorted(values[values > 1].index)
     hidden = set(cells.loc[cells["status"] == SUPPRESSED, "cell"])
     revealed = sorted(hidden & set(known["cell"]))
+    order = {release: position for position, release in enumerate(sorted(chosen))}
+    first_known = known.groupby("cell")["release"].agg(lambda r: min(order[x] for x in r))
+    suppressed = cells[cells["status"] == SUPPRESSED]
+    later = suppressed["release"].map(order) > suppressed["cell"].map(first_known)
     merged = pd.concat([known, cells[~cells["cell"].isin(known["cell"])]])
     merged = merged.drop_duplicates("cell").reset_index(drop=True)
     relations = _unique_relations(pd.concat(relation_frames, ignore_index=True))
     k, p = release_parameters(client, chosen[-1])
     inside, straddled = gemeinde_membership(client, chosen[-1])
-    return PublicView(merged, relations, k, p, list(chosen), conflicts, revealed, inside, straddled)
+    return PublicView(
+        merged,
+        relations,
+        k,
+        p,
+        list(chosen),
+        conflicts=conflicts,
+        revealed=revealed,
+        withdrawn_protection=sorted(set(suppressed.loc[later, "cell"])),
+        grid_inside=inside,
+        straddled=straddled,
+    )
 
 
 def _unique_relations(relations: pd.DataFrame) -> pd.DataFrame:

@@ -61,6 +61,7 @@ def test_gemeinde_total_minus_its_published_grid_cells(
     grid = totals.reset_index()
     grid = grid[grid["area"].isin(inside)]
     grid = grid.assign(gemeinde=grid["area"].map(inside))
+    assert len(grid), "keine Rasterzelle einer Gemeinde zugeordnet: der Angriff prüfte nichts"
     recovered = []
     for (gemeinde, year), group in grid.groupby(["gemeinde", "year"]):
         if base_view.straddled.get(gemeinde, False) or (gemeinde, year) not in totals.index:
