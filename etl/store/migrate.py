@@ -11,8 +11,11 @@ No env.py: the migration environment is configured here, with the caller's engin
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -22,7 +25,7 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from etl.errors import StoreError
 
@@ -34,8 +37,8 @@ BASELINE: Final = "0001"
 VERSION_TABLE: Final = "alembic_version"
 # Alembic's EnvironmentContext installs itself in a module-level proxy (alembic.context), so
 # two threads of one process must not migrate at once; processes are kept apart by the
-# database (advisory lock on PostgreSQL, retry on SQLite).
-_ALEMBIC_LOCK: Final = threading.Lock()
+# database (session advisory lock on PostgreSQL, a lock file beside an SQLite store).
+_ALEMBIC_LOCK: Final = threading.RLock()
 
 
 def _schema_name(engine: Engine) -> str | None:
@@ -94,8 +97,6 @@ def _run(engine: Engine, zone: str, destination: str, *, stamp_only: bool = Fals
     ):
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
-                # One migrator per zone at a time: workers starting together queue here.
-                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:z))"), {"z": zone})
                 # Alembic's ALTER statements name tables without a schema and ignore
                 # schema_translate_map: the search path points them at the zone's schema.
                 schema_name = _schema_name(engine)
@@ -121,23 +122,46 @@ def _create_schema(engine: Engine) -> None:
         pass  # another process created it at the same moment: IF NOT EXISTS is not atomic
 
 
+@contextlib.contextmanager
+def _serialised(engine: Engine, zone: str) -> Iterator[None]:
+    """One migrator per store at a time, across threads and processes.
+
+    The check "tables but no version table" and the upgrade must not interleave: SQLite runs
+    DDL outside transactions, so a second process could see half-created tables.
+    """
+    with _ALEMBIC_LOCK:
+        if engine.dialect.name == "postgresql":
+            key = f"demografie-migrate-{zone}-{_schema_name(engine)}"
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": key})
+                connection.commit()
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": key})
+                    connection.commit()
+        elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            lock_path = Path(f"{engine.url.database}.migrate-lock")
+            with lock_path.open("a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        else:
+            yield
+
+
 def upgrade_zone(engine: Engine, zone: str) -> str:
     """Bring the zone's store to the newest revision; returns the revision reached."""
     _create_schema(engine)
     head = head_revision(zone)
-    for attempt in (1, 2):
-        try:
-            if current_revision(engine) is None and _has_tables(engine):
-                logger.info("%s: store without version table, stamped as %s", zone, BASELINE)
-                _run(engine, zone, BASELINE, stamp_only=True)
-            if current_revision(engine) != head:
-                _run(engine, zone, "heads")
-            break
-        except (IntegrityError, OperationalError, ProgrammingError):
-            # SQLite has no advisory lock: a process that lost the race sees the winner's
-            # tables on its second attempt and finds the store at head.
-            if attempt == 2:
-                raise
+    with _serialised(engine, zone):
+        if current_revision(engine) is None and _has_tables(engine):
+            logger.info("%s: store without version table, stamped as %s", zone, BASELINE)
+            _run(engine, zone, BASELINE, stamp_only=True)
+        if current_revision(engine) != head:
+            _run(engine, zone, "heads")
     return head
 
 

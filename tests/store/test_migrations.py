@@ -126,3 +126,29 @@ def test_workers_starting_together_migrate_once(any_settings: Settings) -> None:
 def test_unknown_zone_is_refused() -> None:
     with pytest.raises(StoreError, match="Unbekannter Bereich 'archive'"):
         head_revision("archive")
+
+
+def test_processes_starting_together_on_a_new_sqlite_store_all_succeed(tmp_path) -> None:
+    """Three `etl migrate` processes at once (gunicorn workers of one machine)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    env = {**os.environ, "DEMOGRAFIE_HOME": str(tmp_path / "var")}
+    for name in (
+        "DEMOGRAFIE_RESTRICTED_URL",
+        "DEMOGRAFIE_PUBLISHED_URL",
+        "DEMOGRAFIE_ACCOUNTS_URL",
+    ):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "etl", "migrate"]
+    processes = [
+        subprocess.Popen(command, cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    errors = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], errors
+    settings = Settings(home=tmp_path / "var")
+    assert current_revision(restricted_engine(settings)) == head_revision("restricted")
