@@ -30,8 +30,3 @@ LABELS_EN: Final[dict[str, str]] = {
     SUPPRESSED: "suppressed",
     NOT_AVAILABLE: "not available",
 }
-
-
-def symbol_for(status: str) -> str:
-    """The symbol shown instead of a number; empty for published cells."""
-    return SYMBOLS.get(status, "")

@@ -44,11 +44,3 @@ def group_label(age_from: int, age_to: int | None) -> str:
     if age_to is None:
         return f"{age_from}+"
     return f"{age_from}-{age_to - 1}" if age_to - age_from > 1 else f"{age_from}"
-
-
-def group_of_age(age: int, groups: tuple[tuple[int, int | None], ...]) -> tuple[int, int | None]:
-    """The group containing a single year of age."""
-    for age_from, age_to in groups:
-        if age >= age_from and (age_to is None or age < age_to):
-            return age_from, age_to
-    raise ValueError(f"age {age} is in no group")
