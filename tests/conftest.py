@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from etl.config import Settings
 
@@ -64,3 +65,29 @@ def any_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings
     if request.param == "sqlite":
         return settings
     return request.getfixturevalue("pg_settings")
+
+
+@pytest.fixture(autouse=True)
+def end_idle_postgres_connections() -> Iterator[None]:
+    """After each test, end the idle PostgreSQL connections it left in engine pools.
+
+    Engines are cached per Settings (one per test), and each pool keeps its connections open:
+    over a thousand tests that exhausts the server's max_connections. Pools ping before use
+    (`pool_pre_ping`), so a cached engine that is used again simply reconnects.
+    """
+    yield
+    url = os.environ.get(PG_URL_VARIABLE, "")
+    if not url:
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND state = 'idle' AND usename = current_user"
+                )
+            )
+    finally:
+        engine.dispose()
