@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -355,3 +356,19 @@ def tiny_restricted_store(settings: Settings, years: tuple[int, ...] = (2022, 20
         }
     )
     replace_subareas(restricted, ortsteile, source="tiny", actor="test")
+
+
+def sample_store_steps(
+    samples: Path, reference_dates: tuple[str, ...], *, official: bool = True
+) -> list[list[str]]:
+    """The demo's import commands (no publish) for the extracts of `reference_dates` only.
+
+    `reference_dates` are suffixes of the extract folders (`2023-12-31`); `official=False`
+    leaves out the GENESIS tables, so a release holds register data only.
+    """
+    from etl.commands.demo import demo_steps
+
+    steps = [s for s in demo_steps(samples) if s[0] not in ("publish", "publish-projection")]
+    if not official:
+        steps = [s for s in steps if s[0] != "import-genesis"]
+    return [s for s in steps if s[0] != "import-extract" or s[1].endswith(reference_dates)]

@@ -6,6 +6,7 @@ screenshot goes to test-artifacts/. Skipped without the real samples or without 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -32,6 +33,8 @@ def base_url(tmp_path: Path) -> Iterator[str]:
     if not NI_FOLDER.is_dir():
         pytest.skip(f"real samples of Niedersachsen/Bremen not present at {NI_FOLDER}")
     if not CHROMIUM.exists():
+        if os.environ.get("DEMOGRAFIE_REQUIRE_BROWSER") == "1":  # CI: a missing browser fails
+            pytest.fail(f"{CHROMIUM} is not installed but DEMOGRAFIE_REQUIRE_BROWSER=1")
         pytest.skip(f"{CHROMIUM} is not installed")
     settings = Settings(home=tmp_path / "var")
     build_official_store(settings, NI_FOLDER, "vg5000_2021-01-01_ni-hb-wmk.gpkg")

@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.app import create_app
 from etl.cli import main as etl_main
-from etl.commands.demo import BOUNDARY_LAYERS, SAMPLES
+from etl.commands.demo import SAMPLES
 from etl.config import Settings
 from etl.extract.anonymised import read_extract
 from etl.pipeline import PublishReport, publish, read_restricted, year_problems
@@ -24,6 +24,7 @@ from etl.store import restricted as store
 from etl.store.engine import init_stores, reader_engine
 from etl.store.published import read_release_table, readable_release_ids
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
+from etl.testing import sample_store_steps
 from etl.transform import attacker_model as attacker
 
 YEAR = 2023
@@ -41,32 +42,7 @@ class History:
 
 
 def _import_samples(home) -> None:
-    boundaries = str(SAMPLES / "boundaries.gpkg")
-    steps = [
-        [
-            "import-boundaries",
-            boundaries,
-            "--layer",
-            layer,
-            "--level",
-            level,
-            "--key",
-            key,
-            "--name",
-            name,
-        ]
-        for layer, level, key, name in BOUNDARY_LAYERS
-    ]
-    # Uploads may only use registered Ortsteil keys.
-    steps.append(
-        ["import-subareas", boundaries, "--layer", "ortsteile", "--key", "key", "--name", "name"]
-    )
-    steps.append(["import-regions", str(SAMPLES / "regions.csv")])
-    steps += [
-        ["import-extract", str(p)]
-        for p in sorted((SAMPLES / "extracts").iterdir())
-        if p.name.endswith(f"{YEAR}-12-31")
-    ]
+    steps = sample_store_steps(SAMPLES, (f"{YEAR}-12-31",), official=False)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DEMOGRAFIE_HOME", str(home))
         for step in steps:

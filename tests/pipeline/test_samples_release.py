@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from etl.cli import main as etl_main
-from etl.commands.demo import BOUNDARY_LAYERS, SAMPLES
+from etl.commands.demo import SAMPLES
 from etl.config import Settings
 from etl.pipeline import publish
 from etl.store.engine import reader_engine
 from etl.store.published import read_release_table, release_info
 from etl.symbols import PUBLISHED, SUPPRESSED
-from etl.testing import assert_protected
+from etl.testing import assert_protected, sample_store_steps
 
 YEARS = ("2022-12-31", "2023-12-31")
 
@@ -23,30 +23,7 @@ def sample_release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, 
     home = tmp_path_factory.mktemp("samples") / "var"
     settings = Settings(home=home)
     environment = {"DEMOGRAFIE_HOME": str(home)}
-    boundaries = str(SAMPLES / "boundaries.gpkg")
-    steps = [
-        [
-            "import-boundaries",
-            boundaries,
-            "--layer",
-            layer,
-            "--level",
-            level,
-            "--key",
-            key,
-            "--name",
-            name,
-        ]
-        for layer, level, key, name in BOUNDARY_LAYERS
-    ]
-    steps.append(["import-subareas", boundaries, "--layer", "ortsteile"])  # uploads use them
-    steps.append(["import-regions", str(SAMPLES / "regions.csv")])
-    steps.append(["import-genesis", str(next(SAMPLES.glob("genesis_*.csv")))])
-    steps += [
-        ["import-extract", str(p)]
-        for p in sorted((SAMPLES / "extracts").iterdir())
-        if p.name.endswith(YEARS)
-    ]
+    steps = sample_store_steps(SAMPLES, YEARS)
     with pytest.MonkeyPatch.context() as patch:
         for name, value in environment.items():
             patch.setenv(name, value)
