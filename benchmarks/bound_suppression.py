@@ -21,9 +21,11 @@ attacker's lower bound 1: binary z per non-zero cell (1 = suppressed; primaries 
 target clipped at the a-priori floor, exactly as the audit does) a move y = u - v with
 B y = 0 on the block's relations, the shift at the primary, x - v >= 1 and
 u, v <= |shift| z. The bound |shift| loses nothing for a two-way table with its margins
-(the benchmark's blocks): its relation matrix is a network matrix, so any move decomposes
-into circuits that move each cell by +-1 per unit at the primary, and the circuits
-through the primary alone already reach the target. Solved by HiGHS
+(the benchmark's blocks): its relation matrix is totally unimodular (every column has two
+entries, and putting the row relations in one class and the column relations in the other,
+with the two total relations swapped, meets the Heller-Tompkins condition), so any move
+decomposes into circuits that move each cell by +-1 per unit at the primary, and the
+circuits through the primary alone already reach the target. Solved by HiGHS
 (scipy.optimize.milp) with a time limit per block; each block contributes its dual bound,
 rounded up, which is the optimum when HiGHS finished.
 """
