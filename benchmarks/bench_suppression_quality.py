@@ -12,7 +12,10 @@ with lower bound 0 (τ-Argus's own model). Methods:
   i.e. judged by τ-Argus's rules (benchmark only; `protect` has no such switch);
 * `τ-Argus MOD`: pytauargus (τ-Argus's engine, modular/HiTaS suppression, FREQ(3,30)),
   only when installed (`uv sync --extra bench`);
-* with `--baseline REF`: `protect` of an earlier commit, for old/new in one run.
+* with `--baseline REF`: `protect` of an earlier commit, for old/new in one run;
+* `Untergrenze (lb 1)`: no pattern, a proven lower bound on the secondaries of any pattern
+  that passes the lower-bound-1 audit (`benchmarks.bound_suppression`; skip with
+  `--no-bound`).
 
 For each: primaries, secondaries, persons in suppressed cells (all / secondary only), the
 largest suppressed cell, unsafe cells by both audits, and seconds (wall / CPU).
@@ -33,11 +36,13 @@ import pandas as pd
 from benchmarks import tauargus_adapter
 from benchmarks.baseline import run_module_at
 from benchmarks.bench_privacy import build_table
+from benchmarks.bound_suppression import table_bound
 from etl.privacy import audit, protect
 from etl.privacy.protect import suppression_pattern
 from etl.privacy.table import parse_table
 
 MIN_COUNT, PROTECTION = 3, 0.3
+BOUND_TIME_LIMIT = 60.0  # seconds per block of the lower bound
 
 
 def _protect_lower_bound_zero(cells: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
@@ -65,11 +70,18 @@ def figures(
         "secondary": int((status == "secondary").sum()),
         "persons_suppressed": int(values[hidden].sum()),
         "persons_secondary": int(values[status == "secondary"].sum()),
+        "secondary_by_level": _by_level(cells, status == "secondary"),
         "largest_suppressed": int(values[largest]),
         "largest_cell": str(cells["cell"].iloc[largest]),
         "unsafe_lb1": len(audit(cells, relations, result).unsafe),
         "unsafe_lb0": len(audit(cells, relations, result, lower_bound=0).unsafe),
     }
+
+
+def _by_level(cells: pd.DataFrame, chosen: np.ndarray) -> str:
+    """Chosen cells per area level, as "Gemeinde / Kreis / Land" (key lengths 8, 5, 2)."""
+    lengths = cells["cell"].str.split("|").str[0].str.len().to_numpy()
+    return " / ".join(str(int((chosen & (lengths == length)).sum())) for length in (8, 5, 2))
 
 
 def _timed(method: Callable[[], pd.DataFrame]) -> tuple[pd.DataFrame, float, float]:
@@ -78,7 +90,24 @@ def _timed(method: Callable[[], pd.DataFrame]) -> tuple[pd.DataFrame, float, flo
     return result, time.perf_counter() - started, time.process_time() - cpu
 
 
-def run(size: int, *, with_tauargus: bool = True, only_project: bool = False) -> list[dict]:
+def bound_record(cells: pd.DataFrame, relations: pd.DataFrame, size: int) -> dict:
+    """The lower bound as a row of the comparison (only the secondaries are filled in)."""
+    bound = table_bound(cells, relations, time_limit=BOUND_TIME_LIMIT)
+    return {
+        "method": "Untergrenze (lb 1)",
+        "size": size,
+        "bound": True,
+        "secondary": bound["bound"],
+        "proven_optimal": f"{bound['proven_optimal']}/{bound['blocks']}",
+        "wall_s": bound["wall_s"],
+        "cpu_s": bound["cpu_s"],
+        "load": os.getloadavg()[0],
+    }
+
+
+def run(
+    size: int, *, with_tauargus: bool = True, only_project: bool = False, with_bound: bool = True
+) -> list[dict]:
     """Figures of every available method on the region-free table of `size` municipalities."""
     cells, relations = build_table(size, region=False)
     methods: dict[str, Callable[[], pd.DataFrame]] = {"projekt": lambda: protect(cells, relations)}
@@ -93,19 +122,30 @@ def run(size: int, *, with_tauargus: bool = True, only_project: bool = False) ->
         records.append(
             {**record, "size": size, "wall_s": wall, "cpu_s": cpu, "load": os.getloadavg()[0]}
         )
+    if with_bound and not only_project:
+        records.append(bound_record(cells, relations, size))
     return records
 
 
 def markdown(records: list[dict]) -> str:
     """The records as a Markdown table."""
     lines = [
-        "| N | method | primary | secondary | persons suppressed (all / secondary) "
+        "| N | method | primary | secondary | secondary in Gemeinde / Kreis / Land "
+        "| persons suppressed (all / secondary) "
         "| largest suppressed | unsafe, lb 1 | unsafe, lb 0 | wall / CPU s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in records:
+        if r.get("bound"):
+            lines.append(
+                f"| {r['size']} | {r['method']} ({r['proven_optimal']} Blöcke optimal) | "
+                f"– | ≥ {r['secondary']} | – | – | – | – | – | "
+                f"{r['wall_s']:.1f} / {r['cpu_s']:.1f} |"
+            )
+            continue
         lines.append(
             f"| {r['size']} | {r['method']} | {r['primary']} | {r['secondary']} | "
+            f"{r.get('secondary_by_level', '–')} | "
             f"{r['persons_suppressed']} / {r['persons_secondary']} | "
             f"{r['largest_suppressed']} (`{r['largest_cell']}`) | {r['unsafe_lb1']} | "
             f"{r['unsafe_lb0']} | {r['wall_s']:.1f} / {r['cpu_s']:.1f} |"
@@ -119,6 +159,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[400])
     parser.add_argument("--baseline", metavar="REF", help="also run protect of this commit")
     parser.add_argument("--no-tauargus", action="store_true", help="skip τ-Argus")
+    parser.add_argument("--no-bound", action="store_true", help="skip the lower bound")
     parser.add_argument("--json", action="store_true", help="JSON lines instead of Markdown")
     parser.add_argument("--only-project", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -128,7 +169,12 @@ def main(argv: list[str]) -> None:
             arguments = ["--json", "--only-project", str(size)]
             old = run_module_at(args.baseline, "benchmarks.bench_suppression_quality", arguments)
             records += [{**record, "method": f"projekt @ {args.baseline}"} for record in old]
-        records += run(size, with_tauargus=not args.no_tauargus, only_project=args.only_project)
+        records += run(
+            size,
+            with_tauargus=not args.no_tauargus,
+            only_project=args.only_project,
+            with_bound=not args.no_bound,
+        )
     if args.json:
         print("\n".join(json.dumps(record) for record in records))
     else:
