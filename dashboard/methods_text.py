@@ -23,7 +23,15 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "Rasterzellen, Summen über Landesgrenzen) und weiß, dass geheim gehaltene Zellen "
             "nicht null sind. Niemand soll daraus eine geschützte Zahl genau oder fast genau "
             "ausrechnen können. Rasterzellen, die auf einer Gemeindegrenze liegen (von zwei "
-            "Gemeinden geliefert), werden nicht veröffentlicht.",
+            "Gemeinden geliefert), werden nicht veröffentlicht. Ein Jahr gegen das nächste "
+            "(Bestand plus Geburten minus Sterbefälle plus Zuzüge minus Fortzüge) ist keine "
+            "exakte Gleichung der veröffentlichten Zahlen: Der Bestand zählt Hauptwohnungen, "
+            "die Ereignisse alle gemeldeten Personen, und ein Wechsel zwischen Haupt- und "
+            "Nebenwohnung oder eine Registerkorrektur ist kein Ereignis. Wer sie als Gleichung "
+            "annimmt, erhält Widersprüche zu veröffentlichten Zahlen; mit einem geschätzten "
+            "Rest wird keine geheime Zelle enger eingegrenzt (beides geprüft). Veröffentlichte "
+            "Vorausberechnungen sind auf 10 gerundet und nur für Gebiete ab 5.000 Einwohnern; "
+            "ihr Basisjahr grenzt keine geheime Zelle enger ein (geprüft).",
         ),
         (
             "Alle Veröffentlichungen zugleich",
@@ -139,7 +147,14 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "total minus its grid cells, sums across borders) and know that suppressed cells "
             "are not zero. Nobody may derive a protected number exactly or almost exactly. "
             "Grid cells on a municipal border (delivered by two municipalities) are not "
-            "published.",
+            "published. One year against the next (stock plus births minus deaths plus moves "
+            "in minus moves out) is no exact equation of the published figures: the stock "
+            "counts main residences, the events every registered person, and a change between "
+            "main and secondary residence or a register correction is no event. Assuming it as "
+            "an equation contradicts published figures; with an estimated remainder it narrows "
+            "no suppressed cell (both tested). Published projections are rounded to 10 and "
+            "exist only for areas of 5,000 or more; their base year narrows no suppressed cell "
+            "(tested).",
         ),
         (
             "All releases at once",

@@ -61,10 +61,19 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Amtliche Vorausberechnungen (archiviert)",
         "Official projections (archived)",
     ),
+    "prog_no_vintages": (
+        "Es ist noch kein amtlicher Jahrgang archiviert.",
+        "No official vintage has been archived yet.",
+    ),
     "prog_no_vintage": (
-        "Für dieses Gebiet gibt es keinen archivierten amtlichen Jahrgang (veröffentlicht nur "
-        "für Gebiete ab 5.000 Einwohnern).",
-        "No archived official vintage for this area (published only for areas of 5,000+).",
+        "Für dieses Gebiet gibt es keinen archivierten amtlichen Jahrgang. Jahrgänge enthalten "
+        "nur Gebiete mit mindestens {min} Einwohnern im Basisjahr; Kreise, Länder und Regionen "
+        "nur, wenn auch der Rest nach ihren enthaltenen Gebieten mit Jahrgang 0 oder mindestens "
+        "{min} ist (sonst ergäbe die Differenz ein kleines Gebiet).",
+        "No archived official vintage for this area. Vintages hold only areas with at least "
+        "{min} inhabitants in the base year; Kreise, Länder and regions only when the rest after "
+        "their parts with a vintage is 0 or also at least {min} (otherwise the difference would "
+        "give a small area).",
     ),
     "prog_vintage_note": (
         "Amtliche Jahrgänge: jede Zelle einzeln auf 10 gerundet, Summen getrennt gerundet – "

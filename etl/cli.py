@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "import-subareas": "Register the Ortsteil keys and names uploads may use (sub-area registry).",
     "derive-crosswalk": "Derive key changes between official tables and boundaries (CSV).",
     "publish": "Protect the restricted aggregates, audit them and publish a new release.",
+    "withdraw-release": "Withdraw a published release: its permalink answers 410 with the reason.",
     "protect": "Apply primary and secondary suppression to any table of cells and relations.",
     "audit": "Audit a protected table with an LP interval attack; exit 1 when unsafe.",
     "status": "Show the stores, uploads and releases.",

@@ -321,12 +321,22 @@ def update_vintages(areas, state):
         return empty_figure(tr("prog_pick", lang), lang), None
     service = get_projection_service()
     release = service.service.resolve_release((state or {}).get("release"))
+    vintages = service.vintages()
     rows = service.vintage_rows(areas[0])
     if rows.empty:
-        return empty_figure(tr("prog_no_vintage", lang), lang), html.P(tr("prog_no_vintage", lang))
+        text = no_vintage_text(vintages, lang)
+        return empty_figure(text, lang), html.P(text)
     actual = service.actual_totals(release, areas[0])
-    labels = vintage_labels(service.vintages(), lang)
+    labels = vintage_labels(vintages, lang)
     return vintage_figure(rows, actual, lang, labels), vintage_table(rows, actual, labels, lang)
+
+
+def no_vintage_text(vintages: pd.DataFrame, lang: str) -> str:
+    """Why an area has no vintage: none archived at all, or the archived ones' size rules."""
+    if vintages.empty:
+        return tr("prog_no_vintages", lang)
+    smallest = int(vintages["min_population"].min())
+    return tr("prog_no_vintage", lang, min=fmt_number(smallest, lang))
 
 
 def vintage_labels(vintages: pd.DataFrame, lang: str) -> dict[str, str]:

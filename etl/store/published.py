@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
@@ -149,6 +149,37 @@ def write_release(
             verify(connection, release_id)
         _switch_live(connection, release_id, created)
     return release_id
+
+
+def withdraw_release(engine: Engine, release_id: str, reason: str) -> Withdrawal:
+    """Make a published release no longer publicly readable (a statistician's decision).
+
+    The same record as an automatic withdrawal after a correction: its permalink and
+    `?release=` answer with the reason and the live release. The live release itself is
+    refused: publish another release first, then withdraw this one.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise StoreError('Ein Grund ist nötig (--reason "…"); er steht im Permalink.')
+    with engine.begin() as connection:
+        release_info(connection, release_id)  # StoreError for an unknown id
+        found = withdrawal(connection, release_id)
+        if found is not None:
+            raise StoreError(
+                f"Veröffentlichung {release_id} ist schon seit {found.withdrawn_at:%d.%m.%Y} "
+                f"zurückgezogen ({found.reason})."
+            )
+        live = connection.execute(select(schema.live_release.c.release_id)).scalar()
+        if live == release_id:
+            raise StoreError(
+                f"Veröffentlichung {release_id} ist die aktuelle (live); ohne eine andere "
+                "lesbare aktuelle Veröffentlichung bliebe nichts öffentlich. Erst mit "
+                "`python -m etl publish` eine neue Veröffentlichung live schalten, dann "
+                f"{release_id} zurückziehen."
+            )
+        record = Withdrawal(release_id, reason, live, dt.datetime.now(dt.UTC))
+        connection.execute(insert(schema.release_withdrawals), asdict(record))
+    return record
 
 
 def _switch_live(connection, release_id: str, when: dt.datetime) -> None:

@@ -109,7 +109,9 @@ def test_no_area_chosen(prognose_app: Dash) -> None:
 def test_vintage_against_actual(prognose_app: Dash, settings: Settings) -> None:
     with prognose_app.server.test_request_context("/"):
         figure, table = prognose.update_vintages([CITY], STATE)
-    assert "archivierten" in figure.layout.annotations[0].text
+    # no vintage archived at all: the page says so instead of citing a size rule
+    assert figure.layout.annotations[0].text == "Es ist noch kein amtlicher Jahrgang archiviert."
+    assert "5.000" not in str(table)
     rows = [
         (s, CITY, y, "total", 0, None, v + d)
         for s, d in (("low", -100), ("middle", 0), ("high", 100))
@@ -133,6 +135,34 @@ def test_vintage_against_actual(prognose_app: Dash, settings: Settings) -> None:
     names = [trace.name for trace in figure.data]
     assert "Tatsächlich (veröffentlicht)" in names and "Jahrgang P001-2022 (Basis 2022)" in names
     assert "11.100" in str(table) and "11.000 – 11.200" in str(table)
+
+
+def test_an_area_missing_from_the_vintages_is_explained_with_their_own_size_rule(
+    prognose_app: Dash, settings: Settings
+) -> None:
+    """A region of 9,000 inhabitants has no vintage when the vintage rule is 10,000 (or its
+    rest is small): the text names the archived vintage's minimum, not a fixed 5,000."""
+    frame = pd.DataFrame(
+        [(s, CITY, 2022, "total", 0, None, 20_000) for s in ("low", "middle", "high")],
+        columns=["scenario", "area_key", "year", "sex", "age_from", "age_to", "value"],
+    )
+    record = {
+        "base_year": 2022,
+        "horizon": 0,
+        "method": "test",
+        "scenarios": {},
+        "rounding": 10,
+        "min_population": 10_000,
+        "note": "",
+    }
+    write_vintage(publisher_engine(settings), record, frame)
+    with prognose_app.server.test_request_context("/"):
+        figure, table = prognose.update_vintages(["03901"], STATE)
+        english, _ = prognose.update_vintages(["03901"], {**STATE, "lang": "en"})
+    text = figure.layout.annotations[0].text.replace("<br>", " ")
+    assert "mindestens 10.000 Einwohnern" in text and "Rest" in text
+    assert "5.000" not in text and text in str(table)
+    assert "at least 10,000 inhabitants" in english.layout.annotations[0].text.replace("<br>", " ")
 
 
 def test_pyramid_animation_is_pure() -> None:
