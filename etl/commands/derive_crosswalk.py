@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="crosswalk CSV to write")
 
 
-def _official_gemeinden(tables: list[GenesisTable]) -> tuple[pd.DataFrame, int]:
+def official_gemeinden(tables: list[GenesisTable]) -> tuple[pd.DataFrame, int]:
     """ags, name and area (km², latest year of the area table) of the tables' Gemeinden."""
     frames, areas, years = [], [], []
     for table in tables:
@@ -52,7 +52,7 @@ def _official_gemeinden(tables: list[GenesisTable]) -> tuple[pd.DataFrame, int]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     tables = [read_genesis(path) for path in args.files]
-    official, last_year = _official_gemeinden(tables)
+    official, last_year = official_gemeinden(tables)
     restricted, _ = init_stores(settings)
     boundaries = read_table(restricted, "boundaries")
     polygons = boundaries[boundaries["level"] == "gemeinde"]
