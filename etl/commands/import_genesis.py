@@ -104,9 +104,11 @@ def territory_lines(tables: list[GenesisTable]) -> list[str]:
     mergers = derive_mergers(territory_facts(tables))
     lines = []
     for (new_key, valid_from), rows in mergers.rows.groupby(["new_key", "valid_from"]):
+        confidence = "hoch" if (rows["confidence"] == "hoch").all() else "mittel"
+        evidence = rows["evidence"].iloc[0].split("; Verbindung:")[0]
         lines.append(
             f"Gebietsänderung ab {valid_from}: {', '.join(rows['old_key'])} → {new_key} "
-            f"(Vertrauen {rows['confidence'].iloc[0]}; {rows['evidence'].iloc[0]})"
+            f"(Vertrauen {confidence}; {evidence})"
         )
     lines += [f"Gebietsänderung mehrdeutig, nicht abgeleitet: {x}" for x in mergers.ambiguous]
     lines += [f"Schlüssel entfallen: {x}" for x in mergers.without_successor]
