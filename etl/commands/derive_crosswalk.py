@@ -17,11 +17,14 @@ import pandas as pd
 
 from etl.config import Settings
 from etl.errors import InputError
+from etl.extract.boundaries import read_boundaries
 from etl.extract.genesis import GenesisTable, read_genesis
 from etl.extract.genesis.facts import territory_facts
 from etl.store.engine import init_stores
 from etl.store.restricted import read_table
 from etl.transform.derive_crosswalk import derive_crosswalk
+from etl.transform.geometry import from_hex_wkb
+from etl.transform.merger_geometry import check_containment
 from etl.transform.mergers import MERGER_COLUMNS, derive_mergers
 
 AREA_MEASURE = "area_ha"
@@ -30,6 +33,14 @@ AREA_MEASURE = "area_ha"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="GENESIS CSV exports")
     parser.add_argument("--out", type=Path, required=True, help="crosswalk CSV to write")
+    parser.add_argument(
+        "--old-boundaries",
+        type=Path,
+        metavar="FILE",
+        help="Gemeinde boundaries of the tables' status (an earlier VG250/VG5000): the share "
+        "of each old area inside its new one confirms or refutes every derived row",
+    )
+    parser.add_argument("--old-layer", help="layer of --old-boundaries (GeoPackage)")
 
 
 def official_gemeinden(tables: list[GenesisTable]) -> tuple[pd.DataFrame, int]:
@@ -65,7 +76,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         evidence="gleicher Name, Fläche innerhalb 15 % (nur neuer Schlüssel)",
     )
     rows = pd.concat([renames, mergers.rows], ignore_index=True)
-    rows.reindex(columns=list(MERGER_COLUMNS)).to_csv(args.out, index=False)
+    rows = rows.reindex(columns=[*MERGER_COLUMNS, "overlap"])
+    refuted: list[str] = []
+    if args.old_boundaries:
+        old = read_boundaries(args.old_boundaries, args.old_layer, level="gemeinde")
+        rows, refuted = check_containment(rows, old, from_hex_wkb(polygons))
+    rows.to_csv(args.out, index=False)
     merged = mergers.rows["new_key"].nunique()
     print(
         f"{args.out}: {len(renamed.rows)} Schlüsseländerungen (gleicher Name, gleiche Fläche), "
@@ -81,4 +97,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  mehrdeutig, nicht abgeleitet: {line}")
     for line in mergers.without_successor:
         print(f"  {line}")
+    for line in refuted:
+        print(f"  durch die Geometrie widerlegt: {line}")
     return 0
