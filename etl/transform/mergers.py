@@ -12,14 +12,17 @@ assignments of units to starting keys that respect these links, the one where ev
 key's area (and population, inside the tables) equals the sum of its units is accepted when it
 is the only one; otherwise the Kreis is reported as ambiguous and nothing is guessed.
 
-Confidence: "hoch" when every old key of the row is linked to its new key by code or name and
-the quantitative checks pass; "mittel" when only the unique fit of area (and population)
-assigns it. A starting key without any area or population to check is never assigned.
+Confidence: "hoch" when the old key is linked to its new key by code or name, or when both
+area and population were checked inside the tables; "mittel" when only the unique fit of the
+polygon area assigns it, or when the links force an assignment whose single areas misfit
+because an uninhabited gemeindefreies Gebiet gave land to its neighbours (the Kreis group
+balances). A starting key without any area or population to check is never assigned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -111,13 +114,13 @@ def _events_in_tables(facts: TerritoryFacts) -> list[_Event]:
     years = sorted(int(y) for y in population["year"].unique())
     span = population.groupby("ags")["year"].agg(["min", "max"])
     area = _area_lookup(facts)
+    values = population.set_index(["ags", "year"])["value"]
     events = []
-    for year in years[1:]:
-        ending = span.index[span["max"] == year - 1].tolist() if year - 1 < years[-1] else []
-        starting = span.index[span["min"] == year].tolist()
+    for before, year in itertools.pairwise(years):
+        ending = span.index[span["max"] == before].tolist()
         if not ending:
             continue
-        values = population.set_index(["ags", "year"])["value"]
+        starting = span.index[span["min"] == year].tolist()
         tolerance = (
             CENSUS_POPULATION_TOLERANCE if year == facts.census_year else POPULATION_TOLERANCE
         )
@@ -125,33 +128,34 @@ def _events_in_tables(facts: TerritoryFacts) -> list[_Event]:
             Target(k, area.get((k, year)), _get(values, k, year), False, tolerance)
             for k in starting
         ]
-        targets += _growing(span, year, area, values, {k[:5] for k in ending}, tolerance)
+        kreise = {k[:5] for k in ending}
+        targets += _growing(span, (before, year), area, values, kreise, tolerance)
         kreis = {k: k[:5] for k in [*ending, *(t.key for t in targets)]}
-        events.append(_Event(dt.date(year, 1, 1), ending, targets, year - 1, year, kreis))
+        events.append(_Event(dt.date(year, 1, 1), ending, targets, before, year, kreis))
     return events
 
 
 def _growing(
     span: pd.DataFrame,
-    year: int,
+    years: tuple[int, int],
     area: dict,
     values: pd.Series,
     kreise: set[str],
     tolerance: float,
 ) -> list[Target]:
-    """Existing keys of those Kreise whose official area grew in `year` (absorbed land)."""
+    """Existing keys of those Kreise whose official area grew from `before` to `year`."""
+    before, year = years
     targets = []
-    existing = span.index[(span["min"] < year) & (span["max"] >= year)]
+    existing = span.index[(span["min"] <= before) & (span["max"] >= year)]
     for key in existing:
         if key[:5] not in kreise:
             continue
-        now, before = area.get((key, year)), area.get((key, year - 1))
-        if now is None or before is None or now - before <= GROWTH_KM2:
+        now, then = area.get((key, year)), area.get((key, before))
+        if now is None or then is None or now - then <= GROWTH_KM2:
             continue
-        grown = _get(values, key, year)
-        previous = _get(values, key, year - 1)
+        grown, previous = _get(values, key, year), _get(values, key, before)
         population = None if grown is None or previous is None else grown - previous
-        targets.append(Target(key, now - before, population, False, tolerance))
+        targets.append(Target(key, now - then, population, False, tolerance))
     return targets
 
 
