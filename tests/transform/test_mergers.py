@@ -220,3 +220,14 @@ def test_an_uninhabited_area_that_gave_land_to_a_linked_neighbour() -> None:
     confidence = dict(zip(rows["old_key"], rows["confidence"], strict=True))
     assert confidence == {"03156012": "mittel", "03156013": "mittel", "03156501": "hoch"}
     assert rows.loc[rows["new_key"] == "03156036", "evidence"].str.contains("Kreises").all()
+
+
+def test_tables_with_a_gap_between_years_compare_consecutive_table_years() -> None:
+    territory = facts(
+        [("03351001", 2009, 600), ("03351002", 2009, 400), ("03351020", 2011, 1000)],
+        [("03351001", 2009, 10.0), ("03351002", 2009, 5.0), ("03351020", 2011, 15.0)],
+    )
+    rows = derive_mergers(territory).rows
+    assert pairs(rows) == {("03351001", "03351020"), ("03351002", "03351020")}
+    assert set(rows["valid_from"]) == {dt.date(2011, 1, 1)}
+    assert "Bevölkerung 2009: 1000 gegenüber 2011: 1000" in rows["evidence"].iloc[0]
