@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import pandas as pd
@@ -43,6 +44,35 @@ class TerritoryFacts:
     area: pd.DataFrame
     listings: pd.DataFrame
     census_year: int = 2011
+
+    @cached_property
+    def area_by_year(self) -> dict[tuple[str, int], float]:
+        """(ags, year) -> official area in km²."""
+        return _by_year(self.area, "area_km2")
+
+    @cached_property
+    def population_by_year(self) -> dict[tuple[str, int], float]:
+        """(ags, year) -> population."""
+        return _by_year(self.population, "value")
+
+    @cached_property
+    def verbände(self) -> dict[str, set[str]]:
+        """ags -> the Samtgemeinde codes it is listed under."""
+        listed = self.listings[self.listings["verband"] != ""]
+        return listed.groupby("ags")["verband"].agg(set).to_dict()
+
+    @cached_property
+    def core_names(self) -> dict[str, set[str]]:
+        """ags -> its names without suffix and Kreis qualifier."""
+        return self.listings.groupby("ags")["name"].agg(lambda n: {_core(x) for x in n}).to_dict()
+
+
+def _by_year(frame: pd.DataFrame, column: str) -> dict[tuple[str, int], float]:
+    return {
+        (str(a), int(y)): float(v)
+        for a, y, v in zip(frame["ags"], frame["year"], frame[column], strict=True)
+        if pd.notna(v)
+    }
 
 
 @dataclass(frozen=True)
@@ -155,18 +185,15 @@ def _linked(unit: Unit, target: Target, facts: TerritoryFacts) -> bool:
 
 
 def shared_verband(keys: Iterable[str], target: str, facts: TerritoryFacts) -> set[str]:
-    listings = facts.listings
-    shared = set(listings.loc[listings["ags"] == target, "verband"]) & set(
-        listings.loc[listings["ags"].isin(list(keys)), "verband"]
-    )
-    return shared - {""}
+    shared: set[str] = set()
+    for key in keys:
+        shared |= facts.verbände.get(key, set())
+    return shared & facts.verbände.get(target, set())
 
 
 def _name_linked(keys: Iterable[str], target: Target, facts: TerritoryFacts) -> bool:
-    listings = facts.listings
-    names = [*listings.loc[listings["ags"] == target.key, "name"], *target.names]
-    new_names = {_core(n) for n in names}
-    old_names = {_core(n) for n in listings.loc[listings["ags"].isin(list(keys)), "name"]}
+    new_names = facts.core_names.get(target.key, set()) | {_core(n) for n in target.names}
+    old_names = set().union(*(facts.core_names.get(k, set()) for k in keys))
     return any(_continues(new, old) for new in new_names for old in old_names)
 
 

@@ -113,8 +113,7 @@ def _events_in_tables(facts: TerritoryFacts) -> list[_Event]:
         return []
     years = sorted(int(y) for y in population["year"].unique())
     span = population.groupby("ags")["year"].agg(["min", "max"])
-    area = _area_lookup(facts)
-    values = population.set_index(["ags", "year"])["value"]
+    area, values = facts.area_by_year, facts.population_by_year
     events = []
     for before, year in itertools.pairwise(years):
         ending = span.index[span["max"] == before].tolist()
@@ -125,7 +124,7 @@ def _events_in_tables(facts: TerritoryFacts) -> list[_Event]:
             CENSUS_POPULATION_TOLERANCE if year == facts.census_year else POPULATION_TOLERANCE
         )
         targets = [
-            Target(k, area.get((k, year)), _get(values, k, year), False, tolerance)
+            Target(k, area.get((k, year)), values.get((k, year)), False, tolerance)
             for k in starting
         ]
         kreise = {k[:5] for k in ending}
@@ -139,7 +138,7 @@ def _growing(
     span: pd.DataFrame,
     years: tuple[int, int],
     area: dict,
-    values: pd.Series,
+    values: dict[tuple[str, int], float],
     kreise: set[str],
     tolerance: float,
 ) -> list[Target]:
@@ -153,7 +152,7 @@ def _growing(
         now, then = area.get((key, year)), area.get((key, before))
         if now is None or then is None or now - then <= GROWTH_KM2:
             continue
-        grown, previous = _get(values, key, year), _get(values, key, before)
+        grown, previous = values.get((key, year)), values.get((key, before))
         population = None if grown is None or previous is None else grown - previous
         targets.append(Target(key, now - then, population, False, tolerance))
     return targets
@@ -221,14 +220,13 @@ def _units(ending: list[str], event: _Event, facts: TerritoryFacts) -> list[Unit
     groups: dict[str, list[str]] = {}
     for key in ending:
         groups.setdefault(verband.get(key, key), []).append(key)
-    area = _area_lookup(facts)
-    values = facts.population.set_index(["ags", "year"])["value"]
+    area, values = facts.area_by_year, facts.population_by_year
     year = event.before_year
     return [
         Unit(
             tuple(keys),
             tuple(area.get((k, year)) for k in keys),
-            tuple(_get(values, k, year) for k in keys),
+            tuple(values.get((k, year)) for k in keys),
         )
         for keys in groups.values()
     ]
@@ -293,22 +291,6 @@ def _evidence(
 def _link_text(unit: Unit, target: Target, facts: TerritoryFacts) -> str:
     shared = shared_verband(unit.keys, target.key, facts)
     return f"Verband {', '.join(sorted(shared))}" if shared else "Name"
-
-
-def _area_lookup(facts: TerritoryFacts) -> dict[tuple[str, int], float]:
-    area = facts.area
-    if area.empty:
-        return {}
-    return {
-        (str(a), int(y)): float(v)
-        for a, y, v in zip(area["ags"], area["year"], area["area_km2"], strict=True)
-        if pd.notna(v)
-    }
-
-
-def _get(values: pd.Series, key: str, year: int) -> float | None:
-    value = values.get((key, year))
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _number(value: object) -> float | None:
