@@ -10,12 +10,13 @@ import pandas as pd
 
 from etl.config import Settings
 from etl.errors import InputError
+from etl.extract.crosswalk import read_crosswalk
 from etl.extract.genesis import read_genesis
 from etl.pipeline import read_history
 from etl.projection.backtest import backtest, summarize_backtest
 from etl.projection.vintage import backtest_cohort, totals_from_history
 from etl.store.engine import restricted_engine
-from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
+from etl.transform.crosswalk import apply_crosswalk
 
 MEASURES = ("population", "births", "deaths")
 

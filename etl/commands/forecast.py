@@ -16,6 +16,7 @@ import pandas as pd
 
 from etl.config import Settings
 from etl.errors import InputError
+from etl.extract.crosswalk import read_crosswalk
 from etl.extract.genesis import TABLES, read_genesis
 from etl.projection.baselines import TotalsHistory
 from etl.projection.forecast_output import OUTPUT_COLUMNS, forecast_table
@@ -29,7 +30,7 @@ from etl.projection.household_totals import (
 from etl.store import engine as store_engine
 from etl.store import restricted as store
 from etl.store.engine import restricted_engine
-from etl.transform.crosswalk import apply_crosswalk, read_crosswalk
+from etl.transform.crosswalk import apply_crosswalk
 
 MEASURES = ("population", "births", "deaths")
 # The Zensus 2011 persons table (12111-02-01); the reader has named its measure both ways.

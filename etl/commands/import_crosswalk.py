@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from etl.config import Settings
+from etl.extract.crosswalk import read_crosswalk
 from etl.store.engine import init_stores
 from etl.store.restricted import read_table, replace_tables
-from etl.transform.crosswalk import read_crosswalk, validity_from_crosswalk
+from etl.transform.crosswalk import validity_from_crosswalk
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

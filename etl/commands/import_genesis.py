@@ -11,8 +11,10 @@ import pandas as pd
 
 from etl.config import Settings
 from etl.extract.genesis import STORED_COLUMNS, GenesisTable, read_genesis
+from etl.extract.genesis.facts import territory_facts
 from etl.store.engine import init_stores
 from etl.store.restricted import save_official
+from etl.transform.mergers import derive_mergers
 
 __all__ = ["STORED_COLUMNS", "add_arguments", "run", "source_record"]
 
@@ -92,4 +94,27 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  Aggregat abweichend: Zeile {row.line} {row.code} {row.name}: {row.check}")
         for row in table.unmapped.itertuples(index=False):
             print(f"  nicht zugeordnet: Zeile {row.line} {row.code} {row.name}: {row.reason}")
+    for line in territory_lines([table for _, table in tables]):
+        print(line)
     return 0
+
+
+def territory_lines(tables: list[GenesisTable]) -> list[str]:
+    """Keys that end or merge within the tables' years (etl.transform.mergers), as lines."""
+    mergers = derive_mergers(territory_facts(tables))
+    lines = []
+    for (new_key, valid_from), rows in mergers.rows.groupby(["new_key", "valid_from"]):
+        confidence = "hoch" if (rows["confidence"] == "hoch").all() else "mittel"
+        evidence = rows["evidence"].iloc[0].split("; Verbindung:")[0]
+        lines.append(
+            f"Gebietsänderung ab {valid_from}: {', '.join(rows['old_key'])} → {new_key} "
+            f"(Vertrauen {confidence}; {evidence})"
+        )
+    lines += [f"Gebietsänderung mehrdeutig, nicht abgeleitet: {x}" for x in mergers.ambiguous]
+    lines += [f"Schlüssel entfallen: {x}" for x in mergers.without_successor]
+    if lines:
+        lines.append(
+            "  Zeitreihen über diese Änderungen: python -m etl derive-crosswalk (nach "
+            "import-boundaries), prüfen, dann import-crosswalk."
+        )
+    return lines

@@ -5,12 +5,12 @@ A crosswalk row (old_key, new_key, weight, valid_from) says that from `valid_fro
 split; the weights of one old key and date sum to 1). `apply_crosswalk` re-keys values whose
 reference year ends before `valid_from`, step by step in date order, so chains (A -> B in 2019,
 B -> C in 2021) end at C. Results from a weight < 1 are estimates (`estimated` is True).
+Pure: the file is read by etl.extract.crosswalk.read_crosswalk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
@@ -19,20 +19,6 @@ from etl.errors import InputError
 
 COLUMNS: Final = ("old_key", "new_key", "weight", "valid_from")
 TOLERANCE: Final = 1e-6
-
-
-def read_crosswalk(path: str | Path) -> pd.DataFrame:
-    """Read and validate a crosswalk CSV (`,` or `;`)."""
-    file = str(path)
-    if not Path(path).is_file():
-        raise InputError("Datei nicht gefunden; Pfad prüfen.", file=file)
-    try:
-        raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig"
-        )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as error:
-        raise InputError(f"keine lesbare CSV-Datei ({error}).", file=file) from error
-    return validate_crosswalk(raw, file=file)
 
 
 def validate_crosswalk(raw: pd.DataFrame, *, file: str = "") -> pd.DataFrame:

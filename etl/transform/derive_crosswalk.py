@@ -4,8 +4,8 @@ Pure. An official Gemeinde key without a polygon and a polygon key without offic
 the same Gemeinde when, within one Land, their names agree (the part before a comma, so
 "Duderstadt, Stadt" is "Duderstadt") and exactly one of each carries that name, and, where the
 official area table is known, the areas agree within AREA_TOLERANCE (the polygons are
-generalised). A Gemeinde that absorbed others has a larger area and is left for a
-user-supplied crosswalk; every refusal is reported.
+generalised). A Gemeinde that absorbed others has a larger area and is left for
+etl.transform.mergers; every refusal is reported.
 """
 
 from __future__ import annotations

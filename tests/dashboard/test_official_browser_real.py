@@ -86,7 +86,7 @@ def test_the_whole_region_has_no_white_holes(base_url: str) -> None:
         notice = page.inner_text("#karte-graph")
         browser.close()
     assert len(coverage["all"]) == 986
-    # Polygons without a value lie on the grey "not available" base layer (explicit status):
-    # the 24 Gemeinden merged after 2013, which only a user-supplied crosswalk can fill.
-    assert len(coverage["all"]) - len(coverage["shown"]) <= 24
+    # The derived crosswalk (renames and the 24 mergers after 2013) leaves no polygon without
+    # a value or an explicit status.
+    assert len(coverage["all"]) == len(coverage["shown"])
     assert "GeoBasis-DE / BKG" in notice

@@ -208,3 +208,14 @@ def test_real_niedersachsen_bremen_import(tmp_path: Path, real_samples: Path) ->
         "04": 657_391,
         "06": 100_356,
     }
+
+
+def test_import_reports_keys_that_merge_within_the_tables(tmp_path: Path) -> None:
+    done = etl(tmp_path / "var", "import-genesis", str(DATA / "genesis_merger.csv"))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Gebietsänderung ab 2012-01-01: 03158001, 03158003 → 03158038 (Vertrauen mittel; "
+        "Bevölkerung 2011: 1000 gegenüber 2012: 995, Rest -0.5%)" in done.stdout
+    )
+    assert "derive-crosswalk" in done.stdout
+    assert "03158099" not in done.stdout.split("Gebietsänderung", 1)[1]

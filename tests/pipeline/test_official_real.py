@@ -133,7 +133,7 @@ def test_every_gemeinde_polygon_has_a_value_or_an_explained_status(
     assert not missing.loc[~uninhabited, "area_key"].isin(with_data).any()
 
 
-def test_derived_crosswalk_puts_renamed_keys_on_the_map(
+def test_derived_crosswalk_puts_renamed_and_merged_keys_on_the_map(
     ni_folder: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     settings = Settings(home=tmp_path_factory.mktemp("official-crosswalk") / "var")
@@ -147,6 +147,7 @@ def test_derived_crosswalk_puts_renamed_keys_on_the_map(
     pairs = pd.read_csv(crosswalk, dtype=str)
     assert len(pairs) >= 30
     assert ("03152001", "03159001") in set(zip(pairs["old_key"], pairs["new_key"], strict=True))
+    assert set(pairs["confidence"]) <= {"hoch", "mittel"} and pairs["evidence"].notna().all()
     publish(settings)
     _, engine = init_stores(settings)
     population = read_release_table(engine, "population", live_release_id(engine))
@@ -155,12 +156,15 @@ def test_derived_crosswalk_puts_renamed_keys_on_the_map(
     source = _source(ni_folder, POPULATION).data
     source = source[(source["year"] == 2013) & (source["sex"] == "total")]
     expected = source.set_index("ags")["value"]
-    for old, new in zip(pairs["old_key"], pairs["new_key"], strict=True):
-        assert served[new] == expected[old], (old, new)
+    # Renamed keys carry their value, merged keys the sum of their predecessors of 2013.
+    after = pairs[pairs["valid_from"] == "2014-01-01"]
+    for new, olds in after.groupby("new_key")["old_key"]:
+        assert served[new] == expected[list(olds)].sum(), (list(olds), new)
     boundaries = read_release_table(engine, "boundaries", live_release_id(engine))
     polygons = boundaries.loc[boundaries["level"] == "gemeinde", "area_key"]
-    with_value = totals[totals["status"] == "published"]["area_key"]
-    assert polygons.isin(with_value).sum() >= 935
+    with_value = totals[totals["status"].isin(["published", "zero"])]["area_key"]
+    # Every polygon has a value, the merged ones included (no user-supplied crosswalk).
+    assert polygons.isin(with_value).all(), sorted(set(polygons) - set(with_value))
 
 
 def test_every_page_and_api_answers_for_every_gemeinde(app: Dash, gemeinden) -> None:

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from etl.errors import InputError
+from etl.extract.crosswalk import read_crosswalk
 from etl.transform.crosswalk import (
     apply_crosswalk,
     areas_valid_on,
-    read_crosswalk,
     validate_crosswalk,
     validity_from_crosswalk,
 )

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from etl.config import Settings
+from etl.extract.crosswalk import read_crosswalk
 from etl.store.engine import init_stores, restricted_engine
 from etl.store.restricted import read_table, replace_table
-from etl.transform.crosswalk import read_crosswalk
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"

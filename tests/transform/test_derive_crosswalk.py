@@ -1,4 +1,4 @@
-"""Key changes derived from names and areas; mergers left to a user-supplied crosswalk."""
+"""Key changes derived from names and areas; mergers left to etl.transform.mergers."""
 
 from __future__ import annotations
 
