@@ -125,9 +125,14 @@ def _repair_round(
     """
     step = functools.partial(_step, graph, _movable_values(table), table.values, lower_bound)
     functions = (step, _still_failing, functools.partial(_impossible, table.ids))
-    added, recomputed = repair_round(failures, suppressed, table.values, functions, pool)
-    logger.debug("repair round: %d cells added, %d steps recomputed", added, recomputed)
-    return added
+    outcome = repair_round(failures, suppressed, table.values, functions, pool)
+    logger.debug(
+        "repair round: %d cells added; worker steps: %d taken, %d recomputed",
+        outcome.added,
+        outcome.taken,
+        outcome.recomputed,
+    )
+    return outcome.added
 
 
 def _repair(

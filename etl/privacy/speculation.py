@@ -30,6 +30,15 @@ _MIN_PER_SLICE = 64  # below this, starting workers costs more than the steps
 
 
 @dataclass(frozen=True)
+class RoundOutcome:
+    """Cells a round added, and how many worker steps were taken or had to be redone."""
+
+    added: int
+    taken: int = 0
+    recomputed: int = 0
+
+
+@dataclass(frozen=True)
 class Step:
     """A failure's perturbation (None: impossible) and the cells its search consulted."""
 
@@ -106,12 +115,12 @@ def _take_slice(
     start: np.ndarray,
     state: tuple[np.ndarray, Reach],
     functions: tuple[StepFunction, StillFailing, Impossible],
-) -> tuple[int, int]:
-    """Walk a precomputed slice; returns (cells added, steps recomputed here)."""
+) -> tuple[int, int, int]:
+    """Walk a precomputed slice; returns (cells added, steps taken, steps recomputed)."""
     suppressed, reach = state
     step, still_failing, impossible = functions
     theirs = start.copy()  # the worker's suppression before each of its steps
-    added = recomputed = 0
+    added = taken = recomputed = 0
     for failure, precomputed in zip(failures, steps, strict=True):
         usable = precomputed is not None and np.array_equal(
             suppressed[precomputed.consulted], theirs[precomputed.consulted]
@@ -119,6 +128,7 @@ def _take_slice(
         if still_failing(failure, reach):
             if usable and precomputed is not None:
                 chosen = precomputed
+                taken += 1
             else:
                 chosen = step(suppressed, failure)
                 recomputed += 1
@@ -127,7 +137,7 @@ def _take_slice(
             added += _apply(chosen.perturbation, suppressed, reach)
         if precomputed is not None and precomputed.perturbation is not None:
             _apply(precomputed.perturbation, theirs, None)
-    return added, recomputed
+    return added, taken, recomputed
 
 
 def repair_round(
@@ -136,16 +146,20 @@ def repair_round(
     values: np.ndarray,
     functions: tuple[StepFunction, StillFailing, Impossible],
     pool: LpPool | None,
-) -> tuple[int, int]:
-    """Run one repair round; returns (cells added, steps recomputed after a worker).
+) -> RoundOutcome:
+    """Run one repair round over `failures` (in order); `suppressed` changes in place.
 
-    `suppressed` changes in place. The result equals the sequential round's for any pool.
+    `functions` are the step, the test whether a failure is still open against the
+    reach so far, and the error for a failure no perturbation fixes. The result equals
+    the sequential round's for any pool.
     """
     step, still_failing, impossible = functions
     reach = _initial_reach(values)
     slices = 1 if pool is None else min(pool.size, len(failures) // _MIN_PER_SLICE)
     if slices <= 1:
-        return _exact_slice(failures, suppressed, reach, step, still_failing, impossible), 0
+        return RoundOutcome(
+            _exact_slice(failures, suppressed, reach, step, still_failing, impossible)
+        )
     bounds = np.linspace(0, len(failures), slices + 1).astype(int).tolist()
     later = list(itertools.pairwise(bounds))[1:]
     start = suppressed.copy()
@@ -154,10 +168,10 @@ def repair_round(
         for low, high in later
     ]
     added = _exact_slice(failures[: bounds[1]], suppressed, reach, step, still_failing, impossible)
-    recomputed = 0
+    taken = recomputed = 0
     for future, (low, high) in zip(pending, later, strict=True):
-        more, again = _take_slice(
+        counts = _take_slice(
             failures[low:high], future.result(), start, (suppressed, reach), functions
         )
-        added, recomputed = added + more, recomputed + again
-    return added, recomputed
+        added, taken, recomputed = added + counts[0], taken + counts[1], recomputed + counts[2]
+    return RoundOutcome(added, taken, recomputed)
