@@ -218,9 +218,8 @@ def main(argv: list[str]) -> None:
     for size in args.sizes:
         if args.json:
             record = run(size, args.workers[0])
-            if args.workers[0] > 1:
-                record["worker_cpu_s"] = _worker_cpu()
-                record["total_cpu_s"] = record["cpu_s"] + record["worker_cpu_s"]
+            record["worker_cpu_s"] = _worker_cpu() if args.workers[0] > 1 else 0.0
+            record["total_cpu_s"] = record["cpu_s"] + record["worker_cpu_s"]
             print(json.dumps(record))
             continue
         if args.baseline:
@@ -231,7 +230,7 @@ def main(argv: list[str]) -> None:
             records.append(measure(size, workers))
             print(describe(records[-1], f"[aktuell, {workers} Worker] "), flush=True)
             if args.baseline:
-                cpu = records[-1]["total_cpu_s"] / old[0]["cpu_s"]
+                cpu = records[-1]["total_cpu_s"] / old[0].get("total_cpu_s", old[0]["cpu_s"])
                 wall = records[-1]["wall_s"] / old[0]["wall_s"]
                 print(f"  Verhältnis aktuell/{args.baseline}: CPU {cpu:.2f}, Wall {wall:.2f}")
         if len(records) > 1:
