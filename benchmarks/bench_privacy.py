@@ -1,8 +1,11 @@
 """Benchmark of disclosure control: protect and audit a municipality x sex x age table.
 
-Run with `python -m benchmarks.bench_privacy [N ...] [--baseline REF]` (default: 400 and
-1000 municipalities; `--baseline` also runs the `etl` of an earlier commit on the same table
-in the same run, see `benchmarks/baseline.py`).
+Run with `python -m benchmarks.bench_privacy [N ...] [--workers W ...] [--baseline REF]`
+(default: 400 and 1000 municipalities, 1 worker; `--baseline` also runs the `etl` of an
+earlier commit on the same table in the same run, see `benchmarks/baseline.py`). Each
+measurement runs in a fresh child process; the CPU time of its LP worker processes is
+counted too (`resource.RUSAGE_CHILDREN` of the fork server that started them), and the
+patterns of all worker counts are compared.
 The table is generated with a seeded RNG: many small villages, Kreis and Land totals and
 one region that cuts across Kreis and Land borders.
 """
@@ -10,10 +13,14 @@ one region that cuts across Kreis and Land borders.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -117,23 +124,29 @@ def _aggregate(leaves: pd.DataFrame, area_edges: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(levels, ignore_index=True).drop_duplicates(["area", "sex", "age"])
 
 
-def run(n_municipalities: int) -> dict:
-    """Build, protect and audit one table; returns counts, wall and CPU seconds."""
+def run(n_municipalities: int, workers: int = 1) -> dict:
+    """Build, protect and audit one table; returns counts, wall and CPU seconds.
+
+    CPU seconds here are this process's only; see `_worker_cpu` for the workers'.
+    """
+    options = {"workers": workers} if workers > 1 else {}  # baselines know no workers
     started = time.perf_counter()
     cells, relations = build_table(n_municipalities)
     built, cpu_built = time.perf_counter(), time.process_time()
-    result = protect(cells, relations)
+    result = protect(cells, relations, **options)
     protected, cpu_protected = time.perf_counter(), time.process_time()
-    report = audit(cells, relations, result)
+    report = audit(cells, relations, result, **options)
     audited, cpu_audited = time.perf_counter(), time.process_time()
     status = result["status"].value_counts()
     return {
         "municipalities": n_municipalities,
+        "workers": workers,
         "cells": len(cells),
         "relation_rows": len(relations),
         "primary": int(status.get("primary", 0)),
         "secondary": int(status.get("secondary", 0)),
         "zero": int(status.get("zero", 0)),
+        "pattern": hashlib.sha256("\n".join(result["status"]).encode()).hexdigest()[:16],
         "table_s": built - started,
         "protect_s": protected - built,
         "audit_s": audited - protected,
@@ -141,22 +154,52 @@ def run(n_municipalities: int) -> dict:
         "protect_cpu_s": cpu_protected - cpu_built,
         "cpu_s": cpu_audited - cpu_built,
         "safe": bool(report.safe),
+        "unsafe": len(report.unsafe),
         "checked": int(report.checked),
         "load": os.getloadavg()[0],
     }
 
 
+def _worker_cpu() -> float:
+    """CPU seconds of the LP workers this process started, once they have ended.
+
+    Workers are children of multiprocessing's fork server; stopping it (a private but
+    long-standing method) makes it reap them and lets their time reach this process.
+    """
+    from multiprocessing import forkserver
+
+    time.sleep(0.2)  # the fork server reaps ended workers on SIGCHLD; give it the chance
+    forkserver._forkserver._stop()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(size: int, workers: int) -> dict:
+    """`run` in a fresh child process, with the CPU seconds of its LP workers added."""
+    finished = subprocess.run(
+        [sys.executable, "-m", __spec__.name, "--json", str(size), "--workers", str(workers)],
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(finished.stdout.splitlines()[-1])
+
+
 def describe(record: dict, label: str = "") -> str:
-    """Two lines of text for one run."""
+    """Three lines of text for one run."""
+    workers = record.get("workers", 1)
+    cpu = record.get("total_cpu_s", record["cpu_s"])
     return (
         f"{label}{record['municipalities']} Gemeinden: {record['cells']} Zellen, "
         f"{record['relation_rows']} Relationszeilen, primär {record['primary']}, "
         f"sekundär {record['secondary']}, null {record['zero']}\n"
-        f"  protect {record['protect_s']:.2f} s, audit {record['audit_s']:.2f} s, "
-        f"protect+audit {record['wall_s']:.2f} s (CPU {record['cpu_s']:.2f} s, "
-        f"davon protect {record['protect_cpu_s']:.2f} s), "
-        f"audit sicher={record['safe']} (geprüft {record['checked']}), "
-        f"Last {record['load']:.1f}"
+        f"  WALL protect+audit {record['wall_s']:.2f} s (protect {record['protect_s']:.2f} s, "
+        f"audit {record['audit_s']:.2f} s), CPU {cpu:.2f} s in allen Prozessen "
+        f"(Hauptprozess {record['cpu_s']:.2f} s, davon protect {record['protect_cpu_s']:.2f} s; "
+        f"Worker {record.get('worker_cpu_s', 0.0):.2f} s), Worker {workers}\n"
+        f"  audit sicher={record['safe']} (geprüft {record['checked']}), "
+        f"Muster {record.get('pattern', '-')}, Last {record['load']:.1f}"
     )
 
 
@@ -164,20 +207,35 @@ def main(argv: list[str]) -> None:
     """Benchmark each size given (default 400 and 1000), optionally against a commit."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[400, 1000])
-    parser.add_argument("--json", action="store_true", help="one JSON line per size")
+    parser.add_argument("--json", action="store_true", help="one JSON line per size, in-process")
+    parser.add_argument(
+        "--workers", nargs="+", type=int, default=[1], help="LP processes; several: compare"
+    )
     parser.add_argument(
         "--baseline", metavar="REF", help="also run the etl package of this git commit"
     )
     args = parser.parse_args(argv)
     for size in args.sizes:
+        if args.json:
+            record = run(size, args.workers[0])
+            record["worker_cpu_s"] = _worker_cpu() if args.workers[0] > 1 else 0.0
+            record["total_cpu_s"] = record["cpu_s"] + record["worker_cpu_s"]
+            print(json.dumps(record))
+            continue
         if args.baseline:
             old = run_module_at(args.baseline, "benchmarks.bench_privacy", ["--json", str(size)])
             print(describe(old[0], f"[{args.baseline}] "))
-        record = run(size)
-        print(json.dumps(record) if args.json else describe(record, "[aktuell] "))
-        if args.baseline:
-            ratio = record["cpu_s"] / old[0]["cpu_s"]
-            print(f"  CPU-Verhältnis aktuell/{args.baseline}: {ratio:.2f}")
+        records = []
+        for workers in args.workers:
+            records.append(measure(size, workers))
+            print(describe(records[-1], f"[aktuell, {workers} Worker] "), flush=True)
+            if args.baseline:
+                cpu = records[-1]["total_cpu_s"] / old[0].get("total_cpu_s", old[0]["cpu_s"])
+                wall = records[-1]["wall_s"] / old[0]["wall_s"]
+                print(f"  Verhältnis aktuell/{args.baseline}: CPU {cpu:.2f}, Wall {wall:.2f}")
+        if len(records) > 1:
+            same = len({(r["pattern"], r["safe"], r["unsafe"]) for r in records}) == 1
+            print(f"  Muster und Audit aller Worker-Zahlen gleich: {same}")
 
 
 if __name__ == "__main__":

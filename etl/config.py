@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,12 @@ class Settings:
     protection: float = _setting(
         0.3, "DEMOGRAFIE_PROTECTION", "Protection interval: +-max(1, ceil(p * value))."
     )
+    privacy_workers: int = _setting(
+        0,
+        "DEMOGRAFIE_PRIVACY_WORKERS",
+        "Processes that solve the LPs of suppression and audit (same result for any number); "
+        "0 means min(2, number of cores).",
+    )
     min_subarea_population: int = _setting(
         100,
         "DEMOGRAFIE_MIN_SUBAREA_POPULATION",
@@ -105,12 +112,22 @@ class Settings:
                 "DEMOGRAFIE_MIN_SUBAREA_POPULATION must be 1..100000, got "
                 f"{self.min_subarea_population}."
             )
+        if not 0 <= self.privacy_workers <= 64:
+            raise ConfigError(
+                "DEMOGRAFIE_PRIVACY_WORKERS must be 0..64 (0: automatic), "
+                f"got {self.privacy_workers}."
+            )
         if not 0 < self.protection < 1:
             raise ConfigError(f"DEMOGRAFIE_PROTECTION must be in (0, 1), got {self.protection}.")
         if not 0 <= self.proxy_hops <= 5:
             raise ConfigError(f"DEMOGRAFIE_PROXY_HOPS must be 0..5, got {self.proxy_hops}.")
         if self.language not in ("de", "en"):
             raise ConfigError(f"DEMOGRAFIE_LANGUAGE must be 'de' or 'en', got {self.language!r}.")
+
+    @property
+    def lp_workers(self) -> int:
+        """The number of LP processes: `privacy_workers`, or min(2, cores) when it is 0."""
+        return self.privacy_workers or max(1, min(2, os.cpu_count() or 1))
 
     @property
     def restricted_store_url(self) -> str:

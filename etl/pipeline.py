@@ -190,7 +190,11 @@ def protect_year_problems(data: YearInput, built: YearProblems, settings: Settin
     for name, problem in built.problems.items():
         problem = with_priors(problem, name, built.priors)
         protected: Protected = protect_and_audit(
-            problem, f"{name} {data.year}", settings.min_count, settings.protection
+            problem,
+            f"{name} {data.year}",
+            settings.min_count,
+            settings.protection,
+            settings.lp_workers,
         )
         rows = protected.rows.assign(year=data.year, reference_date=data.reference_date)
         rows["sources"] = _lineage(rows, data.uploads, built.edges)

@@ -63,6 +63,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         file_cells=str(args.cells),
         file_relations=str(args.relations),
         file_result=str(args.result),
+        workers=settings.lp_workers,
     )
     if report.safe:
         print(

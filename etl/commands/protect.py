@@ -91,8 +91,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     cells, relations = read_csv(args.cells), read_csv(args.relations)
     names = {"file_cells": str(args.cells), "file_relations": str(args.relations)}
     validate_table(cells, relations, **names)  # errors name the files given on the command line
-    result = protect(cells, relations, min_count=min_count, protection=protection)
-    report = audit(cells, relations, result, min_count=min_count, protection=protection, **names)
+    workers = settings.lp_workers
+    result = protect(cells, relations, min_count=min_count, protection=protection, workers=workers)
+    report = audit(
+        cells,
+        relations,
+        result,
+        min_count=min_count,
+        protection=protection,
+        workers=workers,
+        **names,
+    )
     if not report.safe:
         raise DisclosureError(
             f"Audit findet {len(report.unsafe)} unsichere Zellen; "

@@ -23,6 +23,7 @@ from etl.privacy.rules import (
     primary_mask,
 )
 from etl.privacy.table import HEADER_LINES, Table, parse_table
+from etl.privacy.workers import lp_pool
 
 UNSAFE_COLUMNS = [
     "cell",
@@ -160,6 +161,7 @@ def audit(
     file_cells: str = "cells",
     file_relations: str = "relations",
     file_result: str = "result",
+    workers: int = 1,
 ) -> AuditReport:
     """Check a protected result against its input with the attacker's LP.
 
@@ -170,7 +172,8 @@ def audit(
     every suppressed cell has an interval at least 1 wide. Cells marked `known` (the
     attacker knows them from elsewhere) must be shown and are never primary.
     `lower_bound` is the attacker's a-priori lower bound of a suppressed non-zero cell (1
-    in the attacker model; 0 only to show what a naive audit misses).
+    in the attacker model; 0 only to show what a naive audit misses). `workers` processes
+    solve the LPs of independent components (`Settings.privacy_workers`); same report.
     """
     table = parse_table(cells, relations, file_cells=file_cells, file_relations=file_relations)
     statuses, published = _result_arrays(result, table, file_result)
@@ -180,6 +183,9 @@ def audit(
     # Zeros wrongly suppressed keep bound 0 so that the true table stays feasible.
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     targets = interval_targets(table.values, primary, protection, lower_bound)
-    failures = interval_failures(table.matrix, table.values, suppressed, targets, lower_bounds)
+    with lp_pool(workers) as pool:
+        failures = interval_failures(
+            table.matrix, table.values, suppressed, targets, lower_bounds, pool=pool
+        )
     unsafe = _unsafe_frame(table, statuses, failures, inconsistent)
     return AuditReport(safe=unsafe.empty, unsafe=unsafe, checked=int(suppressed.sum()))

@@ -61,6 +61,10 @@ def new_highs() -> highspy.Highs:
     return highs
 
 
+def _is_float_csr(matrix: sp.spmatrix) -> bool:
+    return sp.issparse(matrix) and matrix.format == "csr" and matrix.dtype == np.float64
+
+
 class LinearProgram:
     """{x : A x = b, lower <= x <= upper} in one Highs instance; only costs change later.
 
@@ -71,30 +75,38 @@ class LinearProgram:
     def __init__(
         self, matrix: sp.csr_matrix, rhs: np.ndarray, lower: np.ndarray, upper: np.ndarray
     ) -> None:
-        self.matrix = sp.csr_matrix(matrix, dtype=np.float64)
-        self.rhs, self.lower, self.upper = rhs, lower, upper
+        self.matrix = matrix if _is_float_csr(matrix) else sp.csr_matrix(matrix, dtype=np.float64)
+        self.rhs = np.asarray(rhs, dtype=np.float64)
+        self.lower = np.asarray(lower, dtype=np.float64)
+        self.upper = np.asarray(upper, dtype=np.float64)
         self.n_cols = self.matrix.shape[1]
         self._highs = new_highs()
         self._highs.setOptionValue("threads", 1)
         # The models are small or re-solved from a basis: presolve costs more than it saves.
         self._highs.setOptionValue("presolve", "off")
-        self._highs.passModel(self._build_lp())
+        self._pass_model()
         self._all = np.arange(self.n_cols, dtype=np.int32)
 
-    def _build_lp(self) -> highspy.HighsLp:
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.n_cols, self.matrix.shape[0]
-        lp.col_cost_ = np.zeros(self.n_cols)
-        lp.col_lower_ = np.asarray(self.lower, dtype=np.float64)
-        lp.col_upper_ = np.asarray(self.upper, dtype=np.float64)
-        lp.row_lower_ = np.asarray(self.rhs, dtype=np.float64)
-        lp.row_upper_ = np.asarray(self.rhs, dtype=np.float64)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = self.matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = self.matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = self.matrix.data
-        lp.sense_ = highspy.ObjSense.kMaximize
-        return lp
+    def _pass_model(self) -> None:
+        """Hand the arrays to HiGHS directly (a HighsLp object copies each one twice)."""
+        n_rows = self.matrix.shape[0]
+        self._highs.passModel(
+            self.n_cols,
+            n_rows,
+            self.matrix.nnz,
+            int(highspy.MatrixFormat.kRowwise),
+            int(highspy.ObjSense.kMaximize),
+            0.0,
+            np.zeros(self.n_cols),
+            self.lower,
+            self.upper,
+            self.rhs,
+            self.rhs,
+            self.matrix.indptr.astype(np.int32),
+            self.matrix.indices.astype(np.int32),
+            self.matrix.data,
+            np.zeros(self.n_cols, dtype=np.int32),  # all columns continuous
+        )
 
     def maximise(self, cost: np.ndarray) -> Optimum:
         """Maximise cost @ x; retries from scratch when a hot start returns a bad point."""

@@ -21,9 +21,11 @@ from etl.privacy.floors import a_priori_floors, propagated_floors
 from etl.privacy.highs import LinearProgram
 from etl.privacy.polytope import Polytope, attacker_polytope, components
 from etl.privacy.rules import TOLERANCE
+from etl.privacy.workers import LpPool, ordered_map
 
 _MAX_BATCH_ROUNDS = 60
 _STALL_ROUNDS = 3
+_MIN_PARALLEL_COLUMNS = 2000  # suppressed cells
 
 
 @dataclass(frozen=True)
@@ -105,29 +107,57 @@ def _exact(program: LinearProgram, column: int, sign: float, certificates: _Cert
     return sign * optimum.value
 
 
-def _component_failures(
+@dataclass(frozen=True)
+class _Component:
+    """One connected component of the attacker's polytope, with what its check needs."""
+
+    matrix: sp.csr_matrix
+    rhs: np.ndarray
+    cells: np.ndarray  # table positions of the columns
+    x: np.ndarray  # true values
+    targets: tuple[np.ndarray, np.ndarray]  # required upper and lower reach
+    lower_bounds: np.ndarray
+    settled: np.ndarray
+    confirm: bool
+
+
+def _component(
     polytope: Polytope,
     rows: np.ndarray,
     cols: np.ndarray,
     values: np.ndarray,
     targets: tuple[np.ndarray, np.ndarray],
-    lower_bounds: np.ndarray,
+    arrays: tuple[np.ndarray, np.ndarray],
     confirm: bool,
-    settled: np.ndarray,
-) -> list[Failure]:
+) -> _Component:
+    """The component's slice of everything (small enough to send to a worker)."""
     cells = polytope.cells[cols]
-    x = values[cells].astype(np.float64)
-    upper_target, lower_target = targets[0][cells], targets[1][cells]
+    lower_bounds, settled = arrays
+    return _Component(
+        matrix=polytope.matrix[rows][:, cols],
+        rhs=polytope.rhs[rows],
+        cells=cells,
+        x=values[cells].astype(np.float64),
+        targets=(targets[0][cells], targets[1][cells]),
+        lower_bounds=lower_bounds[cells],
+        settled=settled[cells],
+        confirm=confirm,
+    )
+
+
+def _component_failures(component: _Component) -> list[Failure]:
+    cells, x = component.cells, component.x
+    upper_target, lower_target = component.targets
     certificates = _Certificates(x, upper_target, lower_target)
-    certificates.high[settled[cells]] = math.inf  # nothing left to show for these
-    certificates.low[settled[cells]] = -math.inf
-    matrix, rhs = polytope.matrix[rows][:, cols], polytope.rhs[rows]
+    certificates.high[component.settled] = math.inf  # nothing left to show for these
+    certificates.low[component.settled] = -math.inf
+    matrix, rhs = component.matrix, component.rhs
     reach = np.maximum(upper_target - x, 1.0).max()
-    capped = LinearProgram(matrix, rhs, lower_bounds[cells], x + 4 * reach)
+    capped = LinearProgram(matrix, rhs, component.lower_bounds, x + 4 * reach)
     _batch_rounds(capped, certificates, seed=int(cells[0]))
     if not np.logical_or.reduce(certificates.wants()).any():
         return []
-    exact = LinearProgram(matrix, rhs, lower_bounds[cells], np.full(len(cols), math.inf))
+    exact = LinearProgram(matrix, rhs, component.lower_bounds, np.full(len(cells), math.inf))
     failures = []
     for column in np.flatnonzero(np.logical_or.reduce(certificates.wants())):
         if not any(certificates.wants_at(column)):
@@ -138,7 +168,7 @@ def _component_failures(
             cells[column],
             certificates,
             (upper_target[column], lower_target[column]),
-            confirm,
+            component.confirm,
         )
         if failure.reasons:
             failures.append(failure)
@@ -218,6 +248,7 @@ def interval_failures(
     *,
     confirm: bool = True,
     settled: np.ndarray | None = None,
+    pool: LpPool | None = None,
 ) -> list[Failure]:
     """Suppressed cells whose attacker interval misses (upper, lower) targets or is exact.
 
@@ -229,19 +260,22 @@ def interval_failures(
     sides are solved exactly): cheaper when a repair step settles them anyway.
     `settled` marks cells already shown to meet their requirements under a suppression
     that this one contains (more suppression only widens intervals): they are not checked
-    again, and components holding only such cells are skipped.
+    again, and components holding only such cells are skipped. `pool` checks the
+    components in other processes (`workers.lp_pool`); the answer is the same.
     """
     # Propagated floors never exceed the exact ones, so clipping at them first is safe; in
     # cubes they are exact, and the batch search need not chase unreachable targets.
     targets = (targets[0], np.maximum(targets[1], propagated_floors(matrix, lower_bounds)))
     polytope = attacker_polytope(matrix, values, suppressed)
     settled = np.zeros(len(values), dtype=bool) if settled is None else settled
-    failures: list[Failure] = []
-    for rows, cols in components(polytope):
-        if settled[polytope.cells[cols]].all():
-            continue
-        failures += _component_failures(
-            polytope, rows, cols, values, targets, lower_bounds, confirm, settled
-        )
+    work = [
+        _component(polytope, rows, cols, values, targets, (lower_bounds, settled), confirm)
+        for rows, cols in components(polytope)
+        if not settled[polytope.cells[cols]].all()
+    ]
+    # Small problems (every table of the samples) are solved faster than a worker starts.
+    big = polytope.matrix.shape[1] >= _MIN_PARALLEL_COLUMNS
+    found = ordered_map(pool if big else None, _component_failures, work)
+    failures = [failure for component in found for failure in component]
     failures = _clip_at_floors(matrix, values, failures, lower_bounds)
     return sorted(failures, key=lambda failure: failure.cell)

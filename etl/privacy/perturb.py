@@ -73,16 +73,30 @@ def candidate_cells(
 
     No pass over the whole table: this runs once per unsafe cell.
     """
+    return _candidates(graph, values, suppressed, cell, radius, per_relation)[0]
+
+
+def _candidates(
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    cell: int,
+    radius: int = _CANDIDATE_RADIUS,
+    per_relation: int = _CANDIDATES_PER_RELATION,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`candidate_cells` and the cells whose suppression status the search looked at."""
     chosen = np.zeros(len(values), dtype=bool)  # zero pages: cheap even for large tables
     chosen[cell] = True
     frontier = np.array([cell])
     found = [frontier]
+    consulted = [frontier]
     seen_relations = np.zeros(graph.by_relation.shape[0], dtype=bool)
     for _ in range(radius):
         relations = row_columns(graph.by_cell, frontier)
         relations = relations[~seen_relations[relations]]
         seen_relations[relations] = True
         reached = row_columns(graph.by_relation, relations)
+        consulted.append(reached)
         reached = np.union1d(
             reached[suppressed[reached]],
             _cheapest_members(graph, relations, values, suppressed, per_relation),
@@ -90,7 +104,7 @@ def candidate_cells(
         frontier = reached[~chosen[reached]]
         chosen[frontier] = True
         found.append(frontier)
-    return np.sort(np.concatenate(found))
+    return np.sort(np.concatenate(found)), np.concatenate(consulted)
 
 
 def _rise_and_fall(local: sp.csr_matrix) -> sp.csr_matrix:
@@ -157,18 +171,36 @@ def protecting_perturbation(
     published ones) are tried first, then neighbourhoods of growing radius, then the whole
     connected table. Suppressing the cells it moves protects the target.
     """
-    nearby = candidate_cells(graph, values, suppressed, target[0])
+    return perturbation_search(graph, values, suppressed, target, lower_bound)[0]
+
+
+def perturbation_search(
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    target: tuple[int, float],
+    lower_bound: float = 1.0,
+) -> tuple[Perturbation | None, np.ndarray]:
+    """`protecting_perturbation` and the cells whose suppression status it depends on.
+
+    The answer is a function of `graph`, `values`, `target`, `lower_bound` and of
+    `suppressed` on the returned cells only: with the same statuses there, another
+    suppression gives the same answer (what lets `speculation` compute it ahead).
+    """
+    nearby, consulted = _candidates(graph, values, suppressed, target[0])
     perturbation = _cheapest_perturbation(graph, values, suppressed, nearby, target, lower_bound)
     if perturbation is not None:
-        return perturbation
+        return perturbation, consulted
     movable = values > 0
     previous_size = 0
+    tried = [consulted]
     for radius in (*_RADII, None):
         cells = neighbourhood(graph, target[0], radius, movable)
         if len(cells) == previous_size:
-            return None  # the neighbourhood stopped growing: the whole component failed
+            break  # the neighbourhood stopped growing: the whole component failed
         previous_size = len(cells)
+        tried.append(cells)
         perturbation = _cheapest_perturbation(graph, values, suppressed, cells, target, lower_bound)
         if perturbation is not None:
-            return perturbation
-    return None
+            break
+    return perturbation, np.concatenate(tried)

@@ -16,6 +16,7 @@ All relations are considered jointly in step 2; the result is deterministic.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import numpy as np
@@ -23,7 +24,7 @@ import pandas as pd
 
 from etl.errors import DisclosureError
 from etl.privacy.intervals import Failure, interval_failures
-from etl.privacy.perturb import RelationGraph, protecting_perturbation
+from etl.privacy.perturb import RelationGraph, perturbation_search
 from etl.privacy.prune import prune_secondaries
 from etl.privacy.rules import (
     STATUS_PRIMARY,
@@ -34,7 +35,9 @@ from etl.privacy.rules import (
     interval_targets,
     primary_mask,
 )
+from etl.privacy.speculation import Step, repair_round
 from etl.privacy.table import Table, parse_table
+from etl.privacy.workers import LpPool, lp_pool
 
 logger = logging.getLogger(__name__)
 
@@ -76,45 +79,60 @@ def _movable_values(table: Table) -> np.ndarray:
     return np.where(table.fixed, 0, table.values)
 
 
+def _step(
+    graph: RelationGraph,
+    movable: np.ndarray,
+    values: np.ndarray,
+    lower_bound: float,
+    suppressed: np.ndarray,
+    failure: Failure,
+) -> Step:
+    """The perturbation that fixes one failure under the given suppression (None: none)."""
+    shift = _shift(failure, int(values[failure.cell]))
+    perturbation, consulted = perturbation_search(
+        graph, movable, suppressed, (failure.cell, shift), lower_bound
+    )
+    if perturbation is None and failure.reasons == ("exact",):
+        # Only "not exact" is required: a cell that cannot move up (known cells pin
+        # its relations) may still move down.
+        perturbation, more = perturbation_search(
+            graph, movable, suppressed, (failure.cell, -shift), lower_bound
+        )
+        consulted = np.concatenate([consulted, more])
+    return Step(perturbation, consulted)
+
+
+def _impossible(ids: np.ndarray, failure: Failure) -> DisclosureError:
+    return DisclosureError(
+        f"Zelle {ids[failure.cell]!r} lässt sich nicht "
+        "schützen: keine Unterdrückung erreicht ihr Intervall."
+    )
+
+
 def _repair_round(
     table: Table,
     graph: RelationGraph,
     suppressed: np.ndarray,
     failures: list[Failure],
     lower_bound: float,
+    pool: LpPool | None = None,
 ) -> int:
     """Suppress the cells of one perturbation per failure; returns how many were added.
 
     Each perturbation is a table the attacker cannot exclude once its cells are suppressed,
-    so it also counts as evidence for later failures of the same round.
+    so it also counts as evidence for later failures of the same round. With a pool, later
+    failures are computed ahead in the workers (`speculation`); the result is the same.
     """
-    reach = (table.values.astype(np.float64), table.values.astype(np.float64))
-    added = 0
-    for failure in failures:
-        if not _still_failing(failure, reach):
-            continue
-        shift = _shift(failure, int(table.values[failure.cell]))
-        movable = _movable_values(table)
-        perturbation = protecting_perturbation(
-            graph, movable, suppressed, (failure.cell, shift), lower_bound
-        )
-        if perturbation is None and failure.reasons == ("exact",):
-            # Only "not exact" is required: a cell that cannot move up (known cells pin
-            # its relations) may still move down.
-            perturbation = protecting_perturbation(
-                graph, movable, suppressed, (failure.cell, -shift), lower_bound
-            )
-        if perturbation is None:
-            raise DisclosureError(
-                f"Zelle {table.ids[failure.cell]!r} lässt sich nicht "
-                "schützen: keine Unterdrückung erreicht ihr Intervall."
-            )
-        added += int((~suppressed[perturbation.cells]).sum())
-        suppressed[perturbation.cells] = True
-        moved, moved_values = perturbation.cells, perturbation.moved_values
-        reach[0][moved] = np.maximum(reach[0][moved], moved_values)
-        reach[1][moved] = np.minimum(reach[1][moved], moved_values)
-    return added
+    step = functools.partial(_step, graph, _movable_values(table), table.values, lower_bound)
+    functions = (step, _still_failing, functools.partial(_impossible, table.ids))
+    outcome = repair_round(failures, suppressed, table.values, functions, pool)
+    logger.debug(
+        "repair round: %d cells added; worker steps: %d taken, %d recomputed",
+        outcome.added,
+        outcome.taken,
+        outcome.recomputed,
+    )
+    return outcome.added
 
 
 def _repair(
@@ -122,6 +140,7 @@ def _repair(
     suppressed: np.ndarray,
     targets: tuple[np.ndarray, np.ndarray],
     lower_bound: float,
+    pool: LpPool | None = None,
 ) -> np.ndarray:
     """Audit with the attacker LP and add cheapest perturbations until nothing fails.
 
@@ -141,16 +160,23 @@ def _repair(
             lower_bounds,
             confirm=False,
             settled=settled,
+            pool=pool,
         )
         logger.debug("repair round %d: %d suspicious cells", round_number, len(failures))
         if not failures:
             return suppressed
         settled = suppressed.copy()
         settled[[failure.cell for failure in failures]] = False
-        if _repair_round(table, graph, suppressed, failures, lower_bound) > 0:
+        if _repair_round(table, graph, suppressed, failures, lower_bound, pool) > 0:
             continue
         confirmed = interval_failures(
-            table.matrix, table.values, suppressed, targets, lower_bounds, settled=settled
+            table.matrix,
+            table.values,
+            suppressed,
+            targets,
+            lower_bounds,
+            settled=settled,
+            pool=pool,
         )
         if not confirmed:
             return suppressed
@@ -168,16 +194,18 @@ def suppression_pattern(
     min_count: int,
     protection: float,
     lower_bound: float = ATTACKER_LOWER_BOUND,
+    pool: LpPool | None = None,
 ) -> np.ndarray:
     """Status per cell (published, zero, primary, secondary) of a safe pattern.
 
     `lower_bound` is the attacker's a-priori bound of a suppressed cell; only benchmarks
     lower it to 0, to compare with tools (τ-Argus) whose attacker model has no such bound.
     Cells the attacker knows already (`table.fixed`) are never primary nor suppressed.
+    `pool` (`workers.lp_pool`) runs independent LPs in other processes; same result.
     """
     primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     targets = interval_targets(table.values, primary, protection, lower_bound)
-    suppressed = _repair(table, primary, targets, lower_bound)
+    suppressed = _repair(table, primary, targets, lower_bound, pool)
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = prune_secondaries(
         RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds
@@ -195,6 +223,7 @@ def protect(
     *,
     min_count: int = 3,
     protection: float = 0.3,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Suppress primary cells (1 <= n < k and forced) and enough others to protect them.
 
@@ -205,10 +234,12 @@ def protect(
     Returns one row per input cell in input order with columns `cell`, `value` (pandas
     Int64, <NA> when suppressed) and `status`. The pattern passes `audit`: every primary
     cell's attacker interval reaches x + d(x) and max(1, x - d(x)), and no suppressed cell
-    can be derived exactly. Deterministic for the same input.
+    can be derived exactly. Deterministic for the same input, whatever `workers` (the
+    number of processes solving LPs; `Settings.privacy_workers`) is.
     """
     table = parse_table(cells, relations)
-    status = suppression_pattern(table, min_count=min_count, protection=protection)
+    with lp_pool(workers) as pool:
+        status = suppression_pattern(table, min_count=min_count, protection=protection, pool=pool)
     published = np.isin(status, (STATUS_PUBLISHED, STATUS_ZERO))
     value = pd.array(np.where(published, table.values, 0), dtype="Int64")
     value[~published] = pd.NA

@@ -66,12 +66,26 @@ def with_priors(problem: Problem, table: str, priors: list[union.PublicYear]) ->
     return Problem(rows[["cell", "value"]], relations, rows)
 
 
-def protect_and_audit(problem: Problem, name: str, min_count: int, protection: float) -> Protected:
-    """Suppress, audit independently, and refuse (DisclosureError) if anything is unsafe."""
+def protect_and_audit(
+    problem: Problem, name: str, min_count: int, protection: float, workers: int = 1
+) -> Protected:
+    """Suppress, audit independently, and refuse (DisclosureError) if anything is unsafe.
+
+    `workers` processes solve the LPs (`Settings.lp_workers`); the result does not depend on it.
+    """
     cells = problem.rows[["cell", "value", *FLAGS]].copy()
     cells[FLAGS] = cells[FLAGS].fillna(0).astype(int)
-    result = protect(cells, problem.relations, min_count=min_count, protection=protection)
-    report = audit(cells, problem.relations, result, protection=protection, min_count=min_count)
+    result = protect(
+        cells, problem.relations, min_count=min_count, protection=protection, workers=workers
+    )
+    report = audit(
+        cells,
+        problem.relations,
+        result,
+        protection=protection,
+        min_count=min_count,
+        workers=workers,
+    )
     if not report.safe:
         first = report.unsafe.iloc[0].to_dict()
         raise DisclosureError(
