@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.figures import ACCENT, FEMALE, FONT, GREY, MALE, plain
 from dashboard.i18n import fmt_number, plotly_separators, t
+from etl.symbols import PUBLISHED
 
 SCENARIO_COLOURS: Final = {"low": "#7f7f7f", "middle": ACCENT, "high": "#7f7f7f"}
 BAND: Final = "rgba(27, 120, 55, 0.18)"
@@ -433,7 +434,7 @@ def vintage_figure(
             line={"color": VINTAGE, "width": 2},
             hovertemplate="%{y:,.0f}",
         )
-    known = actual[actual["status"] == "published"]
+    known = actual[actual["status"] == PUBLISHED]
     figure.add_scatter(
         x=known["year"],
         y=pd.to_numeric(known["value"]),

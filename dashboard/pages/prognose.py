@@ -38,6 +38,7 @@ from dashboard.projection_service import (
 )
 from dashboard.services import get_service
 from etl.projection.outlook import SMALL_POPULATION, BaseValues, Outlook
+from etl.symbols import PUBLISHED
 
 PAGE = {"path": "/prognose", "name": "Prognose", "order": 5, "label_key": "page_prognose"}
 STATE: Final = "prognose-state"
@@ -342,7 +343,7 @@ def vintage_table(
     """Projected totals (middle, low-high) by vintage and year, with the actual value."""
     totals = rows[(rows["age_from"] == 0) & rows["age_to"].isna()]
     wide = totals.pivot_table(index=["vintage_id", "year"], columns="scenario", values="value")
-    known = actual[actual["status"] == "published"].set_index("year")["value"]
+    known = actual[actual["status"] == PUBLISHED].set_index("year")["value"]
     body = []
     for (vintage_id, year), row in wide.iterrows():
         observed = known.get(year)
