@@ -4,6 +4,8 @@ Two views of one vocabulary. A **published cell** (store, API, exports, UI) is `
 `zero`, `suppressed` or `na`. The **protection result** (`etl.privacy`, `python -m etl
 protect`) says in addition why a cell is hidden: `primary` (1 ≤ n < k) or `secondary`
 (hidden to protect a primary); both are stored as `suppressed` (`STORE_STATUS`).
+The words for each status, in German and English, are in the gettext catalogs
+(`i18n/locale`, keys `status_<status>`).
 """
 
 from __future__ import annotations
@@ -34,18 +36,4 @@ SYMBOLS: Final[dict[str, str]] = {
     ZERO: "–",  # true zero (U+2013)
     SUPPRESSED: "•",  # suppressed for confidentiality (U+2022)
     NOT_AVAILABLE: "…",  # not available (U+2026)
-}
-
-LABELS_DE: Final[dict[str, str]] = {
-    PUBLISHED: "veröffentlicht",
-    ZERO: "genau null",
-    SUPPRESSED: "geheim gehalten",
-    NOT_AVAILABLE: "nicht verfügbar",
-}
-
-LABELS_EN: Final[dict[str, str]] = {
-    PUBLISHED: "published",
-    ZERO: "true zero",
-    SUPPRESSED: "suppressed",
-    NOT_AVAILABLE: "not available",
 }

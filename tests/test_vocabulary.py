@@ -81,4 +81,3 @@ def test_protection_statuses_map_onto_published_statuses() -> None:
     assert set(symbols.STORE_STATUS.values()) <= set(symbols.STATUSES)
     assert {symbols.STORE_STATUS[s] for s in symbols.HIDDEN} == {symbols.SUPPRESSED}
     assert set(symbols.SYMBOLS) == set(symbols.STATUSES) - {symbols.PUBLISHED}
-    assert set(symbols.LABELS_DE) == set(symbols.LABELS_EN) == set(symbols.STATUSES)
