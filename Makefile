@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 export DEMOGRAFIE_HOME ?= $(CURDIR)/var
 
-.PHONY: demo test install lint lock test-latest samples bench clean
+.PHONY: demo test install lint lock test-latest samples bench clean messages
 
 # Every install comes from uv.lock (`uv sync --frozen`): the versions the tests passed with.
 # uv itself is pinned in the lock too; UV_VERSION must name the same release.
@@ -46,6 +46,13 @@ test-latest: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Texts: write the template of every key the code uses, then add new keys to both catalogs
+# (empty, for translators to fill; tests/test_i18n.py fails until they are).
+messages: $(STAMP)
+	$(BIN)/python -m i18n.extract
+	$(BIN)/pybabel update --input-file i18n/locale/messages.pot --output-dir i18n/locale \
+	  --domain messages --no-fuzzy-matching --width 100
 
 samples: $(STAMP)
 	$(BIN)/python -m data.samples.generate

@@ -33,6 +33,7 @@ from dashboard.app import create_app
 from etl.config import Settings
 from etl.store.engine import init_stores
 from etl.store.published import write_release
+from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
 from etl.transform.ages import AGE_GROUPS_17
 
 BBOX = (5.9, 47.3, 15.0, 55.0)
@@ -200,10 +201,10 @@ def cells(frame: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFra
 
 def protect(table: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     status = np.where(
-        table["value"] == 0, "zero", np.where(table["value"] < k, "suppressed", "published")
+        table["value"] == 0, ZERO, np.where(table["value"] < k, SUPPRESSED, PUBLISHED)
     )
     table = table.assign(status=status, reference_date=dt.date(2023, 12, 31), sources="bench")
-    table["value"] = table["value"].astype("Int64").mask(table["status"] == "suppressed")
+    table["value"] = table["value"].astype("Int64").mask(table["status"] == SUPPRESSED)
     if "age_to" in table:
         table["age_to"] = table["age_to"].astype("Int64")
     return table

@@ -27,6 +27,7 @@ import pandas as pd
 
 from benchmarks.baseline import run_module_at
 from etl.privacy import audit, cube_relations, protect
+from etl.symbols import PRIMARY, SECONDARY, ZERO
 
 AGE_GROUPS = [f"{low:02d}-{low + 4:02d}" for low in range(0, 80, 5)] + ["80+"]
 # Rough German age structure, one weight per five-year group.
@@ -143,9 +144,9 @@ def run(n_municipalities: int, workers: int = 1) -> dict:
         "workers": workers,
         "cells": len(cells),
         "relation_rows": len(relations),
-        "primary": int(status.get("primary", 0)),
-        "secondary": int(status.get("secondary", 0)),
-        "zero": int(status.get("zero", 0)),
+        "primary": int(status.get(PRIMARY, 0)),
+        "secondary": int(status.get(SECONDARY, 0)),
+        "zero": int(status.get(ZERO, 0)),
         "pattern": hashlib.sha256("\n".join(result["status"]).encode()).hexdigest()[:16],
         "table_s": built - started,
         "protect_s": protected - built,

@@ -40,6 +40,7 @@ from benchmarks.bound_suppression import table_bound
 from etl.privacy import audit, protect
 from etl.privacy.protect import suppression_pattern
 from etl.privacy.table import parse_table
+from etl.symbols import HIDDEN, PRIMARY, SECONDARY
 
 MIN_COUNT, PROTECTION = 3, 0.3
 BOUND_TIME_LIMIT = 60.0  # seconds per block of the lower bound
@@ -49,7 +50,7 @@ def _protect_lower_bound_zero(cells: pd.DataFrame, relations: pd.DataFrame) -> p
     """`protect` with the attacker's a-priori lower bound set to 0 (τ-Argus's model)."""
     table = parse_table(cells, relations)
     status = suppression_pattern(table, min_count=MIN_COUNT, protection=PROTECTION, lower_bound=0)
-    hidden = np.isin(status, ("primary", "secondary"))
+    hidden = np.isin(status, HIDDEN)
     value = pd.array(np.where(hidden, 0, table.values), dtype="Int64")
     value[hidden] = pd.NA
     return pd.DataFrame({"cell": table.ids.astype(str), "value": value, "status": status})
@@ -61,16 +62,16 @@ def figures(
     """Counts of one pattern and the unsafe cells found by both audits."""
     status = result.set_index("cell")["status"].reindex(cells["cell"]).to_numpy()
     values = cells["value"].to_numpy()
-    hidden = np.isin(status, ("primary", "secondary"))
+    hidden = np.isin(status, HIDDEN)
     largest = int(np.argmax(np.where(hidden, values, -1)))
     return {
         "method": method,
         "cells": len(cells),
-        "primary": int((status == "primary").sum()),
-        "secondary": int((status == "secondary").sum()),
+        "primary": int((status == PRIMARY).sum()),
+        "secondary": int((status == SECONDARY).sum()),
         "persons_suppressed": int(values[hidden].sum()),
-        "persons_secondary": int(values[status == "secondary"].sum()),
-        "secondary_by_level": _by_level(cells, status == "secondary"),
+        "persons_secondary": int(values[status == SECONDARY].sum()),
+        "secondary_by_level": _by_level(cells, status == SECONDARY),
         "largest_suppressed": int(values[largest]),
         "largest_cell": str(cells["cell"].iloc[largest]),
         "unsafe_lb1": len(audit(cells, relations, result).unsafe),

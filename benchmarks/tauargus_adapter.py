@@ -18,6 +18,8 @@ import tempfile
 import numpy as np
 import pandas as pd
 
+from etl.symbols import HIDDEN, PRIMARY, PUBLISHED, SECONDARY, ZERO
+
 TAU_PRIMARY = "U"  # unsafe by the safety rule
 TAU_SECONDARY = "M"  # secondary suppression
 
@@ -87,11 +89,11 @@ def tauargus_mod(cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     status = cells["cell"].map(tau_status).fillna("S").to_numpy()
     ours = np.where(
         status == TAU_PRIMARY,
-        "primary",
-        np.where(status == TAU_SECONDARY, "secondary", "published"),
+        PRIMARY,
+        np.where(status == TAU_SECONDARY, SECONDARY, PUBLISHED),
     )
-    ours = np.where(values == 0, "zero", ours)
-    hidden = np.isin(ours, ["primary", "secondary"])
+    ours = np.where(values == 0, ZERO, ours)
+    hidden = np.isin(ours, HIDDEN)
     value = pd.array(np.where(hidden, 0, values), dtype="Int64")
     value[hidden] = pd.NA
     result = pd.DataFrame({"cell": cells["cell"].to_numpy(), "value": value, "status": ours})

@@ -5,8 +5,9 @@ frame indexed by area_key with columns value, status, lower, upper. Rules:
 
 - a published total of zero makes a share "not available" (nothing to divide by);
 - a suppressed component makes the indicator suppressed; where the parts partition a published
-  total, interval arithmetic gives bounds: each suppressed cell is >= 1, and the sum of a
-  selection is <= total - (published rest + 1 per suppressed rest cell);
+  total, interval arithmetic (`etl.transform.interval_arithmetic`) gives bounds: each
+  suppressed cell is >= 1, and the sum of a selection is <= total - (published rest + 1 per
+  suppressed rest cell);
 - an age range that the published groups do not tile (e.g. 80+ with the 17 groups, or 20-64 on
   the broad grid groups) is "not available", never estimated.
 
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from etl.symbols import NOT_AVAILABLE, PUBLISHED, SUPPRESSED, ZERO
+from etl.transform import interval_arithmetic as bounds
 
 OPEN_GROUP_SPAN: Final = 20  # 75+ is taken as 75..95, midpoint 85
 
@@ -98,17 +100,11 @@ def sum_interval(parts: pd.DataFrame, selected: pd.Series, total: pd.DataFrame) 
     """
     index = total.index
     chosen, rest = _part_stats(parts[selected], index), _part_stats(parts[~selected], index)
-    lo = chosen["pub"] + chosen["supp"]
     total_value = total["value"].where(total["status"].isin([PUBLISHED, ZERO]))
-    hi = (total_value - rest["pub"] - rest["supp"]).where(chosen["supp"] > 0, lo)
-    return pd.DataFrame(
-        {
-            "lo": lo,
-            "hi": hi,
-            "exact": chosen["supp"] == 0,
-            "na": (chosen["na"] > 0) | (chosen["n"] == 0),
-        }
+    interval = bounds.partition_sum(
+        chosen["pub"], chosen["supp"], rest["pub"], rest["supp"], total_value
     )
+    return interval.assign(exact=chosen["supp"] == 0, na=(chosen["na"] > 0) | (chosen["n"] == 0))
 
 
 def ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
@@ -119,22 +115,17 @@ def ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float = 1.0) -> pd.DataFr
     out.loc[exact, "value"] = num["lo"][exact] / den["lo"][exact] * scale
     out.loc[exact, "status"] = PUBLISHED
     bounded = usable & ~exact
+    quotient = bounds.divide(num, den, scale)
     out.loc[bounded, "status"] = SUPPRESSED
-    out.loc[bounded, "lower"] = num["lo"][bounded] / den["hi"][bounded] * scale
-    out.loc[bounded, "upper"] = num["hi"][bounded] / den["lo"][bounded] * scale
+    out.loc[bounded, "lower"] = quotient["lo"][bounded]
+    out.loc[bounded, "upper"] = quotient["hi"][bounded]
     return out
 
 
 def _total_interval(total: pd.DataFrame) -> pd.DataFrame:
-    value = total["value"]
     exact = total["status"].isin([PUBLISHED, ZERO])
-    return pd.DataFrame(
-        {
-            "lo": value.where(exact, 1.0),
-            "hi": value.where(exact),
-            "exact": exact,
-            "na": total["status"] == NOT_AVAILABLE,
-        }
+    return bounds.of_cells(total["value"], exact).assign(
+        exact=exact, na=total["status"] == NOT_AVAILABLE
     )
 
 
@@ -228,14 +219,7 @@ def change(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _diff(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "lo": a["lo"] - b["hi"],
-            "hi": a["hi"] - b["lo"],
-            "exact": a["exact"] & b["exact"],
-            "na": a["na"] | b["na"],
-        }
-    )
+    return bounds.subtract(a, b).assign(exact=a["exact"] & b["exact"], na=a["na"] | b["na"])
 
 
 def _cell_interval(cells: pd.DataFrame, index: pd.Index) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from typing import Any
 from dashboard.classify import METHODS
 from dashboard.indicators import BY_KEY
 from dashboard.services import MAP_LEVELS
+from etl.symbols import STATUSES
 
 RELEASE = {
     "name": "release",
@@ -59,7 +60,7 @@ CELL = {
             "type": ["integer", "number", "null"],
             "description": "null unless status is published or zero",
         },
-        "status": {"type": "string", "enum": ["published", "zero", "suppressed", "na"]},
+        "status": {"type": "string", "enum": list(STATUSES)},
         "source": {"type": "string", "enum": ["official", "register"]},
         "table": {"type": ["string", "null"], "description": "official table code(s)"},
         "reference_date": {"type": ["string", "null"], "format": "date"},

@@ -1,7 +1,6 @@
 """Pure chart builders and labels of the Prognose page: data in, plotly figures out.
 
-Labels live here (TEXTS, `tr`) rather than in dashboard/i18n.py so the page can grow
-without touching the shared dictionary; unknown keys fall back to `dashboard.i18n.t`.
+Labels come from the shared gettext catalogs (`i18n`, keys `prog_*` and `grp_*`).
 """
 
 from __future__ import annotations
@@ -16,152 +15,11 @@ from plotly.subplots import make_subplots
 
 from dashboard.figures import ACCENT, FEMALE, FONT, GREY, MALE, plain
 from dashboard.i18n import fmt_number, plotly_separators, t
+from etl.symbols import PUBLISHED
 
 SCENARIO_COLOURS: Final = {"low": "#7f7f7f", "middle": ACCENT, "high": "#7f7f7f"}
 BAND: Final = "rgba(27, 120, 55, 0.18)"
 VINTAGE: Final = "#6a3d9a"
-TEXTS: Final[dict[str, tuple[str, str]]] = {
-    "page_prognose": ("Prognose", "Projection"),
-    "prog_areas": (
-        "Gebiete (mehrere Gemeinden ergeben eine eigene Region)",
-        "Areas (several municipalities form a custom region)",
-    ),
-    "prog_assumptions": ("Annahmen (mittlere Variante)", "Assumptions (middle variant)"),
-    "prog_tfr": (
-        "Geburtenziffer (Kinder je Frau) im Zieljahr",
-        "Total fertility (children per woman) at the horizon",
-    ),
-    "prog_e0": (
-        "Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)",
-        "Gain in life expectancy by the horizon (years)",
-    ),
-    "prog_migration": (
-        "Änderung des Wanderungssaldos je 1.000 Einwohner und Jahr",
-        "Change of net migration per 1,000 inhabitants and year",
-    ),
-    "prog_horizon": ("Vorausberechnungszeitraum (Jahre)", "Projection horizon (years)"),
-    "prog_band_hint": (
-        "Niedrige und hohe Variante: Geburtenziffer ± 0,12, Lebenserwartung ± 1,5 Jahre, "
-        "Wanderungssaldo ± 2 je 1.000. Das Band zeigt den Bereich zwischen beiden.",
-        "Low and high variants: fertility ± 0.12, life expectancy ± 1.5 years, net migration "
-        "± 2 per 1,000. The band shows the range between them.",
-    ),
-    "prog_published_only": (
-        "Berechnet nur aus veröffentlichten Zahlen: geheim gehaltene Zellen werden so "
-        "geschätzt, dass sie zu den veröffentlichten Summen passen (je mindestens 1). Die "
-        "Vorausberechnung verrät daher nichts, was nicht schon veröffentlicht ist.",
-        "Computed from published figures only: suppressed cells are estimated so that they add "
-        "up to the published totals (each at least 1). The projection reveals nothing that is "
-        "not already published.",
-    ),
-    "prog_pyramid": ("Bevölkerungspyramide (mittlere Variante)", "Population pyramid (middle)"),
-    "prog_groups": ("Insgesamt und wichtige Altersgruppen", "Total and key age groups"),
-    "prog_households": ("Haushalte nach Größe", "Households by size"),
-    "prog_vintages": (
-        "Amtliche Vorausberechnungen (archiviert)",
-        "Official projections (archived)",
-    ),
-    "prog_no_vintages": (
-        "Es ist noch kein amtlicher Jahrgang archiviert.",
-        "No official vintage has been archived yet.",
-    ),
-    "prog_no_vintage": (
-        "Für dieses Gebiet gibt es keinen archivierten amtlichen Jahrgang. Jahrgänge enthalten "
-        "nur Gebiete mit mindestens {min} Einwohnern im Basisjahr; Kreise, Länder und Regionen "
-        "nur, wenn auch der Rest nach ihren enthaltenen Gebieten mit Jahrgang 0 oder mindestens "
-        "{min} ist (sonst ergäbe die Differenz ein kleines Gebiet).",
-        "No archived official vintage for this area. Vintages hold only areas with at least "
-        "{min} inhabitants in the base year; Kreise, Länder and regions only when the rest after "
-        "their parts with a vintage is 0 or also at least {min} (otherwise the difference would "
-        "give a small area).",
-    ),
-    "prog_vintage_note": (
-        "Amtliche Jahrgänge: jede Zelle einzeln auf 10 gerundet, Summen getrennt gerundet – "
-        "Teile ergeben daher nicht immer genau die Summe. Jahrgänge und interaktive Rechnung "
-        "unterscheiden sich, weil sie von einem anderen Basisjahr, anderen (nicht "
-        "veröffentlichten) Daten und anderen Annahmen ausgehen; Jahrgänge vor der Begrenzung "
-        "der Wanderung (Zählungen statt wachsender Raten) können zu hoch liegen.",
-        "Official vintages: each cell rounded to 10 on its own and totals rounded separately, "
-        "so parts need not add up to the total. Vintages and the interactive projection differ "
-        "because they start from another base year, other (unpublished) data and other "
-        "assumptions; vintages made before migration was bounded (counts instead of growing "
-        "rates) can be too high.",
-    ),
-    "prog_actual": ("Tatsächlich (veröffentlicht)", "Actual (published)"),
-    "grp_total": ("Insgesamt", "Total"),
-    "grp_daycare": ("0–2 Jahre (Krippe)", "0–2 (day care)"),
-    "grp_kindergarten": ("3–5 Jahre (Kindergarten)", "3–5 (kindergarten)"),
-    "grp_school": ("6–17 Jahre (Schule)", "6–17 (school)"),
-    "grp_working": ("18–64 Jahre (Erwerbsalter)", "18–64 (working age)"),
-    "grp_80plus": ("80 Jahre und älter", "80 and over"),
-    "low": ("niedrig", "low"),
-    "middle": ("mittel", "middle"),
-    "high": ("hoch", "high"),
-    "prog_range": ("Bereich niedrig–hoch", "Range low–high"),
-    "prog_play": ("Abspielen", "Play"),
-    "prog_pause": ("Pause", "Pause"),
-    "prog_table": ("Tabelle anzeigen", "Show table"),
-    "prog_summary": (
-        "{region}: {base} Einwohner {y0}; {y1} mittlere Variante {mid} ({change}), Bereich "
-        "{low} bis {high}. 80 Jahre und älter: {old0} → {old1}. Berechnet in {ms} ms{imputed}.",
-        "{region}: {base} inhabitants in {y0}; {y1} middle variant {mid} ({change}), range "
-        "{low} to {high}. Aged 80 and over: {old0} → {old1}. Computed in {ms} ms{imputed}.",
-    ),
-    "prog_imputed": ("; {n} geheim gehaltene Zellen geschätzt", "; {n} suppressed cells estimated"),
-    "prog_outlook": (
-        "Statistische Vorausberechnung (Trendverfahren, an früheren Jahren geprüft) für {year}: "
-        "{value}, 80-%-Prognoseintervall {low} bis {high} (aus {n} Rückrechnungen); das Band "
-        "der Varianten zeigt nur Annahmen, nicht die Unsicherheit.",
-        "Statistical forecast (trend method, tested on past years) for {year}: {value}, 80 % "
-        "prediction interval {low} to {high} (from {n} backtests); the variants' band shows "
-        "assumptions only, not the uncertainty.",
-    ),
-    "prog_interval": (
-        "80-%-Prognoseintervall (geprüft)",
-        "80 % prediction interval (tested)",
-    ),
-    "prog_no_outlook": (
-        "Kein geprüftes Prognoseintervall: dafür sind mindestens drei Jahre veröffentlichter "
-        "Bestände nötig; das Band der Varianten zeigt nur Annahmen, nicht die Unsicherheit.",
-        "No tested prediction interval: it needs at least three years of published stocks; "
-        "the variants' band shows assumptions only, not the uncertainty.",
-    ),
-    "prog_small": (
-        "Achtung: weniger als 5.000 Einwohner – Vorausberechnungen für kleine Gebiete sind "
-        "sehr unsicher.",
-        "Caution: fewer than 5,000 inhabitants – projections for small areas are very uncertain.",
-    ),
-    "prog_base_values": (
-        "Ausgangswerte des Gebiets (veröffentlichte Registerdaten, Ereignisse {first}–{last}): "
-        "Geburtenziffer {tfr}, Lebenserwartung Frauen {e0f} / Männer {e0m} Jahre, "
-        "Wanderungssaldo {migration} je 1.000 und Jahr. Die Regler verschieben: die "
-        "Geburtenziffer setzt den Referenzwert (das Gebiet behält sein Verhältnis dazu), "
-        "Lebenserwartung und Wanderung sind Änderungen gegenüber diesen Werten.",
-        "The area's starting values (published register data, events {first}–{last}): "
-        "fertility {tfr}, life expectancy women {e0f} / men {e0m} years, net migration "
-        "{migration} per 1,000 a year. The controls shift: fertility sets the reference value "
-        "(the area keeps its ratio to it), life expectancy and migration are changes from "
-        "these values.",
-    ),
-    "prog_capped": (
-        "Höchstens {n} Gebiete je Berechnung; die ersten {n} werden verwendet.",
-        "At most {n} areas per computation; the first {n} are used.",
-    ),
-    "prog_region": ("Eigene Region aus {n} Gebieten", "Custom region of {n} areas"),
-    "prog_pick": ("Bitte mindestens ein Gebiet wählen.", "Please choose at least one area."),
-    "prog_vintage_label": ("Jahrgang {id} (Basis {year})", "Vintage {id} (base {year})"),
-    "prog_base": ("Basisjahr {year}", "Base year {year}"),
-    "prog_error": ("Vorausberechnung nicht möglich: {error}", "Projection not possible: {error}"),
-}
-
-
-def tr(key: str, lang: str = "de", **values: object) -> str:
-    """The page's own label; falls back to the shared dictionary."""
-    pair = TEXTS.get(key)
-    if pair is None:
-        return t(key, lang, **values)
-    text = pair[1 if lang == "en" else 0]
-    return text.format(**values) if values else text
 
 
 def _layout(figure: go.Figure, lang: str, title: str, height: int = 420) -> go.Figure:
@@ -215,7 +73,7 @@ def pyramid_animation(
     )
     ticks = _symmetric_ticks(top, lang)
     figure.update_xaxes(title=t("persons", lang), range=[-top, top], **ticks)
-    _layout(figure, lang, tr("prog_pyramid", lang), height=560)
+    _layout(figure, lang, t("prog_pyramid", lang), height=560)
     return figure.update_layout(
         legend={"y": 1.03, "x": 0, "xanchor": "left", "yanchor": "bottom"},
         title={"y": 0.97, "yref": "container", "yanchor": "top"},
@@ -238,7 +96,7 @@ def _animation_controls(names: list[str], lang: str) -> dict:
         for name in names
     ]
     play = {
-        "label": "▶ " + tr("prog_play", lang),
+        "label": "▶ " + t("prog_play", lang),
         "method": "animate",
         "args": [
             None,
@@ -250,7 +108,7 @@ def _animation_controls(names: list[str], lang: str) -> dict:
         ],
     }
     pause = {
-        "label": "❚❚ " + tr("prog_pause", lang),
+        "label": "❚❚ " + t("prog_pause", lang),
         "method": "animate",
         "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
     }
@@ -310,7 +168,7 @@ def _band(figure: go.Figure, rows: pd.DataFrame, lang: str, row: int, col: int, 
         line={"width": 0},
         fill="tonexty",
         fillcolor=BAND,
-        name=tr("prog_range", lang),
+        name=t("prog_range", lang),
         legendgroup="band",
         showlegend=first,
         hoverinfo="skip",
@@ -322,7 +180,7 @@ def _band(figure: go.Figure, rows: pd.DataFrame, lang: str, row: int, col: int, 
             x=years,
             y=wide[scenario],
             mode="lines",
-            name=tr(scenario, lang),
+            name=t(scenario, lang),
             line={
                 "color": SCENARIO_COLOURS[scenario],
                 "dash": dash,
@@ -342,7 +200,7 @@ def key_groups_figure(groups: pd.DataFrame, lang: str) -> go.Figure:
     figure = make_subplots(
         rows=2,
         cols=3,
-        subplot_titles=[tr(k, lang) for k in keys],
+        subplot_titles=[t(k, lang) for k in keys],
         vertical_spacing=0.16,
         horizontal_spacing=0.08,
     )
@@ -350,7 +208,7 @@ def key_groups_figure(groups: pd.DataFrame, lang: str) -> go.Figure:
         _band(figure, groups[groups["group"] == key], lang, i // 3 + 1, i % 3 + 1, i == 0)
     figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
     figure.update_annotations(font_size=13)
-    return _layout(figure, lang, tr("prog_groups", lang), height=560).update_layout(
+    return _layout(figure, lang, t("prog_groups", lang), height=560).update_layout(
         legend={"y": -0.1}
     )
 
@@ -364,7 +222,7 @@ def add_prediction_interval(
             x=list(years),
             y=list(values),
             mode="lines",
-            name=tr("prog_interval", lang),
+            name=t("prog_interval", lang),
             line={"color": "#b15928", "dash": "dash", "width": 1.5},
             legendgroup="interval",
             showlegend=first,
@@ -390,7 +248,7 @@ def households_figure(households: np.ndarray, years: tuple[int, ...], lang: str)
     figure.add_bar(
         x=sizes,
         y=end[1],
-        name=f"{years[-1]} ({tr('middle', lang)})",
+        name=f"{years[-1]} ({t('middle', lang)})",
         marker_color=ACCENT,
         error_y={
             "type": "data",
@@ -403,7 +261,7 @@ def households_figure(households: np.ndarray, years: tuple[int, ...], lang: str)
     )
     figure.update_layout(barmode="group")
     figure.update_yaxes(title=t("households", lang), tickformat=",.0f")
-    return _layout(figure, lang, tr("prog_households", lang), height=380)
+    return _layout(figure, lang, t("prog_households", lang), height=380)
 
 
 def vintage_figure(
@@ -442,18 +300,18 @@ def vintage_figure(
             line={"color": VINTAGE, "width": 2},
             hovertemplate="%{y:,.0f}",
         )
-    known = actual[actual["status"] == "published"]
+    known = actual[actual["status"] == PUBLISHED]
     figure.add_scatter(
         x=known["year"],
         y=pd.to_numeric(known["value"]),
         mode="markers+lines",
-        name=tr("prog_actual", lang),
+        name=t("prog_actual", lang),
         marker={"color": "#111", "size": 8},
         line={"color": "#111", "width": 1},
         hovertemplate="%{y:,.0f}",
     )
     figure.update_yaxes(title=t("persons", lang), tickformat=",.0f")
-    return _layout(figure, lang, tr("prog_vintages", lang), height=380)
+    return _layout(figure, lang, t("prog_vintages", lang), height=380)
 
 
 def empty_figure(message: str, lang: str) -> go.Figure:

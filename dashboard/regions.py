@@ -1,6 +1,7 @@
 """Figures of custom regions from published cells only, with honest bounds (pure functions).
 
-Method: interval arithmetic over the published area relations, cell by cell. For every cell
+Method: interval arithmetic (`etl.transform.interval_arithmetic`) over the published area
+relations, cell by cell. For every cell
 (e.g. women aged 20-24) and every parent of the chosen municipalities (the Kreis, or the Land
 for a city-state without Kreis):
 
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from etl.symbols import NOT_AVAILABLE, PUBLISHED, SUPPRESSED, ZERO
+from etl.transform import interval_arithmetic as bounds
 
 CELL_KEYS: Final = {
     "population": ["sex", "age_from", "age_to", "nationality"],
@@ -115,17 +117,17 @@ def cell_intervals(
     totals = totals.assign(total=pd.to_numeric(totals["value"], errors="coerce").astype(float))
     totals = totals[totals["status"].isin([PUBLISHED, ZERO])][[*group, "total"]]
     stats = stats.merge(totals, on=group, how="left", validate="1:1")
-    stats["lo"] = stats["pub_in"] + stats["supp_in"]
-    room = stats["total"] - stats["pub"] - stats["supp_out"]
-    stats["hi"] = np.where(stats["supp_in"] > 0, stats["pub_in"] + room, stats["lo"])
-    by_cell = stats.groupby(keys, dropna=False).agg(
-        lo=("lo", "sum"),
-        hi=("hi", lambda s: s.sum(min_count=len(s))),
-        na=("na_in", "sum"),
-        supp=("supp_in", "sum"),
-        members=("n_in", "sum"),
+    stats[["lo", "hi"]] = bounds.partition_sum(
+        stats["pub_in"],
+        stats["supp_in"],
+        stats["pub"] - stats["pub_in"],
+        stats["supp_out"],
+        stats["total"],
     )
-    return by_cell.reset_index()
+    counts = stats.groupby(keys, dropna=False).agg(
+        na=("na_in", "sum"), supp=("supp_in", "sum"), members=("n_in", "sum")
+    )
+    return bounds.grouped_sum(stats, keys).join(counts).reset_index()
 
 
 def region_figures(
@@ -145,8 +147,7 @@ def _combine(chosen: pd.DataFrame, n_members: int) -> dict[str, object]:
     empty = {"value": np.nan, "lower": np.nan, "upper": np.nan}
     if chosen.empty or chosen["na"].sum() > 0 or n_members == 0:
         return {"status": NOT_AVAILABLE, **empty}
-    lower = float(chosen["lo"].sum())
-    upper = float(chosen["hi"].sum(min_count=len(chosen)))
+    lower, upper = bounds.total(chosen)
     if chosen["supp"].sum() == 0:
         return {
             "status": PUBLISHED if lower else ZERO,

@@ -34,6 +34,7 @@ from etl.store.published import (
     release_info,
     withdrawal,
 )
+from etl.symbols import NOT_AVAILABLE, PUBLISHED
 
 log = logging.getLogger(__name__)
 LARGE_LAYER: Final = 2000  # areas; above this the browser geometry is rounded to ~100 m
@@ -232,7 +233,7 @@ class DashboardService:
         areas = self.level_areas(release, level)
         table = self.indicator_table(release, year).loc[indicator]
         values = table.reindex(areas["area_key"])
-        values["status"] = values["status"].fillna("na")
+        values["status"] = values["status"].fillna(NOT_AVAILABLE)
         sources = area_sources(self.population_year(release, year)).reindex(areas["area_key"])
         frame = pd.concat([areas[["area_key", "name"]], values, sources], axis=1)
         return frame.reset_index(drop=True)
@@ -251,7 +252,7 @@ class DashboardService:
         values = self.map_values(release, level, indicator, year)
         upper_bounds = list(self.breaks(release, level, indicator, year, method, k))
         decimals = indicators.BY_KEY[indicator].decimals
-        shown = values["status"] == "published"
+        shown = values["status"] == PUBLISHED
         number = values["value"].to_numpy(dtype=float)
         classes = classify.class_index(np.where(shown, number, np.nan), upper_bounds)
         return values.assign(

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from etl.errors import DisclosureError
 from etl.privacy import audit
 from etl.store.published import read_release_table, readable_release_ids, release_info
+from etl.symbols import PUBLISHED, SECONDARY, ZERO
 from etl.transform import attacker_model as attacker
 from etl.transform import release_union as union
 from etl.transform.official import OFFICIAL
@@ -77,9 +78,9 @@ def _result(cells: pd.Series, shown: pd.DataFrame, truth: pd.Series) -> pd.DataF
     value = shown.drop_duplicates("cell").set_index("cell")["value"].reindex(cells)
     hidden = attacker.is_hidden(cells).to_numpy()
     value = value.where(~hidden, truth.reindex(cells).to_numpy())
-    status = pd.Series("secondary", index=cells.index)
-    status[value.notna().to_numpy()] = "published"
-    status[(value == 0).fillna(False).to_numpy()] = "zero"
+    status = pd.Series(SECONDARY, index=cells.index)
+    status[value.notna().to_numpy()] = PUBLISHED
+    status[(value == 0).fillna(False).to_numpy()] = ZERO
     return pd.DataFrame({"cell": cells.to_numpy(), "value": value.to_numpy(), "status": status})
 
 

@@ -1,4 +1,12 @@
-"""Cell statuses and their symbols: the same everywhere (store, API, exports, UI)."""
+"""The one status vocabulary: cell statuses and their symbols, the same everywhere.
+
+Two views of one vocabulary. A **published cell** (store, API, exports, UI) is `published`,
+`zero`, `suppressed` or `na`. The **protection result** (`etl.privacy`, `python -m etl
+protect`) says in addition why a cell is hidden: `primary` (1 ≤ n < k) or `secondary`
+(hidden to protect a primary); both are stored as `suppressed` (`STORE_STATUS`).
+The words for each status, in German and English, are in the gettext catalogs
+(`i18n/locale`, keys `status_<status>`).
+"""
 
 from __future__ import annotations
 
@@ -11,22 +19,21 @@ NOT_AVAILABLE: Final = "na"
 
 STATUSES: Final = (PUBLISHED, ZERO, SUPPRESSED, NOT_AVAILABLE)
 
+PRIMARY: Final = "primary"
+SECONDARY: Final = "secondary"
+
+PROTECTION_STATUSES: Final = (PUBLISHED, ZERO, PRIMARY, SECONDARY)
+HIDDEN: Final = (PRIMARY, SECONDARY)
+
+STORE_STATUS: Final[dict[str, str]] = {
+    PUBLISHED: PUBLISHED,
+    ZERO: ZERO,
+    PRIMARY: SUPPRESSED,
+    SECONDARY: SUPPRESSED,
+}
+
 SYMBOLS: Final[dict[str, str]] = {
     ZERO: "–",  # true zero (U+2013)
     SUPPRESSED: "•",  # suppressed for confidentiality (U+2022)
     NOT_AVAILABLE: "…",  # not available (U+2026)
-}
-
-LABELS_DE: Final[dict[str, str]] = {
-    PUBLISHED: "veröffentlicht",
-    ZERO: "genau null",
-    SUPPRESSED: "geheim gehalten",
-    NOT_AVAILABLE: "nicht verfügbar",
-}
-
-LABELS_EN: Final[dict[str, str]] = {
-    PUBLISHED: "published",
-    ZERO: "true zero",
-    SUPPRESSED: "suppressed",
-    NOT_AVAILABLE: "not available",
 }

@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, dcc, html
 from etl.accounts.service import Account
 from etl.config import Settings
 from etl.errors import EtlError
+from i18n import translate as t
 from portal import components, ids, security
 from portal.pages import audit, home, review, subareas, submissions, upload, users
 from websecurity.redirects import origin
@@ -76,17 +77,16 @@ def validation_layout(settings: Settings) -> html.Div:
 def render_page(settings: Settings, account: Account | None, path: str, search: str):
     """(header, content) for a path: the page, or why it cannot be shown."""
     path = path.rstrip("/") or "/"
-    header = components.header(account, path, security.csrf_token())
+    lang = components.lang_of(search, settings.language)
+    header = components.header(account, path, security.csrf_token(), lang, settings.language)
     module = PAGE_MODULES.get(path)
     if account is None:
-        return header, components.notice("Bitte anmelden.", "error")
+        return header, components.notice(t("portal_login_needed", lang), "error")
     if module is None:
-        return header, components.notice(f"Die Seite {path} gibt es nicht.", "error")
+        return header, components.notice(t("portal_no_page", lang, path=path), "error")
     permission = components.permission_for(path)
     if permission and not account.can(permission):
-        return header, components.notice(
-            "Für diese Seite fehlt Ihrem Konto die Berechtigung.", "error"
-        )
+        return header, components.notice(t("portal_forbidden", lang), "error")
     try:
         return header, module.layout(settings, account, search)
     except EtlError as error:

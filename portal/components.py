@@ -3,21 +3,58 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from dash import dcc, html
 
-from etl.accounts.service import ROLE_LABELS, Account
+from etl.accounts.service import Account
+from i18n import LANGUAGES, N_, normalise_lang
+from i18n import translate as t
 
+# path -> (title key, permission)
 PAGES: dict[str, tuple[str, str | None]] = {
-    "/": ("Übersicht", None),
-    "/hochladen": ("Hochladen", "upload"),
-    "/meldungen": ("Meldungen", "submissions"),
-    "/pruefung": ("Prüfung und Freigabe", "review"),
-    "/ortsteile": ("Ortsteile", "review"),
-    "/protokoll": ("Protokoll", "audit"),
-    "/konten": ("Konten", "users"),
+    "/": (N_("portal_page_home"), None),
+    "/hochladen": (N_("portal_page_upload"), "upload"),
+    "/meldungen": (N_("portal_page_submissions"), "submissions"),
+    "/pruefung": (N_("portal_page_review"), "review"),
+    "/ortsteile": (N_("portal_page_subareas"), "review"),
+    "/protokoll": (N_("portal_page_audit"), "audit"),
+    "/konten": (N_("portal_page_users"), "users"),
+}
+ROLE_KEYS = {
+    "admin": N_("portal_role_admin"),
+    "statistician": N_("portal_role_statistician"),
+    "uploader": N_("portal_role_uploader"),
+    "viewer": N_("portal_role_viewer"),
 }
 LEVEL_LABELS = {"ok": "in Ordnung", "warning": "Hinweis", "info": "Information", "error": "Fehler"}
+
+
+def lang_of(search: str, default: str) -> str:
+    """The language a portal URL asks for (`?lang=en`), else the configured default."""
+    asked = parse_qs(search.lstrip("?")).get("lang", [None])[0]
+    return normalise_lang(asked, normalise_lang(default))
+
+
+def with_lang(href: str, lang: str, default: str) -> str:
+    """`href` keeping the chosen language when it is not the default."""
+    return href if lang == normalise_lang(default) else f"{href}?{urlencode({'lang': lang})}"
+
+
+def role_label(role: str, lang: str) -> str:
+    return t(ROLE_KEYS[role], lang) if role in ROLE_KEYS else role
+
+
+def language_switch(path: str, lang: str) -> html.A:
+    """A link to the same page in the other language, named in that language."""
+    other = next(code for code in LANGUAGES if code != lang)
+    return html.A(
+        t("portal_switch_language", other),
+        href=f"{path}?{urlencode({'lang': other})}",
+        lang=other,
+        hrefLang=other,
+        id="portal-language",
+    )
 
 
 def permission_for(path: str) -> str | None:
@@ -25,34 +62,41 @@ def permission_for(path: str) -> str | None:
     return PAGES.get(path.rstrip("/") or "/", (None, None))[1]
 
 
-def header(account: Account | None, path: str, csrf: str) -> html.Header:
+def header(
+    account: Account | None, path: str, csrf: str, lang: str = "de", default: str = "de"
+) -> html.Header:
+    current = f" ({t('current_page', lang)})"
     links = [
         dcc.Link(
-            [title, html.Span(" (aktuelle Seite)", className="sr-only")] if href == path else title,
-            href=href,
+            [t(title, lang), html.Span(current, className="sr-only")]
+            if href == path
+            else t(title, lang),
+            href=with_lang(href, lang, default),
             className="current" if href == path else "",
         )
         for href, (title, permission) in PAGES.items()
         if account and (permission is None or account.can(permission))
     ]
-    who = f"{account.username} ({ROLE_LABELS[account.role]})" if account else ""
+    who = f"{account.username} ({role_label(account.role, lang)})" if account else ""
     logout = html.Form(
         [
             dcc.Input(type="hidden", name="csrf_token", value=csrf),
-            html.Button("Abmelden", type="submit", className="secondary"),
+            html.Button(t("portal_logout", lang), type="submit", className="secondary"),
         ],
         method="post",
         action="/auth/logout",
     )
     return html.Header(
         [
-            html.A("Zum Inhalt springen", href="#inhalt", className="skip"),
-            html.Span("Meldeportal Demografie", className="brand"),
-            html.Nav(links, **{"aria-label": "Hauptnavigation"}),
+            html.A(t("skip_link", lang), href="#inhalt", className="skip"),
+            html.Span(t("portal_title", lang), className="brand"),
+            html.Nav(links, **{"aria-label": t("nav_label", lang)}),
             html.Span(who),
+            language_switch(path, lang),
             logout,
         ],
         className="top",
+        lang=lang,
     )
 
 

@@ -3,7 +3,8 @@
 - `etl` makes data and imports no web package and neither app;
 - SQL (duckdb, sqlite3, psycopg, SQLAlchemy statements, SQL text) lives only in `etl/store`;
 - the public dashboard reads the published zone only: it imports no restricted-zone module;
-- the dashboard and the portal share `websecurity` and never import each other.
+- the dashboard and the portal share `websecurity` and never import each other;
+- both translate through `i18n`, which imports neither app, `websecurity` nor `etl`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ WEB_PACKAGES = {
     "dashboard",
     "portal",
     "websecurity",
+    "i18n",
 }
 SQL_PACKAGES = {"duckdb", "sqlite3", "psycopg", "psycopg2"}
 # Type names may travel through the layers; statements and sessions may not.
@@ -106,6 +108,10 @@ def test_sql_only_in_etl_store(package: str) -> None:
         ("portal", "dashboard"),
         ("websecurity", "dashboard"),
         ("websecurity", "portal"),
+        ("i18n", "dashboard"),
+        ("i18n", "portal"),
+        ("i18n", "websecurity"),
+        ("i18n", "etl"),
     ],
 )
 def test_the_apps_do_not_import_each_other(package: str, forbidden: str) -> None:

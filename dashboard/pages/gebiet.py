@@ -15,6 +15,7 @@ from dashboard.i18n import fmt_cell, fmt_number, normalise_lang, t
 from dashboard.indicators import INDICATORS
 from dashboard.pages.common import as_int, default_lang
 from dashboard.services import get_service
+from etl.symbols import NOT_AVAILABLE, PUBLISHED
 
 PAGE = {"path": "/gebiet", "name": "Gebiet", "order": 1, "label_key": "page_gebiet"}
 OVERLAYS = ("none", "year", "parent")
@@ -238,11 +239,11 @@ def official_block(register: pd.DataFrame, official: pd.DataFrame, lang: str) ->
         )
     merged = official.merge(
         register, on="year", how="left", suffixes=("_off", "_reg"), validate="1:1"
-    ).fillna({"status_reg": "na"})
+    ).fillna({"status_reg": NOT_AVAILABLE})
     rows = []
     for r in merged.itertuples():
         reg, off = r.value_reg, r.value_off
-        both = r.status_reg == "published" and r.status_off == "published"
+        both = r.status_reg == PUBLISHED and r.status_off == PUBLISHED
         diff = fmt_number(reg - off, lang) if both else "…"
         share = fmt_number((reg - off) / off * 100, lang, 1) + " %" if both and off else "…"
         rows.append(

@@ -24,7 +24,6 @@ from dashboard.projection_figures import (
     households_figure,
     key_groups_figure,
     pyramid_animation,
-    tr,
     vintage_figure,
 )
 from dashboard.projection_service import (
@@ -38,6 +37,7 @@ from dashboard.projection_service import (
 )
 from dashboard.services import get_service
 from etl.projection.outlook import SMALL_POPULATION, BaseValues, Outlook
+from etl.symbols import PUBLISHED
 
 PAGE = {"path": "/prognose", "name": "Prognose", "order": 5, "label_key": "page_prognose"}
 STATE: Final = "prognose-state"
@@ -76,7 +76,7 @@ def _slider(lang: str, spec: tuple) -> Any:
         tooltip={"placement": "bottom", "always_visible": False},
         allow_direct_input=True,
     )
-    return field(tr(label, lang), slider_id, control)
+    return field(t(label, lang), slider_id, control)
 
 
 def _chart(
@@ -86,7 +86,7 @@ def _chart(
     parts = [dcc.Graph(id=graph_id, config=graph_config(filename))]
     if note:
         parts.append(html.P(note, className="hint"))
-    parts.append(html.Details([html.Summary(tr("prog_table", lang)), html.Div(id=table_id)]))
+    parts.append(html.Details([html.Summary(t("prog_table", lang)), html.Div(id=table_id)]))
     return html.Section(className="panel", children=parts)
 
 
@@ -95,8 +95,8 @@ def _controls(lang: str, areas: str | None) -> html.Section:
     return html.Section(
         className="panel",
         children=[
-            field(tr("prog_areas", lang), AREAS, picker),
-            html.P(tr("prog_published_only", lang), className="hint"),
+            field(t("prog_areas", lang), AREAS, picker),
+            html.P(t("prog_published_only", lang), className="hint"),
         ],
     )
 
@@ -105,9 +105,9 @@ def _assumptions(lang: str) -> html.Section:
     return html.Section(
         className="panel",
         children=[
-            html.H2(tr("prog_assumptions", lang)),
+            html.H2(t("prog_assumptions", lang)),
             *[_slider(lang, spec) for spec in SLIDERS],
-            html.P(tr("prog_band_hint", lang), className="hint"),
+            html.P(t("prog_band_hint", lang), className="hint"),
             html.P(id=SUMMARY, className="summary gap-box", **{"aria-live": "polite"}),
         ],
     )
@@ -122,7 +122,7 @@ def layout(
         dcc.Graph(id=PYRAMID, config=graph_config("prognose-pyramide")), className="panel"
     )
     vintages = _chart(
-        VINTAGES, VINTAGES_TABLE, lang, "prognose-jahrgaenge", tr("prog_vintage_note", lang)
+        VINTAGES, VINTAGES_TABLE, lang, "prognose-jahrgaenge", t("prog_vintage_note", lang)
     )
     households = _chart(HOUSEHOLDS, HOUSEHOLDS_TABLE, lang, "prognose-haushalte")
     content = [
@@ -133,7 +133,7 @@ def layout(
         _chart(GROUPS, GROUPS_TABLE, lang, "prognose-altersgruppen"),
         html.Div([households, vintages], className="grid-2"),
     ]
-    return page_frame(PAGE["path"], lang, query, content, tr("page_prognose", lang))
+    return page_frame(PAGE["path"], lang, query, content, t("page_prognose", lang))
 
 
 def init_controls(state: dict) -> tuple[list[dict], list[str]]:
@@ -173,8 +173,8 @@ def update_projection(areas, tfr, e0_gain, migration, horizon, state):
     """Recompute for the chosen areas and assumptions: summary, 3 charts, 2 tables."""
     lang = normalise_lang((state or {}).get("lang"))
     if not areas:
-        blank = empty_figure(tr("prog_pick", lang), lang)
-        return tr("prog_pick", lang), blank, blank, None, blank, None
+        blank = empty_figure(t("prog_pick", lang), lang)
+        return t("prog_pick", lang), blank, blank, None, blank, None
     service = get_projection_service()
     release = service.service.resolve_release((state or {}).get("release"))
     params = Params.parse(tfr, e0_gain, migration, horizon)
@@ -195,7 +195,7 @@ def update_projection(areas, tfr, e0_gain, migration, horizon, state):
         base_values_text(service.base_values(release, chosen), lang),
     ]
     if capped:
-        notes.insert(0, tr("prog_capped", lang, n=MAX_AREAS))
+        notes.insert(0, t("prog_capped", lang, n=MAX_AREAS))
     return (" ".join([rendered[0], *notes]), *rendered[1:])
 
 
@@ -207,10 +207,10 @@ def capped_areas(areas: list[str], limit: int = MAX_AREAS) -> tuple[tuple[str, .
 
 def outlook_text(outlook: Outlook | None, lang: str, base_population: float) -> str:
     """The calibrated statistical forecast at the horizon, its 80 % interval and a warning."""
-    warning = f" {tr('prog_small', lang)}" if base_population < SMALL_POPULATION else ""
+    warning = f" {t('prog_small', lang)}" if base_population < SMALL_POPULATION else ""
     if outlook is None:
-        return tr("prog_no_outlook", lang) + warning
-    text = tr(
+        return t("prog_no_outlook", lang) + warning
+    text = t(
         "prog_outlook",
         lang,
         year=outlook.years[-1],
@@ -224,7 +224,7 @@ def outlook_text(outlook: Outlook | None, lang: str, base_population: float) -> 
 
 def base_values_text(values: BaseValues, lang: str) -> str:
     """The region's own starting values, their source and period, and what the controls do."""
-    return tr(
+    return t(
         "prog_base_values",
         lang,
         tfr=fmt_number(values.tfr, lang, 2),
@@ -239,7 +239,7 @@ def base_values_text(values: BaseValues, lang: str) -> str:
 def _region_name(areas: pd.DataFrame, keys: list[str], lang: str) -> str:
     if len(keys) == 1:
         return str(areas["name"].get(keys[0], keys[0]))
-    return tr("prog_region", lang, n=len(keys))
+    return t("prog_region", lang, n=len(keys))
 
 
 def render_projection(
@@ -264,7 +264,7 @@ def summary_text(groups: pd.DataFrame, name: str, elapsed_ms: float, imputed: in
     y0, y1 = int(groups["year"].min()), int(groups["year"].max())
     base, mid = value[("grp_total", "middle", y0)], value[("grp_total", "middle", y1)]
     change = fmt_number((mid / base - 1) * 100 if base else 0.0, lang, 1)
-    return tr(
+    return t(
         "prog_summary",
         lang,
         region=name,
@@ -278,7 +278,7 @@ def summary_text(groups: pd.DataFrame, name: str, elapsed_ms: float, imputed: in
         old0=fmt_number(value[("grp_80plus", "middle", y0)], lang),
         old1=fmt_number(value[("grp_80plus", "middle", y1)], lang),
         ms=fmt_number(elapsed_ms, lang),
-        imputed=tr("prog_imputed", lang, n=imputed) if imputed else "",
+        imputed=t("prog_imputed", lang, n=imputed) if imputed else "",
     )
 
 
@@ -291,14 +291,14 @@ def groups_table(groups: pd.DataFrame, lang: str) -> html.Div:
     )
     rows = [
         (
-            f"{tr(key, lang)} {year}",
+            f"{t(key, lang)} {year}",
             *(fmt_number(wide.loc[(key, year), s], lang) for s in ("low", "middle", "high")),
         )
         for key in KEY_GROUPS
         for year in shown
     ]
-    header = [tr("prog_groups", lang), tr("low", lang), tr("middle", lang), tr("high", lang)]
-    return data_table(tr("prog_groups", lang), header, rows, numeric=[False, True, True, True])
+    header = [t("prog_groups", lang), t("low", lang), t("middle", lang), t("high", lang)]
+    return data_table(t("prog_groups", lang), header, rows, numeric=[False, True, True, True])
 
 
 def households_table(projection: RegionProjection, lang: str) -> html.Div:
@@ -310,15 +310,15 @@ def households_table(projection: RegionProjection, lang: str) -> html.Div:
         for k, label in enumerate(labels)
     ]
     y0, y1 = projection.years[0], projection.years[-1]
-    header = [t("size", lang), str(y0)] + [f"{y1} {tr(s, lang)}" for s in ("low", "middle", "high")]
-    return data_table(tr("prog_households", lang), header, rows, numeric=[False] + [True] * 4)
+    header = [t("size", lang), str(y0)] + [f"{y1} {t(s, lang)}" for s in ("low", "middle", "high")]
+    return data_table(t("prog_households", lang), header, rows, numeric=[False] + [True] * 4)
 
 
 def update_vintages(areas, state):
     """Archived official vintages of the first chosen area against actual published totals."""
     lang = normalise_lang((state or {}).get("lang"))
     if not areas:
-        return empty_figure(tr("prog_pick", lang), lang), None
+        return empty_figure(t("prog_pick", lang), lang), None
     service = get_projection_service()
     release = service.service.resolve_release((state or {}).get("release"))
     vintages = service.vintages()
@@ -334,14 +334,14 @@ def update_vintages(areas, state):
 def no_vintage_text(vintages: pd.DataFrame, lang: str) -> str:
     """Why an area has no vintage: none archived at all, or the archived ones' size rules."""
     if vintages.empty:
-        return tr("prog_no_vintages", lang)
+        return t("prog_no_vintages", lang)
     smallest = int(vintages["min_population"].min())
-    return tr("prog_no_vintage", lang, min=fmt_number(smallest, lang))
+    return t("prog_no_vintage", lang, min=fmt_number(smallest, lang))
 
 
 def vintage_labels(vintages: pd.DataFrame, lang: str) -> dict[str, str]:
     return {
-        str(r.vintage_id): tr("prog_vintage_label", lang, id=r.vintage_id, year=r.base_year)
+        str(r.vintage_id): t("prog_vintage_label", lang, id=r.vintage_id, year=r.base_year)
         for r in vintages.itertuples()
     }
 
@@ -352,7 +352,7 @@ def vintage_table(
     """Projected totals (middle, low-high) by vintage and year, with the actual value."""
     totals = rows[(rows["age_from"] == 0) & rows["age_to"].isna()]
     wide = totals.pivot_table(index=["vintage_id", "year"], columns="scenario", values="value")
-    known = actual[actual["status"] == "published"].set_index("year")["value"]
+    known = actual[actual["status"] == PUBLISHED].set_index("year")["value"]
     body = []
     for (vintage_id, year), row in wide.iterrows():
         observed = known.get(year)
@@ -364,13 +364,13 @@ def vintage_table(
                 fmt_number(observed, lang) if observed is not None else "…",
             )
         )
-    header = [t("year", lang), tr("middle", lang), tr("prog_range", lang), tr("prog_actual", lang)]
+    header = [t("year", lang), t("middle", lang), t("prog_range", lang), t("prog_actual", lang)]
     return data_table(
-        tr("prog_vintages", lang),
+        t("prog_vintages", lang),
         header,
         body,
         numeric=[False, True, True, True],
-        note=tr("prog_vintage_note", lang),
+        note=t("prog_vintage_note", lang),
     )
 
 

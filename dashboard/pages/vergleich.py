@@ -14,6 +14,7 @@ from dashboard.i18n import fmt_cell, normalise_lang, t
 from dashboard.indicators import BY_KEY, INDICATORS
 from dashboard.pages.common import as_int, default_lang, split_keys
 from dashboard.services import get_service
+from etl.symbols import NOT_AVAILABLE
 
 PAGE = {"path": "/vergleich", "name": "Vergleich", "order": 2, "label_key": "page_vergleich"}
 MAX_AREAS = 6
@@ -111,7 +112,7 @@ def render_compare(
     """Pure: bar chart of one indicator and a table of all indicators for the chosen areas."""
     spec = BY_KEY[indicator]
     one = table[table["indicator"] == indicator].set_index("area_key").reindex(keys)
-    one = one.assign(name=names, status=one["status"].fillna("na")).reset_index()
+    one = one.assign(name=names, status=one["status"].fillna(NOT_AVAILABLE)).reset_index()
     figure = figures.compare_bars(one, indicator, lang, spec.decimals)
     rows = []
     for item in INDICATORS:

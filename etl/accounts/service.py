@@ -15,12 +15,6 @@ from etl.errors import ConfigError, EtlError
 from etl.store import accounts as store
 
 ROLES: Final = ("admin", "statistician", "uploader", "viewer")
-ROLE_LABELS: Final = {
-    "admin": "Administration",
-    "statistician": "Statistikstelle",
-    "uploader": "Meldestelle einer Kommune",
-    "viewer": "Lesezugriff",
-}
 PERMISSIONS: Final = {
     "dashboard": frozenset(ROLES),
     "upload": frozenset({"uploader"}),

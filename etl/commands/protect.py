@@ -13,6 +13,7 @@ import pandas as pd
 from etl.config import Settings
 from etl.errors import DisclosureError, InputError
 from etl.privacy import audit, protect, validate_table
+from etl.symbols import PRIMARY, SECONDARY, ZERO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,8 +111,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     write_atomically(result, args.out)
     counts = result["status"].value_counts()
     print(
-        f"geschützt: {len(result)} Zellen, {counts.get('primary', 0)} primär, "
-        f"{counts.get('secondary', 0)} sekundär, {counts.get('zero', 0)} null; "
+        f"geschützt: {len(result)} Zellen, {counts.get(PRIMARY, 0)} primär, "
+        f"{counts.get(SECONDARY, 0)} sekundär, {counts.get(ZERO, 0)} null; "
         f"Audit sicher; geschrieben nach {args.out}"
     )
     return 0

@@ -14,16 +14,10 @@ import pandas as pd
 
 from etl.errors import InputError
 from etl.privacy.intervals import Failure, interval_failures
-from etl.privacy.rules import (
-    STATUS_PUBLISHED,
-    STATUS_ZERO,
-    STATUSES,
-    SUPPRESSED,
-    interval_targets,
-    primary_mask,
-)
+from etl.privacy.rules import interval_targets, primary_mask
 from etl.privacy.table import HEADER_LINES, Table, parse_table
 from etl.privacy.workers import lp_pool
+from etl.symbols import HIDDEN, PROTECTION_STATUSES, PUBLISHED, ZERO
 
 UNSAFE_COLUMNS = [
     "cell",
@@ -76,9 +70,11 @@ def _result_arrays(result: pd.DataFrame, table: Table, file: str) -> tuple[np.nd
         (located.isna(), "cell", lambda row: f"Zelle {ids[row]!r} fehlt in der Zellendatei."),
         (ids.duplicated(), "cell", lambda row: f"Zelle {ids[row]!r} kommt doppelt vor."),
         (
-            ~status.isin(STATUSES),
+            ~status.isin(PROTECTION_STATUSES),
             "status",
-            lambda row: f"unbekannter Status {status[row]!r}; erlaubt: {', '.join(STATUSES)}.",
+            lambda row: (
+                f"unbekannter Status {status[row]!r}; erlaubt: {', '.join(PROTECTION_STATUSES)}."
+            ),
         ),
     ]
     for mask, column, message in problems:
@@ -111,10 +107,10 @@ def _consistency(
 ) -> list[tuple[int, str]]:
     """Cells whose status or value contradicts the input (position, reason)."""
     values = table.values
-    shown = np.isin(statuses, (STATUS_PUBLISHED, STATUS_ZERO))
+    shown = np.isin(statuses, (PUBLISHED, ZERO))
     checks = [
-        ((values == 0) & (statuses != STATUS_ZERO), "Nullzelle nicht als zero veröffentlicht"),
-        ((values != 0) & (statuses == STATUS_ZERO), "Status zero für einen Wert ungleich 0"),
+        ((values == 0) & (statuses != ZERO), "Nullzelle nicht als zero veröffentlicht"),
+        ((values != 0) & (statuses == ZERO), "Status zero für einen Wert ungleich 0"),
         (primary & shown, "primäre Zelle (1 <= n < k oder primary=1) veröffentlicht"),
         (shown & (published != values), "veröffentlichter Wert weicht von der Eingabe ab"),
         (table.fixed & ~shown, "bekannte Zelle (known=1) als geheim gehalten behandelt"),
@@ -179,7 +175,7 @@ def audit(
     statuses, published = _result_arrays(result, table, file_result)
     primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     inconsistent = _consistency(table, statuses, published, primary)
-    suppressed = np.isin(statuses, SUPPRESSED)
+    suppressed = np.isin(statuses, HIDDEN)
     # Zeros wrongly suppressed keep bound 0 so that the true table stays feasible.
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     targets = interval_targets(table.values, primary, protection, lower_bound)

@@ -26,18 +26,11 @@ from etl.errors import DisclosureError
 from etl.privacy.intervals import Failure, interval_failures
 from etl.privacy.perturb import RelationGraph, perturbation_search
 from etl.privacy.prune import prune_secondaries
-from etl.privacy.rules import (
-    STATUS_PRIMARY,
-    STATUS_PUBLISHED,
-    STATUS_SECONDARY,
-    STATUS_ZERO,
-    TOLERANCE,
-    interval_targets,
-    primary_mask,
-)
+from etl.privacy.rules import TOLERANCE, interval_targets, primary_mask
 from etl.privacy.speculation import Step, repair_round
 from etl.privacy.table import Table, parse_table
 from etl.privacy.workers import LpPool, lp_pool
+from etl.symbols import PRIMARY, PUBLISHED, SECONDARY, ZERO
 
 logger = logging.getLogger(__name__)
 
@@ -210,10 +203,10 @@ def suppression_pattern(
     suppressed = prune_secondaries(
         RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds
     )
-    status = np.full(table.n_cells, STATUS_PUBLISHED, dtype=object)
-    status[table.values == 0] = STATUS_ZERO
-    status[suppressed] = STATUS_SECONDARY
-    status[primary] = STATUS_PRIMARY
+    status = np.full(table.n_cells, PUBLISHED, dtype=object)
+    status[table.values == 0] = ZERO
+    status[suppressed] = SECONDARY
+    status[primary] = PRIMARY
     return status
 
 
@@ -240,7 +233,7 @@ def protect(
     table = parse_table(cells, relations)
     with lp_pool(workers) as pool:
         status = suppression_pattern(table, min_count=min_count, protection=protection, pool=pool)
-    published = np.isin(status, (STATUS_PUBLISHED, STATUS_ZERO))
+    published = np.isin(status, (PUBLISHED, ZERO))
     value = pd.array(np.where(published, table.values, 0), dtype="Int64")
     value[~published] = pd.NA
     return pd.DataFrame(

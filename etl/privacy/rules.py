@@ -7,13 +7,6 @@ import numpy as np
 # LP answers are floating point: a bound counts as reached within this tolerance.
 TOLERANCE = 1e-6
 
-STATUS_PUBLISHED = "published"
-STATUS_ZERO = "zero"
-STATUS_PRIMARY = "primary"
-STATUS_SECONDARY = "secondary"
-STATUSES = (STATUS_PUBLISHED, STATUS_ZERO, STATUS_PRIMARY, STATUS_SECONDARY)
-SUPPRESSED = (STATUS_PRIMARY, STATUS_SECONDARY)
-
 
 def primary_mask(values: np.ndarray, forced: np.ndarray, min_count: int) -> np.ndarray:
     """Cells with 1 <= n < k, plus the cells the input forces primary (never zeros)."""

@@ -8,8 +8,8 @@ spreading alternates between them (iterative proportional fitting of the suppres
 only) until both hold. Published cells are never changed.
 
 Local rates come from published event totals by indirect standardisation: expected births
-and deaths are the standard schedules (`synthetic`) applied to the area's population; the
-area keeps the ratio observed / expected (shrunk towards 1), the age pattern is the
+and deaths are the standard schedules (`etl.projection.standard`) applied to the area's
+population; the area keeps the ratio observed / expected (shrunk towards 1), the age pattern is the
 standard's (as in `assumptions.assumptions_from_totals`, but with fixed migration weights).
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from etl.projection import synthetic
+from etl.projection import standard
 from etl.projection.assumptions import Assumptions, migration_weights
 from etl.projection.mortality import single_year_survival
 from etl.projection.ungroup import GENESIS_17_BOUNDS, split_age_groups
@@ -218,8 +218,8 @@ def standard_migration_weights() -> np.ndarray:
     Fixed, not taken from the areas chosen, so that a custom region is exactly the sum of
     its parts projected one by one.
     """
-    stationary = np.cumprod(single_year_survival(synthetic.reference_death_rates()), axis=-1)
-    return migration_weights(synthetic.migration_schedule(), stationary)
+    stationary = np.cumprod(single_year_survival(standard.reference_death_rates()), axis=-1)
+    return migration_weights(standard.migration_schedule(), stationary)
 
 
 def local_assumptions(
@@ -235,8 +235,8 @@ def local_assumptions(
     """
     wide = events.pivot_table(index="area_key", columns="event", values="value", aggfunc="sum")
     wide = wide.reindex(index=list(areas), columns=list(EVENTS)).fillna(0.0)
-    schedule = synthetic.fertility_schedule(STANDARD_TFR)
-    mx, migration = synthetic.reference_death_rates(), synthetic.migration_schedule()
+    schedule = standard.fertility_schedule(STANDARD_TFR)
+    mx, migration = standard.reference_death_rates(), standard.migration_schedule()
     weights = standard_migration_weights()
     exposure = np.asarray(population, dtype=float) * years
     target = (wide["move_in"] - wide["move_out"]).to_numpy(float)

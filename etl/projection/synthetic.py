@@ -1,4 +1,8 @@
-"""Seeded synthetic populations and assumptions for tests, examples and benchmarks."""
+"""Seeded synthetic populations and assumptions for tests, examples and benchmarks.
+
+Nothing in the product imports this module (tests/projection/test_standard.py checks it);
+the schedules the product uses are in `etl.projection.standard`.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,12 @@ import numpy as np
 
 from etl.projection.assumptions import Assumptions, migration_weights
 from etl.projection.mortality import single_year_survival
-
-AGES = 101  # single years 0..99 and 100+
-
-
-def reference_death_rates() -> np.ndarray:
-    """Gompertz-Makeham death rates (sex, age) with e0 near 83 (female) and 78 (male)."""
-    ages = np.arange(AGES)
-    female = 0.00005 + 0.000010 * np.exp(0.105 * ages)
-    male = 0.00010 + 0.000025 * np.exp(0.100 * ages)
-    mx = np.stack([female, male])
-    mx[:, 0] = [0.0030, 0.0036]
-    return mx
-
-
-def fertility_schedule(tfr: float = 1.5) -> np.ndarray:
-    """Annual rates by age of mother, bell-shaped around 31, summing to `tfr`."""
-    ages = np.arange(AGES)
-    shape = np.where((ages >= 15) & (ages < 50), np.exp(-(((ages - 31) / 5.5) ** 2)), 0.0)
-    return tfr * shape / shape.sum()
-
-
-def migration_schedule() -> np.ndarray:
-    """Annual net migration rates by sex and age: young adults move in, some leave later."""
-    ages = np.arange(AGES)
-    rates = 0.012 * np.exp(-(((ages - 23) / 5) ** 2)) - 0.002 * np.exp(-(((ages - 45) / 12) ** 2))
-    return np.stack([rates, rates * 1.1])
+from etl.projection.standard import (
+    AGES,
+    fertility_schedule,
+    migration_schedule,
+    reference_death_rates,
+)
 
 
 def population(n_areas: int, seed: int = 0) -> np.ndarray:

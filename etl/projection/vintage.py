@@ -5,8 +5,8 @@ mother, deaths by sex and age) to a frame `write_vintage` accepts:
 
 1. assumptions per municipality with `borrow_strength` from `observed_counts`; the
    reference (all municipalities together) is first blended with the standard schedules
-   of `synthetic` in proportion to its number of events (limited-fluctuation credibility),
-   so that a small region does not get a ragged age pattern;
+   of `etl.projection.standard` in proportion to its number of events (limited-fluctuation
+   credibility), so that a small region does not get a ragged age pattern;
 2. every municipality projected in single years with LOW, MIDDLE and HIGH; those below
    `small_threshold` inhabitants are routed to Hamilton-Perry when the population of an
    earlier year is known, controlled to their Kreis (see `smallarea.project_areas_routed`);
@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etl.projection import synthetic
 from etl.projection.area import AreaProjection
 from etl.projection.assumptions import borrow_strength
 from etl.projection.backtest import size_class
 from etl.projection.history import ObservedCounts, observed_counts
 from etl.projection.scenarios import STANDARD_SCENARIOS, Scenario
 from etl.projection.smallarea import project_areas_routed
+from etl.projection.standard import fertility_schedule, reference_death_rates
 
 BROAD_GROUPS: tuple[tuple[int, int | None], ...] = (
     (0, 3),
@@ -114,8 +114,8 @@ def _blend(observed: np.ndarray, exposure: np.ndarray, standard: np.ndarray) -> 
 def smoothed_reference(local: ObservedCounts) -> ObservedCounts:
     """The sum of all areas with births and deaths blended towards the standard schedules."""
     total = local.total()
-    births = _blend(total.births[0], total.exposure[0, 0], synthetic.fertility_schedule())
-    deaths = _blend(total.deaths[0], total.exposure[0], synthetic.reference_death_rates())
+    births = _blend(total.births[0], total.exposure[0, 0], fertility_schedule())
+    deaths = _blend(total.deaths[0], total.exposure[0], reference_death_rates())
     return ObservedCounts(
         total.areas,
         total.years,

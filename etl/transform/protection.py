@@ -8,17 +8,11 @@ import pandas as pd
 
 from etl.errors import DisclosureError
 from etl.privacy import audit, protect
-from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
+from etl.symbols import PRIMARY, SECONDARY, STORE_STATUS, SUPPRESSED
 from etl.transform import release_union as union
 from etl.transform.publication import Problem
 
-STORE_STATUS = {
-    "published": PUBLISHED,
-    "zero": ZERO,
-    "primary": SUPPRESSED,
-    "secondary": SUPPRESSED,
-}
-FLAGS = ["primary", "known"]
+FLAGS = ["primary", "known"]  # input columns of the protection problem
 
 
 @dataclass(frozen=True)
@@ -102,8 +96,8 @@ def protect_and_audit(
     return Protected(
         rows=shown.drop(columns=["publish", *FLAGS, "cell"]),
         cells=len(result),
-        primary=int(counts.get("primary", 0)),
-        secondary=int(counts.get("secondary", 0)),
+        primary=int(counts.get(PRIMARY, 0)),
+        secondary=int(counts.get(SECONDARY, 0)),
         audited=report.checked,
         suppressed_persons=int(hidden_values.sum()),
         largest_suppressed=int(hidden_values.max()) if len(hidden_values) else 0,

@@ -8,7 +8,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from etl.accounts import admin
-from etl.accounts.service import ROLE_LABELS, ROLES, Account
+from etl.accounts.service import ROLES, Account
 from etl.config import Settings
 from etl.errors import EtlError
 from portal import components, ids
@@ -42,7 +42,7 @@ def users_view(settings: Settings, account: Account) -> html.Table:
         {
             **u,
             "ags": ", ".join(u["municipalities"]),
-            "role": ROLE_LABELS[u["role"]],
+            "role": components.role_label(u["role"], "de"),
             "status": "gesperrt" if u["disabled"] else "aktiv",
         }
         for u in admin.accounts(settings, account)
@@ -88,7 +88,9 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
                         id=ids.USERS_ROLE,
                         value="uploader",
                         className="roles",
-                        options=[{"label": ROLE_LABELS[r], "value": r} for r in ROLES],
+                        options=[
+                            {"label": components.role_label(r, "de"), "value": r} for r in ROLES
+                        ],
                     ),
                     html.Label(
                         "Gemeinden (AGS, durch Komma getrennt; nur Meldestellen)",

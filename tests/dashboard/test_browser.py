@@ -220,3 +220,16 @@ def test_accessibility_axe(page, base_url: str, path: str) -> None:
     name = "axe" + path.replace("/", "-").replace("?", "-").replace("&", "-").replace("=", "-")
     _shot(page, name[:60])
     assert serious == [], serious
+
+
+def test_language_switch_covers_the_former_page_dictionary(page, base_url: str) -> None:
+    """The EN link translates the shell and the Prognose page (one translator, one catalog)."""
+    page.goto(base_url + "/prognose?areas=04021000")
+    page.wait_for_selector("main h1")
+    assert "Annahmen (mittlere Variante)" in page.inner_text("main")
+    page.click("a.lang-switch")
+    page.wait_for_url("**lang=en**")
+    page.get_by_text("Assumptions (middle variant)").wait_for(timeout=30_000)
+    assert page.get_by_role("link", name="Map").is_visible()
+    assert "Demography dashboard" in page.inner_text("header")
+    _shot(page, "language-en-prognose")

@@ -143,6 +143,23 @@ def test_upload_review_publish(browser, settings, portal_url, tmp_path, tmp_path
     check_dashboard(browser, settings, release)
 
 
+def test_portal_language_switch(browser, portal_url):
+    """German by default; the header link switches to English and navigation keeps it."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    log_in(page, portal_url, "statistik")
+    assert page.get_by_role("button", name="Abmelden").is_visible()
+    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="Log out").wait_for()
+    assert "Your tasks" in page.inner_text("main")
+    page.get_by_role("link", name="Audit log").first.click()
+    page.wait_for_url(re.compile(r"/protokoll\?lang=en$"))
+    page.get_by_role("link", name="Audit log (current page)").wait_for()
+    shoot(page, "language-en")
+    page.get_by_role("link", name="Deutsch").click()
+    page.get_by_role("button", name="Abmelden").wait_for()
+    page.close()
+
+
 def serve(server) -> tuple[str, object]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

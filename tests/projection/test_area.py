@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.projection import synthetic
+from etl.projection import standard, synthetic
 from etl.projection.area import bounded_migration_counts, project_area, project_areas
 from etl.projection.engine import NetMigration, StepInputs, project
 from etl.projection.lifetable import andreev_kingkade_a0, life_table_arrays, survival_from_L
@@ -30,7 +30,7 @@ CONSTANT = Scenario("constant")
 
 
 def test_single_year_survival_equals_full_life_table() -> None:
-    mx = synthetic.reference_death_rates()
+    mx = standard.reference_death_rates()
     ax = np.full(mx.shape, 0.5)
     ax[:, 0] = [andreev_kingkade_a0(mx[0, 0], "female"), andreev_kingkade_a0(mx[1, 0], "male")]
     ax[:, -1] = 1 / mx[:, -1]
@@ -41,7 +41,7 @@ def test_single_year_survival_equals_full_life_table() -> None:
 
 @pytest.mark.parametrize("gain", [-2.0, 0.0, 3.5, 8.0])
 def test_mortality_factors_reach_the_life_expectancy_target(gain: float) -> None:
-    mx = synthetic.reference_death_rates()
+    mx = standard.reference_death_rates()
     factors = mortality_factors(mx, np.array([gain]))
     reached = life_expectancy(factors[0][:, None] * mx)
     np.testing.assert_allclose(reached, life_expectancy(mx) + gain, atol=1e-8)
@@ -182,7 +182,7 @@ def test_block_size_and_age_groups_do_not_change_results() -> None:
 
 
 def test_survival_with_death_rates_above_two_matches_life_table() -> None:
-    mx = synthetic.reference_death_rates()
+    mx = standard.reference_death_rates()
     mx[:, 90:] = 3.0
     ax = np.full(mx.shape, 0.5)
     ax[:, 0] = [andreev_kingkade_a0(mx[0, 0], "female"), andreev_kingkade_a0(mx[1, 0], "male")]

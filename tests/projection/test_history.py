@@ -90,7 +90,7 @@ def test_prior_events_shrink_ratios_towards_one() -> None:
 
 
 def test_assumptions_from_totals_meet_each_area_level() -> None:
-    from etl.projection import synthetic
+    from etl.projection import standard, synthetic
     from etl.projection.assumptions import assumptions_from_totals
 
     population = synthetic.population(3)
@@ -103,9 +103,9 @@ def test_assumptions_from_totals_meet_each_area_level() -> None:
         ("a", "b", "c"),
         population,
         events,
-        fertility_schedule=synthetic.fertility_schedule(),
-        reference_mx=synthetic.reference_death_rates(),
-        reference_migration=synthetic.migration_schedule(),
+        fertility_schedule=standard.fertility_schedule(),
+        reference_mx=standard.reference_death_rates(),
+        reference_migration=standard.migration_schedule(),
         years=2,
         prior_events=0.0,
     )
@@ -121,8 +121,8 @@ def test_assumptions_from_totals_meet_each_area_level() -> None:
             ("a",),
             population[:1],
             {"births": np.ones(1)},
-            fertility_schedule=synthetic.fertility_schedule(),
-            reference_mx=synthetic.reference_death_rates(),
-            reference_migration=synthetic.migration_schedule(),
+            fertility_schedule=standard.fertility_schedule(),
+            reference_mx=standard.reference_death_rates(),
+            reference_migration=standard.migration_schedule(),
             years=1,
         )

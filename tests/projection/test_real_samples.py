@@ -10,7 +10,7 @@ import pytest
 
 from etl.commands.backtest import read_directory
 from etl.extract.genesis import read_genesis
-from etl.projection import synthetic
+from etl.projection import standard
 from etl.projection.area import project_areas
 from etl.projection.assumptions import assumptions_from_totals
 from etl.projection.scenarios import STANDARD_SCENARIOS
@@ -62,9 +62,9 @@ def test_werra_meissner_projection_from_totals_and_reference_schedules() -> None
             "deaths": sums["deaths"].to_numpy(),
             "net_migration": net.to_numpy(),
         },
-        fertility_schedule=synthetic.fertility_schedule(),
-        reference_mx=synthetic.reference_death_rates(),
-        reference_migration=synthetic.migration_schedule(),
+        fertility_schedule=standard.fertility_schedule(),
+        reference_mx=standard.reference_death_rates(),
+        reference_migration=standard.migration_schedule(),
         years=4,
     )
     result = project_areas(population, assumptions, STANDARD_SCENARIOS, 20, base_year=2015)
