@@ -229,9 +229,9 @@ def validate_table(
     )
     return pd.DataFrame(
         {
-            name: pd.Series(numbers[name], dtype="int64")
+            name: pd.Series(numbers[name], dtype="int64", copy=False)
             if name in numbers
-            else pd.Series(columns[name], dtype=object)
+            else pd.Series(columns[name], dtype=object, copy=False)
             for name in TABLE_COLUMNS[table]
         }
     )
