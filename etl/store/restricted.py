@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
@@ -26,9 +27,15 @@ def now() -> dt.datetime:
 
 def _column_values(column: pd.Series) -> list[Any]:
     """A column as Python values, missing ones (NaN, NaT, NA) as None."""
-    if column.hasnans:
-        return column.astype(object).where(column.notna(), None).tolist()
-    return column.tolist()
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else None
+    if kind is not None and kind in "iub":  # numpy integers and booleans cannot be missing
+        return column.to_numpy().tolist()
+    if kind is not None and kind in "fO":
+        values = column.to_numpy()
+        missing = pd.isna(values)
+        return np.where(missing, None, values).tolist() if missing.any() else values.tolist()
+    # Nullable and string extension types, dates and times: as pandas boxes them.
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
 def _insert_frame(connection: Connection, table, frame: pd.DataFrame, **constants: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.extract.grouping import first_duplicate, group_codes, group_sums, map_unique
@@ -17,9 +17,11 @@ ROWS = st.lists(
 
 def columns(rows: list[tuple[str, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     names = np.array([r[0] for r in rows], dtype=object)
-    return names, np.array([r[1] for r in rows], dtype=np.int64), np.array([r[2] for r in rows])
+    ages = np.array([r[1] for r in rows], dtype=np.int64)
+    return names, ages, np.array([r[2] for r in rows], dtype=np.int64)
 
 
+@settings(deadline=None)  # the first call imports pandas' hashing; the machine may be busy
 @given(ROWS)
 def test_group_sums_equal_pandas_groupby(rows):
     names, ages, counts = columns(rows)
@@ -34,6 +36,7 @@ def test_group_sums_equal_pandas_groupby(rows):
     assert sums.tolist() == expected.tolist()
 
 
+@settings(deadline=None)  # the first call imports pandas' hashing; the machine may be busy
 @given(ROWS)
 def test_first_duplicate_is_the_first_row_pandas_marks(rows):
     names, ages, _ = columns(rows)

@@ -196,3 +196,22 @@ def test_the_upload_hash_is_the_one_stored_uploads_carry(ortsteile, tmp_path) ->
     if not ortsteile:  # a key with a quote is refused on reading (etl.extract.subareas)
         write_extract(bundle, tmp_path / "x")
         assert store.bundle_sha256(read_extract(tmp_path / "x")) == KNOWN_HASHES[ortsteile]
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        (pd.Series([1.5, float("nan")]), [1.5, None]),
+        (pd.Series([3, None], dtype="Int64"), [3, None]),
+        (pd.Series(["a", None], dtype=object), ["a", None]),
+        (pd.Series(["a", None], dtype="str"), ["a", None]),
+        (pd.Series([7, 8], dtype="int64"), [7, 8]),
+        (pd.Series(pd.to_datetime(["2023-12-31", None])), [pd.Timestamp("2023-12-31"), None]),
+    ],
+)
+def test_rows_are_inserted_with_missing_values_as_null(column, expected) -> None:
+    from etl.store.restricted import _column_values
+
+    values = _column_values(column)
+    assert values == expected
+    assert [type(v) for v in values] == [type(v) for v in expected]
