@@ -1,7 +1,7 @@
 """Time the bulk import of anonymised extracts: `python -m etl import-extract DIR`.
 
 Run: `.venv/bin/python -m benchmarks.bench_import [--extracts 1000] [--keep DIR]`.
-Writes N synthetic extracts (etl.testing.tiny_bundle: one municipality each, about 700 rows of
+Writes N synthetic extracts (etl.testing.tiny_bundle: one municipality each, about 140 rows of
 counts, CSV), then imports the directory in a fresh subprocess into a fresh SQLite store and
 reports wall and CPU seconds of that subprocess.
 """

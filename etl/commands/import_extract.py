@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy import Engine
 from tqdm import tqdm
 
 from etl.config import Settings
@@ -18,7 +19,7 @@ from etl.extract.extract_paths import extract_paths
 from etl.model import ExtractBundle
 from etl.store.engine import init_stores
 from etl.store.restricted import save_extract
-from etl.uploads.territory import check_upload
+from etl.uploads.territory import check_territory, load_scopes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +36,18 @@ def _progress(items: list, description: str) -> tqdm:
     return tqdm(items, desc=description, unit="Auszug", disable=not sys.stderr.isatty())
 
 
+def _check_territories(
+    restricted: Engine, bundles: list[tuple[str, ExtractBundle]], settings: Settings
+) -> None:
+    """Every extract against the registry and boundaries (read once); refusals raise."""
+    scopes = load_scopes(restricted, {bundle.municipality for _, bundle in bundles})
+    for name, bundle in bundles:
+        scope = scopes[bundle.municipality]
+        for finding in check_territory(bundle, scope, settings.min_subarea_population):
+            where = f"{name}: " if len(bundles) > 1 else ""
+            print(f"Hinweis: {where}{finding.title}: {finding.explanation}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     paths = extract_paths(args.paths)
     bundles: list[tuple[str, ExtractBundle]] = [
@@ -43,10 +56,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     restricted, publisher = init_stores(settings)
     try:
         # Every extract is checked before the first is stored: a refused one writes nothing.
-        for name, bundle in bundles:
-            for finding in check_upload(restricted, bundle, settings):  # refusals raise
-                where = f"{name}: " if len(bundles) > 1 else ""
-                print(f"Hinweis: {where}{finding.title}: {finding.explanation}", file=sys.stderr)
+        _check_territories(restricted, bundles, settings)
         for name, bundle in _progress(bundles, "Speichern"):
             upload_id = save_extract(restricted, bundle, file_name=name, actor=args.actor)
             if len(bundles) == 1:

@@ -19,29 +19,16 @@ from typing import Any, Final
 import pandas as pd
 
 from etl.errors import InputError, PersonLevelDataError
+from etl.extract.extract_table import validate_table
 from etl.extract.person_level import (
-    HEADER_ALIASES,
     PERSON_LEVEL_MESSAGE,
     PERSON_NAMES,
     PERSON_TOKENS,
     check_person_level,
 )
-from etl.extract.register import EVENT_CODES, RESIDENCE_CODES, normalise_name
 from etl.extract.structure import check_structure
 from etl.extract.tabular import parse_table
-from etl.model import (
-    AREA_LEVELS,
-    EVENTS,
-    GRID_LEVELS,
-    GRID_NATIONALITY,
-    MAX_HOUSEHOLD_SIZE,
-    NATIONALITIES,
-    SCHEMA_VERSION,
-    SEX_RULE,
-    TABLE_COLUMNS,
-    ExtractBundle,
-)
-from etl.transform.ages import BROAD_AGE_GROUPS, MAX_AGE
+from etl.model import SCHEMA_VERSION, SEX_RULE, TABLE_COLUMNS, ExtractBundle
 
 MANIFEST: Final = "manifest.json"
 FORMATS: Final = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
@@ -178,172 +165,6 @@ class _Container:
     def close(self) -> None:
         if self.zip is not None:
             self.zip.close()
-
-
-VALUE_ALIASES: Final = {
-    "sex": {
-        "weiblich": "female",
-        "w": "female",
-        "männlich": "male",
-        "maennlich": "male",
-        "m": "male",
-    },
-    "nationality": {"deutsch": "de", "nichtdeutsch": "foreign", "insgesamt": "all"},
-    "residence": RESIDENCE_CODES,
-    "event": EVENT_CODES,
-}
-GRID_AGES: Final = frozenset(age_from for age_from, _ in BROAD_AGE_GROUPS)
-GRID_KEY: Final = {"grid1km": r"1kmN\d{4}E\d{4}", "grid100m": r"100mN\d{5}E\d{5}"}
-
-
-def _fail(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str) -> None:
-    """Raise for the first row flagged in `bad`, naming its line and value."""
-    if bad.any():
-        line = bad[bad].index[0]
-        value = frame.at[line, column] if column in frame else ""
-        raise InputError(f"{message} Gefunden: {value!r}.", file=file, row=int(line), column=column)
-
-
-def _canonical_frame(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
-    renamed = frame.rename(
-        columns=lambda c: HEADER_ALIASES.get(normalise_name(str(c)), normalise_name(str(c)))
-    )
-    expected = set(TABLE_COLUMNS[table])
-    missing = [c for c in TABLE_COLUMNS[table] if c not in renamed]
-    extra = [c for c in renamed if c not in expected | {"reference_date"}]
-    if missing or extra:
-        raise InputError(
-            f"Spalten passen nicht zur Tabelle {table}: erwartet "
-            f"{', '.join(TABLE_COLUMNS[table])}"
-            + (f"; es fehlt {', '.join(missing)}" if missing else "")
-            + (f"; unbekannt {', '.join(extra)}" if extra else "")
-            + ".",
-            file=file,
-            column=(missing or extra)[0],
-        )
-    for column, aliases in VALUE_ALIASES.items():
-        if column in renamed:
-            lowered = renamed[column].str.lower()
-            renamed[column] = lowered.map(aliases).fillna(lowered)
-    return renamed
-
-
-def _integers(frame: pd.DataFrame, column: str, file: str, low: int, high: int | None) -> None:
-    text = frame[column]
-    _fail(frame, ~text.str.fullmatch(r"\d{1,9}"), file, column, "Keine nicht-negative ganze Zahl.")
-    values = text.astype("int64")
-    upper = f"..{high}" if high is not None else " oder mehr"
-    _fail(
-        frame,
-        (values < low) | (values > (high if high is not None else values.max())),
-        file,
-        column,
-        f"Wert außerhalb {low}{upper}.",
-    )
-
-
-def _check_keys(frame: pd.DataFrame, table: str, file: str, municipality: str) -> None:
-    levels = AREA_LEVELS if table == "population" else ("gemeinde", "ortsteil")
-    _fail(
-        frame,
-        ~frame["area_level"].isin(levels),
-        file,
-        "area_level",
-        f"Unbekannte Ebene; erlaubt in {table}: {', '.join(levels)}.",
-    )
-    key, level = frame["area_key"], frame["area_level"]
-    pattern = level.map(
-        {
-            "gemeinde": re.escape(municipality),
-            # Any code here: etl.extract.structure explains name- and id-like codes itself.
-            "ortsteil": re.escape(municipality) + r"-[^\s,;]{1,60}",
-            **GRID_KEY,
-        }
-    )
-    bad = pd.Series(
-        [not re.fullmatch(p, k) for p, k in zip(pattern, key, strict=True)],
-        index=frame.index,
-        dtype=bool,
-    )
-    _fail(
-        frame,
-        bad,
-        file,
-        "area_key",
-        f"Gebietsschlüssel passt nicht zur Ebene oder gehört nicht zur Gemeinde {municipality} "
-        "(gemeinde: AGS, ortsteil: AGS-Code, Raster: 1kmN....E.... / 100mN.....E.....).",
-    )
-
-
-def _check_codes(frame: pd.DataFrame, table: str, file: str) -> None:
-    allowed = {"sex": ("female", "male"), "residence": ("main", "secondary"), "event": EVENTS}
-    for column, values in allowed.items():
-        if column in frame:
-            _fail(
-                frame,
-                ~frame[column].isin(values),
-                file,
-                column,
-                f"Unbekannter Code; erlaubt: {', '.join(values)}.",
-            )
-    for column, (low, high) in {
-        "age": (0, MAX_AGE),
-        "size": (1, MAX_HOUSEHOLD_SIZE),
-        "count": (0, None),
-    }.items():
-        if column in frame:
-            _integers(frame, column, file, low, high)
-    if table == "population":
-        grid = frame["area_level"].isin(GRID_LEVELS)
-        expected = frame["nationality"].where(~grid, GRID_NATIONALITY)
-        _fail(
-            frame,
-            ~frame["nationality"].isin(NATIONALITIES) & ~grid | (frame["nationality"] != expected),
-            file,
-            "nationality",
-            f"Unbekannter Code; erlaubt: {', '.join(NATIONALITIES)} (Raster: {GRID_NATIONALITY}).",
-        )
-        _fail(
-            frame,
-            grid & (frame["residence"] != "main"),
-            file,
-            "residence",
-            "Rasterzellen enthalten nur Hauptwohnungen (main).",
-        )
-        _fail(
-            frame,
-            grid & ~frame["age"].astype("int64").isin(GRID_AGES),
-            file,
-            "age",
-            f"Rasterzellen haben nur die Altersgruppen {sorted(GRID_AGES)}.",
-        )
-
-
-def validate_table(
-    frame: pd.DataFrame, table: str, file: str, municipality: str, reference_date: dt.date
-) -> pd.DataFrame:
-    """Check one table of an extract; returns it typed (ints) with the model's columns."""
-    frame = _canonical_frame(frame, table, file)
-    if "reference_date" in frame:
-        _fail(
-            frame,
-            frame["reference_date"] != reference_date.isoformat(),
-            file,
-            "reference_date",
-            f"Stichtag weicht vom Manifest ({reference_date}) ab; je "
-            "Auszug ist nur ein Stichtag erlaubt.",
-        )
-    _check_keys(frame, table, file, municipality)
-    _check_codes(frame, table, file)
-    keys = list(TABLE_COLUMNS[table][:-1])
-    _fail(
-        frame, frame.duplicated(keys), file, "area_key", f"Doppelter Schlüssel ({', '.join(keys)})."
-    )
-    result = frame[list(TABLE_COLUMNS[table])].copy()
-    for column in result:
-        integer = column in ("age", "size", "count")
-        result[column] = result[column].astype("int64" if integer else object)
-    return result.reset_index(drop=True)
 
 
 def _manifest_field(manifest: dict[str, Any], name: str, pattern: str, hint: str) -> str:

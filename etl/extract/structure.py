@@ -10,11 +10,14 @@ The sub-area key registry and the municipality's boundary are checked in etl.upl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from etl.errors import InputError, PersonLevelDataError
+from etl.extract.grouping import first_position, group_codes, group_sums
 from etl.extract.person_level import PERSON_LEVEL_MESSAGE
 from etl.extract.subareas import key_problem
 from etl.model import GRID_LEVELS, TABLE_COLUMNS, ExtractBundle
@@ -36,32 +39,35 @@ def source_file(bundle: ExtractBundle, table: str) -> str:
     return entry["file"] if isinstance(entry, dict) and "file" in entry else table
 
 
-def _position(mask: pd.Series) -> int:
-    """Position (0-based) of the first row where `mask` holds."""
-    return int(mask.to_numpy().nonzero()[0][0])
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy()
 
 
 def check_subarea_codes(bundle: ExtractBundle) -> None:
     """Ortsteil keys must be short codes of the uploading municipality, not names or ids."""
     for table in TABLE_COLUMNS:
         frame = bundle.table(table)
-        ortsteile = frame["area_level"] == "ortsteil"
-        for key in frame.loc[ortsteile, "area_key"].drop_duplicates():
+        keys, ortsteile = _column(frame, "area_key"), _column(frame, "area_level") == "ortsteil"
+        for key in dict.fromkeys(keys[ortsteile]):
             problem = key_problem(key, bundle.municipality)
             if problem:
-                position = _position(ortsteile & (frame["area_key"] == key))
+                position = first_position(ortsteile & (keys == key))
                 raise PersonLevelDataError(
                     PERSON_LEVEL_MESSAGE.format(reason=f"Gebietsschlüssel {key!r}: {problem}"),
                     file=source_file(bundle, table),
-                    row=bundle.line(table, position),
+                    row=bundle.line(table, position or 0),
                     column="area_key",
                 )
 
 
-def _single_person_areas(population: pd.DataFrame, level: str) -> tuple[pd.Index, int]:
-    rows = population[population["area_level"] == level]
-    persons = rows.groupby("area_key")["count"].sum()
-    return persons.index[persons == 1], len(persons)
+def _single_person_areas(population: pd.DataFrame, level: str) -> tuple[np.ndarray, int]:
+    """Keys of the areas of `level` holding exactly one person, and the number of areas."""
+    rows = _column(population, "area_level") == level
+    keys = _column(population, "area_key")[rows]
+    codes, areas = pd.factorize(keys)
+    persons = np.zeros(len(areas), dtype=np.int64)
+    np.add.at(persons, codes, _column(population, "count")[rows].astype(np.int64))
+    return np.asarray(areas)[persons == 1], len(areas)
 
 
 def check_single_person_areas(bundle: ExtractBundle) -> None:
@@ -76,47 +82,62 @@ def check_single_person_areas(bundle: ExtractBundle) -> None:
                 len(single) > GRID_SINGLE_PERSON_SHARE * areas
             )
         if refused:
-            mask = (population["area_level"] == level) & population["area_key"].isin(single)
+            mask = (_column(population, "area_level") == level) & np.isin(
+                _column(population, "area_key"), single
+            )
             raise PersonLevelDataError(
                 PERSON_LEVEL_MESSAGE.format(
                     reason=f"{len(single)} von {areas} Gebieten der Ebene {level} enthalten "
                     "genau eine Person"
                 ),
                 file=source_file(bundle, "population"),
-                row=bundle.line("population", _position(mask)),
+                row=bundle.line("population", first_position(mask) or 0),
                 column="area_key",
             )
 
 
-def _broad_age(ages: pd.Series) -> pd.Series:
-    lower = pd.Series(0, index=ages.index)
+def _broad_age(ages: np.ndarray) -> np.ndarray:
+    lower = np.zeros(len(ages), dtype=np.int64)
     for age_from, _ in BROAD_AGE_GROUPS:
-        lower = lower.where(ages < age_from, age_from)
+        lower = np.where(ages < age_from, lower, age_from)
     return lower
 
 
-def _excess(
-    bundle: ExtractBundle, table: str, parts: pd.Series, whole: pd.DataFrame, dims: list[str]
-) -> None:
-    """Raise when the rows flagged in `parts`, summed over `dims`, exceed `whole` there."""
-    frame = bundle.table(table)
-    part_rows = frame.assign(position=range(len(frame)))[parts]
-    summed = part_rows.groupby(dims, as_index=False).agg(
-        parts=("count", "sum"), position=("position", "min")
-    )
-    merged = summed.merge(whole, on=dims, how="left", validate="1:1").fillna({"whole": 0})
-    bad = merged[merged["parts"] > merged["whole"]]
-    if bad.empty:
+@dataclass(frozen=True)
+class _Cells:
+    """Rows of one table grouped into cells (the dimensions without the area)."""
+
+    table: str
+    dims: list[str]
+    values: list[np.ndarray]  # per dimension, as compared
+    codes: np.ndarray
+    groups: int
+    counts: np.ndarray
+
+
+def _cells(bundle: ExtractBundle, table: str, dims: list[str], values: list[np.ndarray]) -> _Cells:
+    codes, groups = group_codes(values)
+    counts = _column(bundle.table(table), "count").astype(np.int64)
+    return _Cells(table, dims, values, codes, groups, counts)
+
+
+def _excess(bundle: ExtractBundle, cells: _Cells, parts: np.ndarray, whole: np.ndarray) -> None:
+    """Raise when the rows flagged in `parts`, summed per cell, exceed the `whole` rows there."""
+    part_sums = group_sums(cells.codes, cells.groups, parts, cells.counts)
+    whole_sums = group_sums(cells.codes, cells.groups, whole, cells.counts)
+    exceeded = part_sums > whole_sums
+    position = first_position(parts & exceeded[cells.codes])
+    if position is None:
         return
-    first = bad.sort_values("position").iloc[0]
-    level = frame["area_level"].iloc[int(first["position"])]
-    cell = ", ".join(f"{d} {first[d]}" for d in dims)
+    code = cells.codes[position]
+    level = _column(bundle.table(cells.table), "area_level")[position]
+    cell = ", ".join(f"{d} {v[position]}" for d, v in zip(cells.dims, cells.values, strict=True))
     raise InputError(
-        f"Die Gebiete der Ebene {level} ergeben zusammen {int(first['parts'])} ({cell}), die "
-        f"Gemeinde {bundle.municipality} selbst nur {int(first['whole'])}. Teile können nicht "
+        f"Die Gebiete der Ebene {level} ergeben zusammen {int(part_sums[code])} ({cell}), die "
+        f"Gemeinde {bundle.municipality} selbst nur {int(whole_sums[code])}. Teile können nicht "
         "mehr sein als das Ganze; den Auszug mit `python -m etl extract` neu erzeugen.",
-        file=source_file(bundle, table),
-        row=bundle.line(table, int(first["position"])),
+        file=source_file(bundle, cells.table),
+        row=bundle.line(cells.table, position),
         column="count",
     )
 
@@ -125,22 +146,17 @@ def check_parts_within_whole(bundle: ExtractBundle) -> None:
     """Ortsteile and grid cells never add up to more than their Gemeinde, cell by cell."""
     for table in TABLE_COLUMNS:
         frame, dims = bundle.table(table), DIMENSIONS[table]
-        gemeinde = frame[frame["area_level"] == "gemeinde"]
-        whole = gemeinde.groupby(dims, as_index=False)["count"].sum()
-        whole = whole.rename(columns={"count": "whole"})
-        _excess(bundle, table, frame["area_level"] == "ortsteil", whole, dims)
+        level = _column(frame, "area_level")
+        cells = _cells(bundle, table, dims, [_column(frame, d) for d in dims])
+        _excess(bundle, cells, level == "ortsteil", level == "gemeinde")
     population = bundle.population
-    main = population[
-        (population["area_level"] == "gemeinde") & (population["residence"] == "main")
-    ]
-    grid_whole = (
-        main.assign(age=_broad_age(main["age"]))
-        .groupby(["sex", "age"], as_index=False)["count"]
-        .sum()
-        .rename(columns={"count": "whole"})
-    )
-    for level in GRID_LEVELS:
-        _excess(bundle, "population", population["area_level"] == level, grid_whole, ["sex", "age"])
+    level = _column(population, "area_level")
+    # Grid ages are the lower bounds of the broad groups already; Gemeinde ages are grouped.
+    ages = _broad_age(_column(population, "age"))
+    cells = _cells(bundle, "population", ["sex", "age"], [_column(population, "sex"), ages])
+    whole = (level == "gemeinde") & (_column(population, "residence") == "main")
+    for grid_level in GRID_LEVELS:
+        _excess(bundle, cells, level == grid_level, whole)
 
 
 def check_structure(bundle: ExtractBundle) -> None:

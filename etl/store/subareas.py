@@ -7,6 +7,8 @@ with their `areas` rows (level `ortsteil`, so the names the release shows), in o
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
@@ -73,3 +75,13 @@ def municipality_boundary(engine: Engine, municipality: str) -> str | None:
     )
     with engine.connect() as connection:
         return connection.execute(query).scalar_one_or_none()
+
+
+def municipality_boundaries(engine: Engine, municipalities: Collection[str]) -> dict[str, str]:
+    """The imported Gemeinde boundaries (hex WKB, EPSG:25832) of `municipalities` that have one."""
+    query = select(schema.boundaries.c.area_key, schema.boundaries.c.geometry_wkb).where(
+        schema.boundaries.c.area_key.in_(sorted(municipalities)),
+        schema.boundaries.c.level == "gemeinde",
+    )
+    with engine.connect() as connection:
+        return {row.area_key: row.geometry_wkb for row in connection.execute(query)}

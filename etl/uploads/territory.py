@@ -9,6 +9,7 @@ a silent acceptance. Reads the restricted zone, never writes it.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
@@ -22,7 +23,7 @@ from etl.errors import InputError
 from etl.extract.inspire import CELL_SIZES, to_laea
 from etl.extract.structure import source_file
 from etl.model import GRID_LEVELS, TABLE_COLUMNS, ExtractBundle
-from etl.store.subareas import municipality_boundary, read_subareas
+from etl.store.subareas import municipality_boundaries, municipality_boundary, read_subareas
 from etl.uploads.plausibility import Check
 
 GRID_ID: Final = re.compile(r"(?:1km|100m)N(\d+)E(\d+)")
@@ -49,17 +50,37 @@ def load_scope(engine: Engine, municipality: str) -> UploadScope:
     )
 
 
-def _first(bundle: ExtractBundle, table: str, mask: pd.Series) -> int:
-    return bundle.line(table, int(mask.to_numpy().nonzero()[0][0]))
+def load_scopes(engine: Engine, municipalities: Collection[str]) -> dict[str, UploadScope]:
+    """The scopes of many municipalities in two queries (a bulk import reads them once)."""
+    registry = read_subareas(engine)
+    registered: dict[str, set[str]] = {}
+    for municipality, key in zip(registry["municipality"], registry["area_key"], strict=True):
+        registered.setdefault(municipality, set()).add(key)
+    boundaries = municipality_boundaries(engine, municipalities)
+    return {
+        municipality: UploadScope(
+            municipality,
+            frozenset(registered.get(municipality, ())),
+            boundaries.get(municipality),
+        )
+        for municipality in municipalities
+    }
+
+
+def _first(bundle: ExtractBundle, table: str, mask: pd.Series | np.ndarray) -> int:
+    return bundle.line(table, int(np.asarray(mask).nonzero()[0][0]))
 
 
 def check_registered(bundle: ExtractBundle, scope: UploadScope) -> None:
     """Every Ortsteil key of every table is registered for the municipality."""
     for table in TABLE_COLUMNS:
         frame = bundle.table(table)
-        unknown = (frame["area_level"] == "ortsteil") & ~frame["area_key"].isin(scope.registered)
+        ortsteile = frame["area_level"].to_numpy() == "ortsteil"
+        if not ortsteile.any():
+            continue  # the common case of a Gemeinde without Ortsteile: no pandas work
+        unknown = ortsteile & ~frame["area_key"].isin(scope.registered).to_numpy()
         if unknown.any():
-            key = frame.loc[unknown, "area_key"].iloc[0]
+            key = frame["area_key"].to_numpy()[unknown][0]
             listed = ", ".join(sorted(scope.registered)[:LISTED])
             more = " …" if len(scope.registered) > LISTED else ""
             known = f"registriert: {listed}{more}" if listed else "keine Ortsteile registriert"
@@ -88,7 +109,7 @@ def _in_laea(boundary_wkb: str) -> shapely.Geometry:
 def check_grid_inside(bundle: ExtractBundle, scope: UploadScope) -> list[Check]:
     """Grid cells intersect the municipality; without a boundary, a finding says so."""
     population = bundle.population
-    grid = population["area_level"].isin(GRID_LEVELS)
+    grid = np.isin(population["area_level"].to_numpy(), GRID_LEVELS)
     if not grid.any():
         return []
     if scope.boundary_wkb is None:
@@ -127,9 +148,10 @@ def check_grid_inside(bundle: ExtractBundle, scope: UploadScope) -> list[Check]:
 def small_subareas_finding(bundle: ExtractBundle, min_population: int) -> list[Check]:
     """Which Ortsteile will not be published as areas of their own (too few residents)."""
     population = bundle.population
-    rows = population[
-        (population["area_level"] == "ortsteil") & (population["residence"] == "main")
-    ]
+    ortsteile = population["area_level"].to_numpy() == "ortsteil"
+    if not ortsteile.any():
+        return []
+    rows = population[ortsteile & (population["residence"].to_numpy() == "main")]
     persons = rows.groupby("area_key")["count"].sum()
     small = persons[persons < min_population]
     if small.empty:

@@ -175,6 +175,11 @@ def replace_line(text: str, line: int, new: str) -> str:
             r"Spalte 'residence': Spalten passen nicht zur Tabelle population.*es fehlt residence",
         ),
         (POPULATION.replace(",count", ",count,comment"), r"Zeile 2: 7 Felder statt 8"),
+        (
+            "area_level,area_key,sex,age,Alter,nationality,residence,count\n"
+            "gemeinde,03901001,female,40,40,de,main,3\n",
+            r"Spalte 'age': Zwei Spalten bedeuten 'age'",
+        ),
     ],
 )
 def test_each_invalid_value_is_named_by_file_row_and_column(

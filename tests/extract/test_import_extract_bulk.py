@@ -62,3 +62,15 @@ def test_paths_that_name_no_extract_are_refused(tmp_path: Path) -> None:
         extract_paths([str(tmp_path / "leer")])
     with pytest.raises(InputError, match="trifft keine Datei"):
         extract_paths([str(tmp_path / "nichts-*")])
+
+
+def test_an_unregistered_ortsteil_in_one_extract_stores_nothing_and_names_it(
+    settings, folder, monkeypatch, capsys
+) -> None:
+    bundle = tiny_bundle("03901004", DATE, scale=3.0, ortsteile=("001",), seed=9)
+    write_extract(bundle, folder / "auszug-03901004")
+    assert run(settings, monkeypatch, str(folder)) == 2
+    assert active(settings) == []
+    message = capsys.readouterr().err
+    assert "population.csv, Zeile 2, Spalte 'area_key'" in message
+    assert "'03901004-001' ist für die Gemeinde 03901004 nicht registriert" in message

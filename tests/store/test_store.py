@@ -169,3 +169,49 @@ def test_dashboard_role_cannot_read_the_restricted_zone(pg_settings: Settings) -
         with publisher.begin() as connection:
             for statement in (f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"'):
                 connection.exec_driver_sql(statement)
+
+
+# Hashes of these bundles as the pandas sort + to_csv of release 0.x computed them: stored
+# uploads keep their sha256, and the portal compares it with a fresh one before committing.
+KNOWN_HASHES = {
+    ("001", 'a"b,c'): "05c982d61d28754d09fcc1b53f1277fe7c55f4909ef7daaf660a0a36ba44ed09",
+    (): "fc7c6868ac74d2d14b6870ba4e2b9c8499cf31df63cdd5df251be9f3144cd174",
+}
+
+
+@pytest.mark.parametrize("ortsteile", list(KNOWN_HASHES))
+def test_the_upload_hash_is_the_one_stored_uploads_carry(ortsteile, tmp_path) -> None:
+    from etl.extract.anonymised import read_extract, write_extract
+
+    scale, seed = (2.0, 3) if ortsteile else (5.0, 1)
+    bundle = tiny_bundle(
+        "03901001", dt.date(2023, 12, 31), scale=scale, ortsteile=ortsteile, seed=seed
+    )
+    assert store.bundle_sha256(bundle) == KNOWN_HASHES[ortsteile]
+    shuffled = bundle.population.sample(frac=1, random_state=0).astype(object)
+    reordered = type(bundle)(
+        bundle.municipality, bundle.reference_date, shuffled, bundle.households, bundle.events
+    )
+    assert store.bundle_sha256(reordered) == KNOWN_HASHES[ortsteile]
+    if not ortsteile:  # a key with a quote is refused on reading (etl.extract.subareas)
+        write_extract(bundle, tmp_path / "x")
+        assert store.bundle_sha256(read_extract(tmp_path / "x")) == KNOWN_HASHES[ortsteile]
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        (pd.Series([1.5, float("nan")]), [1.5, None]),
+        (pd.Series([3, None], dtype="Int64"), [3, None]),
+        (pd.Series(["a", None], dtype=object), ["a", None]),
+        (pd.Series(["a", None], dtype="str"), ["a", None]),
+        (pd.Series([7, 8], dtype="int64"), [7, 8]),
+        (pd.Series(pd.to_datetime(["2023-12-31", None])), [pd.Timestamp("2023-12-31"), None]),
+    ],
+)
+def test_rows_are_inserted_with_missing_values_as_null(column, expected) -> None:
+    from etl.store.restricted import _column_values
+
+    values = _column_values(column)
+    assert values == expected
+    assert [type(v) for v in values] == [type(v) for v in expected]

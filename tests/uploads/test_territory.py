@@ -79,3 +79,14 @@ def test_load_scope_reads_registry_and_boundary(prepared):
     assert scope.registered == SCOPE.registered
     assert shapely.from_wkb(scope.boundary_wkb).equals(shapely.from_wkb(SQUARE))
     assert load_scope(restricted_engine(prepared), "03901002").boundary_wkb is None
+
+
+def test_load_scopes_reads_every_municipality_once_and_agrees_with_load_scope(prepared):
+    from etl.store.engine import restricted_engine
+    from etl.uploads.territory import load_scopes
+
+    engine = restricted_engine(prepared)
+    scopes = load_scopes(engine, {AGS, "03901002"})
+    assert scopes == {key: load_scope(engine, key) for key in (AGS, "03901002")}
+    assert scopes[AGS].registered == SCOPE.registered
+    assert scopes["03901002"] == UploadScope("03901002", frozenset(), None)
