@@ -91,7 +91,7 @@ def _start_gunicorn(home: Path, port: int, workers: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "4"]
     command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "dashboard.wsgi:server"]
     process = subprocess.Popen(command, cwd=REPO, env=env)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/releases", timeout=5):
@@ -99,7 +99,7 @@ def _start_gunicorn(home: Path, port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     process.kill()
-    raise SystemExit("gunicorn did not answer within 120 s")
+    raise SystemExit("gunicorn did not answer within 900 s")
 
 
 def _task_urls(base: str) -> dict[str, str]:
@@ -278,7 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         print(report(outcomes, args.users, args.seconds, memory))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()  # a worker still busy with a request after the graceful minute
+            server.wait(timeout=30)
     return 0
 
 
