@@ -86,8 +86,9 @@ def _ensure_store(home: Path) -> None:
     subprocess.run([sys.executable, "-m", "etl", "demo"], cwd=REPO, env=env, check=True)
 
 
-def _start_gunicorn(home: Path, port: int, workers: int) -> subprocess.Popen:
+def _start_gunicorn(home: Path, port: int, workers: int, redis_url: str) -> subprocess.Popen:
     env = os.environ | {"DEMOGRAFIE_HOME": str(home), "DEMOGRAFIE_PUBLIC": "true"}
+    env["DEMOGRAFIE_REDIS_URL"] = redis_url
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "4"]
     command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "dashboard.wsgi:server"]
     process = subprocess.Popen(command, cwd=REPO, env=env)
@@ -195,18 +196,35 @@ def _user(
         time.sleep(rng.uniform(1.0, 3.0))
 
 
-def _rss_mb(root: int) -> float:
-    """Resident memory of a process and its children (gunicorn master and workers), in MB."""
+def _family(root: int) -> list[int]:
+    """A process and its children (gunicorn master and workers)."""
     pids = [root]
     for path in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = path.read_text().split()
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == root:
+            pids.append(int(path.parent.name))
+    return pids
+
+
+def _cpu_seconds(root: int) -> float:
+    """User + system CPU time of the gunicorn master and workers so far (load-independent)."""
+    total = 0
+    for pid in _family(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[3]) == root:
-            pids.append(int(fields[0]))
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb(root: int) -> float:
+    """Resident memory of a process and its children (gunicorn master and workers), in MB."""
     total = 0
-    for pid in pids:
+    for pid in _family(root):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -223,10 +241,16 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(outcomes: dict[str, Outcome], users: int, seconds: int, memory: list[float]) -> str:
+def report(
+    outcomes: dict[str, Outcome], users: int, seconds: int, memory: list[float], cpu: float
+) -> str:
+    tasks = sum(len(o.latencies) + len(o.errors) for o in outcomes.values())
+    requests = sum(o.requests * (len(o.latencies) + len(o.errors)) for o in outcomes.values())
     lines = [
         f"users {users}, {seconds} s, think time 1-3 s; gunicorn RSS {memory[0]:.0f} MB at start, "
         f"{memory[1]:.0f} MB after warm-up, {memory[2]:.0f} MB at the end",
+        f"server CPU {cpu:.1f} s for {tasks} tasks ({requests} requests): "
+        f"{1000 * cpu / max(requests, 1):.1f} ms CPU per request",
         "",
         "| task | requests/task | tasks | errors | p50 s | p95 s | max s | target p95 | met |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -251,10 +275,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--home", type=Path, default=REPO / "var")
+    parser.add_argument(
+        "--redis-url", default="", help="DEMOGRAFIE_REDIS_URL for the workers' shared cache"
+    )
     args = parser.parse_args(argv)
     _ensure_store(args.home)
     port = _free_port()
-    server = _start_gunicorn(args.home, port, args.workers)
+    server = _start_gunicorn(args.home, port, args.workers, args.redis_url)
     try:
         memory = [_rss_mb(server.pid)]
         tasks = record(f"http://127.0.0.1:{port}")
@@ -264,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         warm = {name: Outcome() for name in tasks}
         _user(port, tasks, time.monotonic() + 10, SEED, warm)
         memory.append(_rss_mb(server.pid))
+        cpu_before = _cpu_seconds(server.pid)
         outcomes = {name: Outcome(requests=len(tasks[name])) for name in tasks}
         until = time.monotonic() + args.seconds
         threads = [
@@ -275,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         for thread in threads:
             thread.join()
         memory.append(_rss_mb(server.pid))
-        print(report(outcomes, args.users, args.seconds, memory))
+        cpu = _cpu_seconds(server.pid) - cpu_before
+        print(report(outcomes, args.users, args.seconds, memory, cpu))
     finally:
         server.terminate()
         try:
