@@ -170,6 +170,7 @@ class DashboardService:
         rows = bounds[bounds["level"] == level]
         return dict(zip(rows["area_key"], rows["web_geojson"], strict=True))
 
+    @cached_read
     def bbox(self, release: str, level: str) -> tuple[float, float, float, float]:
         """(west, south, east, north) of a level, for centring the map."""
         coords = np.array(_all_coordinates(json.loads(self.geojson(release, level))))
