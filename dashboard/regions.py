@@ -118,13 +118,17 @@ def cell_intervals(
     stats["lo"] = stats["pub_in"] + stats["supp_in"]
     room = stats["total"] - stats["pub"] - stats["supp_out"]
     stats["hi"] = np.where(stats["supp_in"] > 0, stats["pub_in"] + room, stats["lo"])
+    # hi is open (NaN) for a cell as soon as one parent's part is open.
+    stats["hi_open"] = stats["hi"].isna().astype(int)
     by_cell = stats.groupby(keys, dropna=False).agg(
         lo=("lo", "sum"),
-        hi=("hi", lambda s: s.sum(min_count=len(s))),
+        hi=("hi", "sum"),
+        hi_open=("hi_open", "sum"),
         na=("na_in", "sum"),
         supp=("supp_in", "sum"),
         members=("n_in", "sum"),
     )
+    by_cell["hi"] = by_cell["hi"].where(by_cell.pop("hi_open") == 0)
     return by_cell.reset_index()
 
 
@@ -133,9 +137,13 @@ def region_figures(
 ) -> pd.DataFrame:
     """One row per measure: measure, status, value (exact only), lower, upper."""
     rows = []
+    # The intervals depend on the table only: three computations instead of one per measure.
+    by_table = {
+        table: cell_intervals(tables[table], CELL_KEYS[table], areas, members)
+        for table in dict.fromkeys(measure.table for measure in MEASURES)
+    }
     for measure in MEASURES:
-        keys = CELL_KEYS[measure.table]
-        intervals = cell_intervals(tables[measure.table], keys, areas, members)
+        intervals = by_table[measure.table]
         chosen = intervals[measure.select(intervals)] if not intervals.empty else intervals
         rows.append({"measure": measure.key, **_combine(chosen, len(members))})
     return pd.DataFrame(rows, columns=["measure", "status", "value", "lower", "upper"])
