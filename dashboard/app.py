@@ -12,7 +12,7 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask
 
-from dashboard import compression, ids
+from dashboard import compression, ids, response_cache
 from dashboard.api import api
 from dashboard.guard import guard
 from dashboard.i18n import t
@@ -52,6 +52,10 @@ def create_app(
         _warm_on_first_request(server, service)
     server.register_blueprint(api)
     server.register_blueprint(guard)  # bounded callback inputs, 4xx for bad ones
+    cache = _response_cache(settings, service)
+    if cache is not None:
+        server.extensions[response_cache.EXTENSION_KEY] = cache
+        response_cache.install_keep(server, cache)  # runs after compression and headers
     compression.install(server)
     app = Dash(
         __name__,
@@ -74,7 +78,18 @@ def create_app(
     _register_shell_callbacks(app)
     if extra_setup is not None:
         extra_setup(server, app)
+    if cache is not None:
+        response_cache.install_lookup(server, cache)  # after the security layer's checks
     return app
+
+
+def _response_cache(
+    settings: Settings, service: DashboardService
+) -> response_cache.ResponseCache | None:
+    store = response_cache.store_for(settings)
+    if store is None:
+        return None
+    return response_cache.ResponseCache(service, store, public=settings.public_dashboard)
 
 
 def _warm_on_first_request(server: Flask, service: DashboardService) -> None:

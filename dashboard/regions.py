@@ -135,9 +135,13 @@ def region_figures(
 ) -> pd.DataFrame:
     """One row per measure: measure, status, value (exact only), lower, upper."""
     rows = []
+    # The intervals depend on the table only: three computations instead of one per measure.
+    by_table = {
+        table: cell_intervals(tables[table], CELL_KEYS[table], areas, members)
+        for table in dict.fromkeys(measure.table for measure in MEASURES)
+    }
     for measure in MEASURES:
-        keys = CELL_KEYS[measure.table]
-        intervals = cell_intervals(tables[measure.table], keys, areas, members)
+        intervals = by_table[measure.table]
         chosen = intervals[measure.select(intervals)] if not intervals.empty else intervals
         rows.append({"measure": measure.key, **_combine(chosen, len(members))})
     return pd.DataFrame(rows, columns=["measure", "status", "value", "lower", "upper"])

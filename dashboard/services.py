@@ -12,7 +12,6 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -21,15 +20,18 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from dashboard import classify, indicators, regions
+from dashboard.memo import Memo, cached_read
 from dashboard.source_labels import area_sources
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.store.engine import reader_engine
 from etl.store.published import (
+    PublicationState,
     ReleaseWithdrawnError,
     Withdrawal,
     list_releases,
     live_release_id,
+    publication_state,
     read_release_table,
     release_info,
     withdrawal,
@@ -56,19 +58,7 @@ class DashboardService:
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._lock = threading.Lock()
-        for name in (
-            "level_areas",
-            "map_values",
-            "info",
-            "areas",
-            "boundaries",
-            "geojson",
-            "population_year",
-            "table_year",
-            "indicator_table",
-            "breaks",
-        ):
-            setattr(self, name, lru_cache(maxsize=64)(getattr(self, f"_{name}")))
+        self.memo = Memo()
 
     @property
     def engine(self) -> Engine:
@@ -116,28 +106,36 @@ class DashboardService:
             return live_release_id(self.engine)
         return release
 
+    def publication_state(self) -> PublicationState:
+        """Live release, releases, vintages and withdrawals now (read each time, not cached)."""
+        return publication_state(self.engine)
+
     def withdrawal(self, release: str | None) -> Withdrawal | None:
         """Why a release was withdrawn (not cached: a withdrawal can happen at any time)."""
         return withdrawal(self.engine, release) if release else None
 
-    def _info(self, release: str) -> dict[str, Any]:
+    @cached_read
+    def info(self, release: str) -> dict[str, Any]:
         return release_info(self.engine, release)
 
     def years(self, release: str) -> list[int]:
         return sorted(int(y) for y in self.info(release)["years"])
 
     # --- areas and geometry --------------------------------------------------------------
-    def _areas(self, release: str) -> pd.DataFrame:
+    @cached_read
+    def areas(self, release: str) -> pd.DataFrame:
         return read_release_table(self.engine, "areas", release).set_index("area_key", drop=False)
 
-    def _boundaries(self, release: str) -> pd.DataFrame:
+    @cached_read
+    def boundaries(self, release: str) -> pd.DataFrame:
         return read_release_table(self.engine, "boundaries", release)
 
     def levels(self, release: str) -> list[str]:
         present = set(self.boundaries(release)["level"])
         return [level for level in MAP_LEVELS if level in present]
 
-    def _level_areas(self, release: str, level: str) -> pd.DataFrame:
+    @cached_read
+    def level_areas(self, release: str, level: str) -> pd.DataFrame:
         """Areas with geometry at `level`, sorted by key: the fixed order of map locations."""
         if level not in MAP_LEVELS:
             raise NotFoundError(f"Ebene {level!r} gibt es nicht; möglich: {', '.join(MAP_LEVELS)}.")
@@ -147,7 +145,8 @@ class DashboardService:
             ["area_key", "name", "level", "parent_key", "kreis_key", "land_key"]
         ]
 
-    def _geojson(self, release: str, level: str) -> str:
+    @cached_read
+    def geojson(self, release: str, level: str) -> str:
         """A FeatureCollection of one level (feature id = area key), serialised once.
 
         No properties: names travel with the figure, so the (cached) geometry stays small.
@@ -172,16 +171,19 @@ class DashboardService:
         rows = bounds[bounds["level"] == level]
         return dict(zip(rows["area_key"], rows["web_geojson"], strict=True))
 
+    @cached_read
     def bbox(self, release: str, level: str) -> tuple[float, float, float, float]:
         """(west, south, east, north) of a level, for centring the map."""
         coords = np.array(_all_coordinates(json.loads(self.geojson(release, level))))
         return (*coords.min(axis=0), *coords.max(axis=0))
 
     # --- cells ---------------------------------------------------------------------------
-    def _population_year(self, release: str, year: int) -> pd.DataFrame:
+    @cached_read
+    def population_year(self, release: str, year: int) -> pd.DataFrame:
         return read_release_table(self.engine, "population", release, year=year)
 
-    def _table_year(self, release: str, name: str, year: int | None) -> pd.DataFrame:
+    @cached_read
+    def table_year(self, release: str, name: str, year: int | None) -> pd.DataFrame:
         if year is None:
             return read_release_table(self.engine, name, release)
         return read_release_table(self.engine, name, release, year=year)
@@ -201,7 +203,8 @@ class DashboardService:
         return read_release_table(self.engine, "official", release, area_key=area_key)
 
     # --- indicators ----------------------------------------------------------------------
-    def _indicator_table(self, release: str, year: int) -> pd.DataFrame:
+    @cached_read
+    def indicator_table(self, release: str, year: int) -> pd.DataFrame:
         population = self.population(release, [year, year - 1, year - 5])
         area_km2 = self.boundaries(release).set_index("area_key")["area_km2"]
         return (
@@ -226,7 +229,8 @@ class DashboardService:
         if year not in self.years(release):
             raise NotFoundError(f"Jahr {year} fehlt in {release}; möglich: {self.years(release)}.")
 
-    def _map_values(self, release: str, level: str, indicator: str, year: int) -> pd.DataFrame:
+    @cached_read
+    def map_values(self, release: str, level: str, indicator: str, year: int) -> pd.DataFrame:
         """Indicator per area of a level in map order: area_key, name, value, status, bounds."""
         self.check_indicator(indicator)
         self.check_year(release, year)
@@ -267,7 +271,8 @@ class DashboardService:
         table = self.indicator_table(release, year).reset_index()
         return table[table["area_key"].isin(keys)]
 
-    def _breaks(
+    @cached_read
+    def breaks(
         self, release: str, level: str, indicator: str, year: int, method: str, k: int
     ) -> tuple[float, ...]:
         values = self.map_values(release, level, indicator, year)

@@ -103,6 +103,17 @@ class Settings:
         True, "DEMOGRAFIE_PUBLIC", "Whether the dashboard is readable without a login."
     )
     language: str = _setting("de", "DEMOGRAFIE_LANGUAGE", "Default language: de or en.")
+    redis_url: str = _setting(
+        "",
+        "DEMOGRAFIE_REDIS_URL",
+        "Redis for the dashboard's response cache, shared by all workers "
+        "(redis://host:6379/0); empty means a bounded cache in each process.",
+    )
+    response_cache_seconds: int = _setting(
+        86_400,
+        "DEMOGRAFIE_RESPONSE_CACHE_SECONDS",
+        "How long the dashboard keeps a cached response of published data; 0 turns it off.",
+    )
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_count <= 100:

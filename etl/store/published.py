@@ -361,3 +361,43 @@ def read_projection(engine: Engine, vintage_id: str, **filters: Any) -> pd.DataF
         frame = pd.read_sql(query, connection, dtype={"area_key": "str"})
     frame["age_to"] = frame["age_to"].astype("Int64")
     return frame
+
+
+def publication_state(engine: Engine | Connection) -> PublicationState:
+    """What decides which published data a reader sees: the live release, the releases and
+    vintages there are, and the withdrawals. It changes with every publish or withdrawal, so
+    caches of readers key on it (three small reads, no table scan)."""
+    with _connected(engine) as connection:
+        live = connection.execute(select(schema.live_release.c.release_id)).scalar()
+        sequence = connection.execute(select(func.max(schema.releases.c.sequence))).scalar()
+        withdrawn = connection.execute(
+            select(schema.release_withdrawals.c.release_id).order_by(
+                schema.release_withdrawals.c.release_id
+            )
+        ).scalars()
+        withdrawn_ids = tuple(withdrawn)
+        vintages = connection.execute(
+            select(func.count(), func.max(schema.projection_vintages.c.created_at))
+        ).one()
+    return PublicationState(
+        live_release=live,
+        last_sequence=sequence,
+        withdrawn=withdrawn_ids,
+        vintages=f"{vintages[0]}@{vintages[1]}",
+    )
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    """The published zone's version as readers see it (see `publication_state`)."""
+
+    live_release: str | None
+    last_sequence: int | None
+    withdrawn: tuple[str, ...]
+    vintages: str
+
+    @property
+    def token(self) -> str:
+        """One string for cache keys; different whenever any field differs."""
+        withdrawn = ",".join(self.withdrawn)
+        return f"{self.live_release}|{self.last_sequence}|{withdrawn}|{self.vintages}"

@@ -50,7 +50,7 @@ def test_warm_fills_the_caches(app, release_id: str) -> None:
     with app.server.test_request_context("/"):
         service = get_service()
         service.warm()
-        assert service.indicator_table.cache_info().currsize == 2
+        assert service.memo.size("indicator_table") == 2
 
 
 def test_importing_the_package_reads_nothing(monkeypatch) -> None:
