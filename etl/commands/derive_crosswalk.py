@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.extract.genesis import read_genesis
-from etl.store.engine import init_stores
 from etl.store.restricted import read_table
 from etl.transform.derive_crosswalk import derive_crosswalk
 
@@ -47,9 +46,10 @@ def _official_gemeinden(files: list[Path]) -> tuple[pd.DataFrame, int]:
     return names, max(years)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     official, last_year = _official_gemeinden(args.files)
-    restricted, _ = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     boundaries = read_table(restricted, "boundaries")
     polygons = boundaries[boundaries["level"] == "gemeinde"]
     if polygons.empty:

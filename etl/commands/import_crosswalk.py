@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from etl.config import Settings
-from etl.store.engine import init_stores
+from etl.app import Stores
 from etl.store.restricted import read_table, replace_tables
 from etl.transform.crosswalk import read_crosswalk, validity_from_crosswalk
 
@@ -20,9 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     crosswalk = read_crosswalk(args.file)
-    restricted, _ = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     # Validity periods of the areas known so far follow the crosswalk (run after boundaries);
     # both tables change in one transaction.
     frames = {"crosswalk": (crosswalk, None)}

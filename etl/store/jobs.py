@@ -1,9 +1,9 @@
 """Background jobs of the portal: state, progress and result, polled by the browser.
 
-The table lives in its own MetaData `portal`, created in the accounts store (see
-`etl.store.accounts.accounts_engine`), not in the restricted zone: job results are validation
-reports for one uploader and must survive across gunicorn workers, while the restricted zone's
-schema belongs to the pipeline.
+The table lives in its own MetaData `portal`, created in the accounts store by its migrations
+(`python -m etl migrate`, `etl.app.Stores.migrate`), not in the restricted zone: job results
+are validation reports for one uploader and must survive across gunicorn workers, while the
+restricted zone's schema belongs to the pipeline.
 """
 
 from __future__ import annotations

@@ -5,18 +5,18 @@ from __future__ import annotations
 from dash import dcc, html
 
 from etl.accounts.service import ROLE_LABELS, Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.uploads import workflow
 from portal import components
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
     links = [
         html.Li(dcc.Link(title, href=href))
         for href, (title, permission) in components.PAGES.items()
         if href != "/" and permission and account.can(permission)
     ]
-    live = workflow.live_release(settings)
+    live = workflow.live_release(stores)
     return html.Div(
         [
             html.H1("Meldeportal Demografie"),
