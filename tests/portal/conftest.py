@@ -2,4 +2,4 @@
 
 from portal.pytest_fixtures import app, client, fast_password_hashing, stores, world
 
-__all__ = ["app", "client", "fast_password_hashing", "world"]
+__all__ = ["app", "client", "fast_password_hashing", "stores", "world"]
