@@ -129,7 +129,8 @@ class Stores:
         forget_old_windows(self.accounts, OLD_LOGIN_WINDOWS)
 
     def close(self) -> None:
-        """Let running jobs end, then close every connection pool (tests, process exit)."""
+        """Let running jobs end, then close every connection pool (tests, process exit, before
+        a fork). The object stays usable: engines and the job runner reopen on next use."""
         with self._lock:
             jobs, self._jobs = self._jobs, None
             engines, self._engines = list(self._engines.values()), {}

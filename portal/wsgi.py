@@ -20,6 +20,9 @@ from websecurity.proxy import trust_proxies
 settings = Settings.from_env(os.environ)
 stores = Stores(settings)
 stores.startup()
+# Under `gunicorn --preload` this runs in the master before the fork: close the pools the
+# start-up opened, so each worker opens its own connections (the Stores reopens on first use).
+stores.close()
 app = create_app(settings, stores=stores)
 server = app.server
 install_upload_sweep(server, stores)
