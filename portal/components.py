@@ -7,6 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from etl.accounts.service import ROLE_LABELS, Account
+from etl.uploads.records import Job
 
 PAGES: dict[str, tuple[str, str | None]] = {
     "/": ("Übersicht", None),
@@ -213,13 +214,13 @@ def report_view(report: dict[str, Any]) -> html.Div:
     )
 
 
-def job_view(job: dict[str, Any]) -> html.Div:
+def job_view(job: Job) -> html.Div:
     """Progress of a running job (the result is shown by the page)."""
     return html.Div(
         [
             html.Label("Fortschritt", htmlFor="job-progress"),
-            html.Progress(value=str(job["progress"]), max="100", id="job-progress"),
-            html.P(job["message"] or "in der Warteschlange …", className="muted"),
+            html.Progress(value=str(job.progress), max="100", id="job-progress"),
+            html.P(job.message or "in der Warteschlange …", className="muted"),
         ],
         role="status",
         **{"aria-live": "polite"},

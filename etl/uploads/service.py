@@ -72,10 +72,10 @@ def start_validation(
     return stores.jobs.submit("validate", account.username, work, job_id=job_id, wait=wait)
 
 
-def job_status(stores: Stores, account: Account, job_id: str) -> dict[str, Any]:
+def job_status(stores: Stores, account: Account, job_id: str) -> job_store.Job:
     """A job of this account (state, progress, message, result); AccessDenied for others'."""
     job = job_store.read_job(stores.accounts, job_id) if isinstance(job_id, str) else None
-    if job is None or job["owner"] != account.username:
+    if job is None or job.owner != account.username:
         raise AccessDenied("Diesen Auftrag gibt es nicht oder er gehört einem anderen Konto.")
     return job
 
@@ -86,8 +86,8 @@ def start_store(
     """Store a validated upload (review state pending) in the background; returns the job id."""
     require(account, "upload")
     job = job_status(stores, account, validation_job)
-    report = job["result"]
-    if job["kind"] != "validate" or job["state"] != "done" or not report.get("ok"):
+    report = job.result
+    if job.kind != "validate" or job.state != "done" or not report.get("ok"):
         raise InputError("Nur eine erfolgreich geprüfte Datei kann übernommen werden.")
     settings, restricted = stores.settings, stores.restricted
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from etl.store.accounts import read_security_events
 from etl.store.engine import zone_exists
 from etl.store.restricted import read_audit_log
 from etl.uploads.jobs import Progress
+from etl.uploads.records import Submission
 
 if TYPE_CHECKING:
     from etl.app import Stores
@@ -60,7 +62,7 @@ def status_text(upload: dict[str, Any], releases: list[str], live: str | None) -
     return STATE_LABELS.get(upload["review_state"], upload["review_state"])
 
 
-def submissions(stores: Stores, account: Account) -> list[dict[str, Any]]:
+def submissions(stores: Stores, account: Account) -> list[Submission]:
     """Uploads the account may see (an uploader: only their municipalities'), with status."""
     require(account, "submissions")
     restricted = stores.restricted
@@ -71,18 +73,18 @@ def submissions(stores: Stores, account: Account) -> list[dict[str, Any]]:
     for upload in frame.to_dict("records"):
         releases = lineage.get(upload["upload_id"], [])
         rows.append(
-            {
-                "upload_id": upload["upload_id"],
-                "municipality": upload["municipality"],
-                "reference_date": str(pd.Timestamp(upload["reference_date"]).date()),
-                "file_name": upload["file_name"],
-                "uploaded_by": upload["uploaded_by"],
-                "received_at": str(pd.Timestamp(upload["received_at"]))[:19],
-                "status": status_text(upload, releases, live),
-                "state": upload["state"],
-                "review_state": upload["review_state"],
-                "live": live in releases,
-            }
+            Submission(
+                upload_id=upload["upload_id"],
+                municipality=upload["municipality"],
+                reference_date=str(pd.Timestamp(upload["reference_date"]).date()),
+                file_name=upload["file_name"],
+                uploaded_by=upload["uploaded_by"],
+                received_at=str(pd.Timestamp(upload["received_at"]))[:19],
+                status=status_text(upload, releases, live),
+                state=upload["state"],
+                review_state=upload["review_state"],
+                live=live in releases,
+            )
         )
     return rows
 
@@ -96,22 +98,20 @@ def submission_report(stores: Stores, account: Account, upload_id: str) -> dict[
     if match.empty or not account.may_see(match["municipality"].iloc[0]):
         raise AccessDenied("Diese Meldung gibt es nicht oder sie gehört einer anderen Gemeinde.")
     job = job_store.job_for_upload(accounts, upload_id)
-    return job["result"].get("report", {}) if job else {}
+    return job.result.get("report", {}) if job else {}
 
 
-def review_queue(stores: Stores, account: Account) -> list[dict[str, Any]]:
+def review_queue(stores: Stores, account: Account) -> list[Submission]:
     """Active uploads waiting for a decision, with the warnings of their validation."""
     require(account, "review")
-    rows = [
-        r
-        for r in submissions(stores, account)
-        if r["state"] == "active" and r["review_state"] == "pending"
-    ]
+    waiting = [r for r in submissions(stores, account) if r.awaits_review]
     accounts = stores.accounts
-    for row in rows:
-        job = job_store.job_for_upload(accounts, row["upload_id"])
-        checks = job["result"].get("report", {}).get("checks", []) if job else []
-        row["warnings"] = [c for c in checks if c["level"] == "warning"]
+    rows = []
+    for row in waiting:
+        job = job_store.job_for_upload(accounts, row.upload_id)
+        checks = job.result.get("report", {}).get("checks", []) if job else []
+        warnings = tuple(c for c in checks if c["level"] == "warning")
+        rows.append(dataclasses.replace(row, warnings=warnings))
     return rows
 
 

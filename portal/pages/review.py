@@ -11,6 +11,7 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service, workflow
+from etl.uploads.records import Job
 from portal import components, ids
 from portal.security import current_account
 
@@ -45,9 +46,7 @@ def _buttons(row: dict[str, Any]) -> html.Div:
 
 
 def queue_view(stores: Stores, account: Account) -> html.Table:
-    rows = workflow.review_queue(stores, account)
-    for row in rows:
-        row["hints"] = "; ".join(w["title"] for w in row["warnings"]) or "keine"
+    rows = [{**s.to_dict(), "hints": s.hints} for s in workflow.review_queue(stores, account)]
     return components.table(
         rows, COLUMNS, caption="Meldungen, die auf Prüfung warten", extra=_buttons
     )
@@ -97,12 +96,12 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
     )
 
 
-def publish_outcome(job: dict[str, Any]) -> tuple[Any, bool]:
-    if job["state"] in ("queued", "running"):
+def publish_outcome(job: Job) -> tuple[Any, bool]:
+    if not job.finished:
         return components.job_view(job), False
-    if job["state"] == "failed":
-        return components.notice(f"Nicht veröffentlicht: {job['message']}", "error"), True
-    result = job["result"]
+    if job.state == "failed":
+        return components.notice(f"Nicht veröffentlicht: {job.message}", "error"), True
+    result = job.result
     return components.notice(
         [html.Strong(f"Veröffentlicht: {result['release_id']}"), html.Pre(result["summary"])], "ok"
     ), True

@@ -42,7 +42,7 @@ def _report(stores: Stores, account: Account, upload_id: str) -> html.Section:
 
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
-    rows = workflow.submissions(stores, account)
+    rows = [submission.to_dict() for submission in workflow.submissions(stores, account)]
     wanted = parse_qs(search.lstrip("?")).get("id", [""])[0]
     parts = [
         html.H1("Meldungen"),

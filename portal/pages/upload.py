@@ -12,6 +12,7 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service
+from etl.uploads.records import Job
 from portal import components, ids
 from portal.decode import decode_upload
 from portal.security import current_account
@@ -92,14 +93,14 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
     )
 
 
-def job_outcome(job: dict[str, Any]) -> tuple[Any, bool, bool]:
+def job_outcome(job: Job) -> tuple[Any, bool, bool]:
     """(what to show, stop polling, hide the confirm buttons) for a validate or store job."""
-    if job["state"] in ("queued", "running"):
+    if not job.finished:
         return components.job_view(job), False, True
-    result = job["result"]
-    if job["state"] == "failed" and not result.get("errors"):
-        return components.notice(job["message"], "error"), True, True
-    if job["kind"] == "store":
+    result = job.result
+    if job.state == "failed" and not result.get("errors"):
+        return components.notice(job.message, "error"), True, True
+    if job.kind == "store":
         if not result.get("ok"):
             return components.errors_view(result), True, True
         return (

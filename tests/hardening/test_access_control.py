@@ -32,7 +32,7 @@ def weser_upload(settings, world, tmp_path, stores) -> tuple[str, str]:
     data = extract_zip(tiny_bundle("04021000", DATE, scale=20, seed=2), tmp_path / "w")
     job_id = service.start_validation(stores, weser, [UploadedFile("w.zip", data)], wait=True)
     store_id = service.start_store(stores, weser, job_id, wait=True)
-    return job_id, service.job_status(stores, weser, store_id)["result"]["upload_id"]
+    return job_id, service.job_status(stores, weser, store_id).result["upload_id"]
 
 
 def route(client, app, path: str, search: str = ""):

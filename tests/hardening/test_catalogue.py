@@ -37,9 +37,9 @@ def test_every_malformed_upload_is_refused_clearly_and_stores_nothing(
         account = Account(99, "hardening", "uploader", case.municipalities, False, "x")
         job_id = service.start_validation(stores, account, case.files, wait=True)
         job = service.job_status(stores, account, job_id)
-        report = job["result"]
+        report = job.result
         messages = " | ".join(e["message"] for e in report.get("errors", []))
-        if job["state"] != "done" or report.get("ok") or case.message not in messages:
+        if job.state != "done" or report.get("ok") or case.message not in messages:
             problems.append(
                 f"{case.name}: state={job['state']} ok={report.get('ok')} "
                 f"message={messages or job['message']!r}"

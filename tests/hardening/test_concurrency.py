@@ -55,8 +55,8 @@ def upload(stores: Stores, ags: str, directory: Path, seed: int = 0, date: dt.da
     job_id = service.start_validation(stores, account, [UploadedFile("a.zip", data)], wait=True)
     store_id = service.start_store(stores, account, job_id, wait=True)
     job = service.job_status(stores, account, store_id)
-    assert job["state"] == "done", job["message"]
-    return job["result"]["upload_id"]
+    assert job.state == "done", job.message
+    return job.result["upload_id"]
 
 
 def test_twenty_municipalities_upload_at_the_same_time(pg_portal, tmp_path):
@@ -145,8 +145,8 @@ def test_publish_during_uploads_sees_a_consistent_snapshot(pg_portal, tmp_path):
         stop.set()
         uploader.join()
     job = service.job_status(pg_portal, STATISTIK, job_id)
-    assert job["state"] == "done", job["message"]
-    release_id = job["result"]["release_id"]
+    assert job.state == "done", job.message
+    release_id = job.result["release_id"]
     sources = release_info(pg_portal.publisher, release_id)["sources"]["uploads"]
     listed = [u for year in sources.values() for u in year.values()]
     # The same uploads published from a quiet copy give the same cells: nothing mixed in.

@@ -162,5 +162,5 @@ def test_whole_service_on_fuzzed_zips(settings, stores_for, members, manifest):
         stores, OWNER, [UploadedFile("f.zip", buffer.getvalue())], wait=True
     )
     job = service.job_status(stores, OWNER, job_id)
-    assert job["state"] == "done", job["message"]  # a report, not an internal error
-    assert not job["result"]["ok"] and job["result"]["errors"][0]["message"]
+    assert job.state == "done", job.message  # a report, not an internal error
+    assert not job.result["ok"] and job.result["errors"][0]["message"]

@@ -137,7 +137,7 @@ def test_a_refused_person_level_file_is_deleted_at_once(settings: Settings, worl
     job_id = service.start_validation(
         stores, world["altdorf"], [UploadedFile("personen.csv", data)], wait=True
     )
-    report = service.job_status(stores, world["altdorf"], job_id)["result"]
+    report = service.job_status(stores, world["altdorf"], job_id).result
     assert report["ok"] is False
     assert not (staging_root(settings) / job_id).exists()
     assert not any(staging_root(settings).glob("*/personen.csv"))

@@ -65,8 +65,8 @@ def validate(stores, account, data: bytes) -> tuple[str, dict]:
         stores, account, [UploadedFile("auszug.zip", data)], wait=True
     )
     job = service.job_status(stores, account, job_id)
-    assert job["state"] == "done", job["message"]
-    return job_id, job["result"]
+    assert job.state == "done", job.message
+    return job_id, job.result
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
@@ -94,7 +94,7 @@ def test_statistician_sees_the_findings_of_a_valid_upload(portal_world, tmp_path
     small = next(c for c in report["checks"] if c["check"] == "subareas-small")
     assert "nicht als eigene Gebiete veröffentlicht" in small["explanation"]
     store_id = service.start_store(stores, world["altdorf"], job_id, wait=True)
-    upload_id = service.job_status(stores, world["altdorf"], store_id)["result"]["upload_id"]
+    upload_id = service.job_status(stores, world["altdorf"], store_id).result["upload_id"]
     shown = workflow.submission_report(stores, world["statistik"], upload_id)
     assert "subareas-small" in {c["check"] for c in shown["checks"]}
 
@@ -108,4 +108,4 @@ def test_a_grid_without_boundary_is_a_warning_in_the_review_queue(portal_world, 
     assert report["ok"], report["errors"]
     service.start_store(stores, world["weserhaven"], job_id, wait=True)
     [pending] = workflow.review_queue(stores, world["statistik"])
-    assert "Rasterzellen nicht geprüft" in [w["title"] for w in pending["warnings"]]
+    assert "Rasterzellen nicht geprüft" in [w["title"] for w in pending.warnings]

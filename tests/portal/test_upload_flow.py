@@ -21,15 +21,15 @@ DATE = dt.date(2024, 12, 31)
 def validate(stores, account, files):
     job_id = service.start_validation(stores, account, files, wait=True)
     job = service.job_status(stores, account, job_id)
-    assert job["state"] == "done", job["message"]
-    return job_id, job["result"]
+    assert job.state == "done", job.message
+    return job_id, job.result
 
 
 def store(stores, account, job_id) -> str:
     store_id = service.start_store(stores, account, job_id, wait=True)
     job = service.job_status(stores, account, store_id)
-    assert job["state"] == "done", job["message"]
-    return job["result"]["upload_id"]
+    assert job.state == "done", job.message
+    return job.result["upload_id"]
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "parquet"])
@@ -124,18 +124,16 @@ def test_review_and_status_of_submissions(settings, world, tmp_path, stores):
         stores, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
     )
     upload_id = store(stores, altdorf, job_id)
-    mine = {r["upload_id"]: r for r in workflow.submissions(stores, altdorf)}
-    assert mine[upload_id]["status"] == "wartet auf Prüfung"
-    assert {r["municipality"] for r in mine.values()} == {"03901001"}
-    assert upload_id not in {
-        r["upload_id"] for r in workflow.submissions(stores, world["weserhaven"])
-    }
+    mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
+    assert mine[upload_id].status == "wartet auf Prüfung"
+    assert {r.municipality for r in mine.values()} == {"03901001"}
+    assert upload_id not in {r.upload_id for r in workflow.submissions(stores, world["weserhaven"])}
     queue = workflow.review_queue(stores, statistik)
-    assert [r["upload_id"] for r in queue] == [upload_id]
+    assert [r.upload_id for r in queue] == [upload_id]
     assert workflow.submission_report(stores, altdorf, upload_id)["ok"]
     workflow.decide(stores, statistik, upload_id, "accepted", "geprüft")
-    mine = {r["upload_id"]: r for r in workflow.submissions(stores, altdorf)}
-    assert mine[upload_id]["status"] == "angenommen"
+    mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
+    assert mine[upload_id].status == "angenommen"
     assert workflow.review_queue(stores, statistik) == []
     actions = [e["action"] for e in workflow.audit_entries(stores, statistik)]
     assert {"upload", "review", "login"} <= set(actions)
@@ -151,9 +149,9 @@ def test_publish_from_the_portal_marks_uploads_live(settings, world, tmp_path, s
     workflow.decide(stores, statistik, upload_id, "accepted")
     publish_id = workflow.start_publish(stores, statistik, "Test", wait=True)
     job = service.job_status(stores, statistik, publish_id)
-    assert job["state"] == "done", job["message"]
-    release_id = job["result"]["release_id"]
+    assert job.state == "done", job.message
+    release_id = job.result["release_id"]
     assert workflow.live_release(stores) == release_id
-    mine = {r["upload_id"]: r for r in workflow.submissions(stores, altdorf)}
-    assert mine[upload_id]["status"] == f"veröffentlicht in {release_id} (live)"
+    mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
+    assert mine[upload_id].status == f"veröffentlicht in {release_id} (live)"
     assert "publish" in [e["action"] for e in workflow.audit_entries(stores, statistik)]
