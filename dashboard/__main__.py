@@ -8,6 +8,7 @@ import os
 
 from dashboard.app import create_app
 from dashboard.security import security_setup
+from etl.app import Stores
 from etl.config import Settings
 
 
@@ -19,7 +20,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     settings = Settings.from_env(os.environ)
-    app = create_app(settings, extra_setup=security_setup(settings))
+    stores = Stores(settings, read_only=True)
+    app = create_app(settings, stores=stores, extra_setup=security_setup())
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

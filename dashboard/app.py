@@ -18,6 +18,8 @@ from dashboard.guard import guard
 from dashboard.i18n import t
 from dashboard.pages import daten, gebiet, karte, methodik, prognose, regionen, vergleich
 from dashboard.services import EXTENSION_KEY, DashboardService, get_service
+from etl.app import EXTENSION as STORES_KEY
+from etl.app import Stores
 from etl.config import Settings
 
 log = logging.getLogger(__name__)
@@ -34,19 +36,27 @@ INDEX = """<!DOCTYPE html>
 def create_app(
     settings: Settings,
     *,
+    stores: Stores | None = None,
     extra_setup: Callable[[Flask, Dash], None] | None = None,
     pages: tuple[ModuleType, ...] = PAGES,
     warm: bool = True,
 ) -> Dash:
     """Build the app for `settings`.
 
+    stores: the process's application object (`etl.app.Stores`); built here when not given.
+    The dashboard uses its read-only engines only and runs no start-up duties (it writes
+    nothing). It is kept in `server.extensions` for the security layer.
     extra_setup(server, app) runs after routes are registered and before the first request:
     the hook for a security layer (Flask-Login, CSRF, headers) or extra pages. warm: fill
     the caches of the live release in a background thread at the first request.
     """
+    stores = stores or Stores(settings, read_only=True)
+    if stores.settings != settings:
+        raise ValueError("create_app: `stores` was built for other settings.")
     server = Flask(__name__)
     server.config["SECRET_KEY"] = settings.secret_key or None
-    service = DashboardService(settings)
+    server.extensions[STORES_KEY] = stores
+    service = DashboardService(settings, engine_factory=lambda _settings: stores.reader)
     server.extensions[EXTENSION_KEY] = service
     if warm:
         _warm_on_first_request(server, service)

@@ -16,25 +16,28 @@ from dash import Dash
 from flask import Flask
 
 import websecurity
-from etl.config import Settings
+from etl.app import EXTENSION as STORES_KEY
 
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "style.css"
 
 
 def security_setup(
-    settings: Settings, *, csp_extra: Mapping[str, str] | None = websecurity.DASHBOARD_CSP_EXTRA
+    *, csp_extra: Mapping[str, str] | None = websecurity.DASHBOARD_CSP_EXTRA
 ) -> Callable[[Flask, Dash], None]:
     """The `extra_setup` hook for `create_app` used by `python -m dashboard` and the WSGI entry.
 
+    It secures the server with the `Stores` that `create_app` put in `server.extensions`.
     The dashboard's callbacks and API only read published data, so CSRF is checked on its
     login and logout forms only (a forged read returns nothing the attacker can see: no CORS).
     """
-    login_at = "" if settings.public_dashboard else settings.portal_url
 
     def setup(server: Flask, app: Dash) -> None:
+        stores = server.extensions[STORES_KEY]
+        settings = stores.settings
+        login_at = "" if settings.public_dashboard else settings.portal_url
         websecurity.install(
             server,
-            settings,
+            stores,
             app_name="dashboard",
             script_hashes=app.csp_hashes,
             csp_extra=csp_extra,

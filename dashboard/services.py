@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from dashboard import classify, indicators, regions
 from dashboard.memo import Memo, cached_read
+from dashboard.profile import AreaProfile
 from dashboard.source_labels import area_sources
 from etl.config import Settings
 from etl.errors import StoreError
@@ -303,20 +304,22 @@ class DashboardService:
         ]
         return keys
 
-    def profile(self, release: str, area_key: str) -> dict[str, Any]:
+    def profile(self, release: str, area_key: str) -> AreaProfile:
         """Everything the area profile shows, for all years of the release."""
         keys = self.context_keys(release, area_key)
         population = self.cells(release, "population")
-        official = self.official(release, area_key)
-        return {
-            "area": self.area(release, area_key),
-            "keys": keys,
-            "names": self.areas(release)["name"].reindex(keys).tolist(),
-            "population": population[population["area_key"].isin(keys)],
-            "households": self.cells(release, "households", area_key),
-            "events": self.cells(release, "events", area_key),
-            "official": official,
-        }
+        area = self.area(release, area_key)
+        return AreaProfile(
+            area_key=area_key,
+            name=str(area["name"]),
+            level=str(area["level"]),
+            keys=tuple(keys),
+            names=tuple(self.areas(release)["name"].reindex(keys).tolist()),
+            population=population[population["area_key"].isin(keys)],
+            households=self.cells(release, "households", area_key),
+            events=self.cells(release, "events", area_key),
+            official=self.official(release, area_key),
+        )
 
     def export_frame(
         self, release: str, dataset: str, level: str, indicator: str, year: int

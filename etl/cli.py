@@ -1,7 +1,9 @@
 """`python -m etl <command>`: parses arguments, calls one function, prints the outcome.
 
 Each command lives in `etl/commands/<name>.py` with `add_arguments(parser)` and
-`run(args, settings) -> int`; only the chosen command's module is imported.
+`run(args, stores) -> int`; only the chosen command's module is imported. `main` builds the
+process's application object (`etl.app.Stores`) once, passes it on and closes it at the end;
+commands that write migrate the stores they write explicitly (`stores.migrate(...)`).
 """
 
 from __future__ import annotations
@@ -67,9 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Alembic reports every migration context at INFO; the migrate command prints its own summary.
     logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    from etl.app import Stores
+
     try:
-        settings = Settings.from_env(os.environ)
-        return importlib.import_module(_module_name(args.command)).run(args, settings)
+        stores = Stores(Settings.from_env(os.environ))
     except EtlError as error:
         print(f"Fehler: {error}", file=sys.stderr)
         return error.exit_code
+    try:
+        return importlib.import_module(_module_name(args.command)).run(args, stores)
+    except EtlError as error:
+        print(f"Fehler: {error}", file=sys.stderr)
+        return error.exit_code
+    finally:
+        stores.close()

@@ -320,15 +320,23 @@ def _protect_years(
 
 
 def publish(
-    settings: Settings, *, actor: str = "etl", note: str = "", progress: Progress | None = None
+    settings: Settings,
+    *,
+    actor: str = "etl",
+    note: str = "",
+    progress: Progress | None = None,
+    engines: tuple[Engine, Engine] | None = None,
 ) -> PublishReport:
     """Protect and audit every year of the active uploads and write one release atomically.
 
-    Before the release goes live, the public-side audit (`etl.public_audit`) reads it back
-    and audits it together with every other readable release; it refuses on any finding.
+    engines: the (restricted, publisher) engines of the caller's application object, whose
+    stores it has migrated; without them both zones are created or upgraded and opened here
+    (`init_stores`: one-shot scripts and tests). Before the release goes live, the
+    public-side audit (`etl.public_audit`) reads it back and audits it together with every
+    other readable release; it refuses on any finding.
     """
     say = progress or log.info
-    restricted, publisher = init_stores(settings)
+    restricted, publisher = engines or init_stores(settings)
     data = read_restricted(restricted)
     results, withdraw, grid_parent = _protect_years(data, publisher, settings, say)
     stats = [s for r in results for s in r.stats]

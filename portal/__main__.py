@@ -26,17 +26,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
+        from etl.app import Stores
         from portal.app import create_app
         from portal.demo import ensure_demo_accounts
-        from portal.startup import install_upload_sweep, run_startup_duties
+        from portal.startup import install_upload_sweep
 
-        run_startup_duties(settings)
+        stores = Stores(settings)
+        stores.startup()
         if args.demo_accounts:
             print("Beispielkonten des Portals:")
-            for username, role, password in ensure_demo_accounts(settings):
+            for username, role, password in ensure_demo_accounts(stores):
                 print(f"  {username:<12} {role:<13} {password}")
-        app = create_app(settings)
-        install_upload_sweep(app.server, settings)
+        app = create_app(settings, stores=stores)
+        install_upload_sweep(app.server, stores)
     except EtlError as error:
         print(f"Fehler: {error}", file=sys.stderr)
         return error.exit_code

@@ -1,4 +1,9 @@
-"""`create_app(settings) -> Dash`: the portal; no data is read at import or creation."""
+"""`create_app(settings, stores=...) -> Dash`: the portal; no data is read at import or creation.
+
+The process's application object (`etl.app.Stores`) is built by the caller (`python -m
+portal`, portal.wsgi), which also runs its start-up duties (`stores.startup()`), and passed
+on to every page; `create_app` builds one only when none is given (and runs no duties then).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 
 from etl.accounts.service import Account
+from etl.app import EXTENSION as STORES_KEY
+from etl.app import Stores
 from etl.config import Settings
 from etl.errors import EtlError
 from i18n import translate as t
@@ -45,11 +52,11 @@ def shell() -> html.Div:
     )
 
 
-def validation_layout(settings: Settings) -> html.Div:
+def validation_layout(stores: Stores) -> html.Div:
     """Every component a callback names, without data: lets Dash check the callbacks."""
     dummy = Account(0, "x", "statistician", ("00000000",), False, "")
     skeleton = [
-        upload.layout(settings, dummy, ""),
+        upload.layout(stores, dummy, ""),
         html.Div(id=ids.REVIEW_QUEUE),
         html.Div(id=ids.REVIEW_MESSAGE),
         html.P(id=ids.LIVE_RELEASE),
@@ -74,9 +81,10 @@ def validation_layout(settings: Settings) -> html.Div:
     return html.Div([shell(), *skeleton])
 
 
-def render_page(settings: Settings, account: Account | None, path: str, search: str):
+def render_page(stores: Stores, account: Account | None, path: str, search: str):
     """(header, content) for a path: the page, or why it cannot be shown."""
     path = path.rstrip("/") or "/"
+    settings = stores.settings
     lang = components.lang_of(search, settings.language)
     header = components.header(account, path, security.csrf_token(), lang, settings.language)
     module = PAGE_MODULES.get(path)
@@ -88,7 +96,7 @@ def render_page(settings: Settings, account: Account | None, path: str, search: 
     if permission and not account.can(permission):
         return header, components.notice(t("portal_forbidden", lang), "error")
     try:
-        return header, module.layout(settings, account, search)
+        return header, module.layout(stores, account, search)
     except EtlError as error:
         return header, components.notice(str(error), "error")
 
@@ -97,8 +105,13 @@ def _health() -> flask.Response:
     return flask.Response("ok", mimetype="text/plain")
 
 
-def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Dash:
+def create_app(
+    settings: Settings, *, stores: Stores | None = None, secure_cookies: bool | None = None
+) -> Dash:
     """The portal app; every page and callback needs a login (see portal.security)."""
+    stores = stores or Stores(settings)
+    if stores.settings != settings:
+        raise ValueError("create_app: `stores` was built for other settings.")
     app = Dash(
         __name__,
         title="Meldeportal Demografie",
@@ -109,7 +122,8 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Das
         meta_tags=[VIEWPORT],
     )
     app.layout = shell
-    app.validation_layout = validation_layout(settings)
+    app.validation_layout = validation_layout(stores)
+    app.server.extensions[STORES_KEY] = stores
 
     @app.callback(
         Output(HEADER, "children"),
@@ -118,14 +132,14 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Das
         Input(ids.LOCATION, "search"),
     )
     def route(pathname, search):
-        return render_page(settings, security.current_account(), pathname or "/", search or "")
+        return render_page(stores, security.current_account(), pathname or "/", search or "")
 
     for module in (upload, review, users, subareas):
-        module.register(app, settings)
+        module.register(app, stores)
     app.server.add_url_rule("/healthz", "healthz", _health)
     security.install(
         app.server,
-        settings,
+        stores,
         app_name="portal",
         require_login=True,
         permission_for=components.permission_for,

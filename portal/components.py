@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from etl.accounts.service import Account
+from etl.uploads.records import Job
 from i18n import LANGUAGES, N_, normalise_lang
 from i18n import translate as t
 
@@ -257,13 +258,13 @@ def report_view(report: dict[str, Any]) -> html.Div:
     )
 
 
-def job_view(job: dict[str, Any]) -> html.Div:
+def job_view(job: Job) -> html.Div:
     """Progress of a running job (the result is shown by the page)."""
     return html.Div(
         [
             html.Label("Fortschritt", htmlFor="job-progress"),
-            html.Progress(value=str(job["progress"]), max="100", id="job-progress"),
-            html.P(job["message"] or "in der Warteschlange …", className="muted"),
+            html.Progress(value=str(job.progress), max="100", id="job-progress"),
+            html.P(job.message or "in der Warteschlange …", className="muted"),
         ],
         role="status",
         **{"aria-live": "polite"},

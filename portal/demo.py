@@ -6,8 +6,8 @@ import os
 from collections.abc import Mapping
 
 from etl.accounts.service import create_user
-from etl.config import Settings
-from etl.store.accounts import accounts_engine, find_user
+from etl.app import Stores
+from etl.store.accounts import find_user
 
 PASSWORD_VARIABLE = "DEMOGRAFIE_DEMO_PASSWORD"
 DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -21,7 +21,7 @@ UNCHANGED = "(unverändert – neu setzen mit `python -m etl user reset NAME`)"
 
 
 def ensure_demo_accounts(
-    settings: Settings, environ: Mapping[str, str] | None = None
+    stores: Stores, environ: Mapping[str, str] | None = None
 ) -> list[tuple[str, str, str]]:
     """Create the demo accounts that are missing: (username, role, password) for each.
 
@@ -29,7 +29,7 @@ def ensure_demo_accounts(
     so a password is known only when its account is created (otherwise UNCHANGED).
     """
     environ = os.environ if environ is None else environ
-    engine = accounts_engine(settings)
+    engine = stores.accounts
     given = environ.get(PASSWORD_VARIABLE) or None
     result = []
     for username, role, municipalities in DEMO_ACCOUNTS:

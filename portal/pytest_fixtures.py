@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from dash import Dash
 
+from etl.app import Stores
 from etl.config import Settings
 from portal.app import create_app
 from portal.testing import build_world
 
 
 @pytest.fixture
-def world(settings: Settings) -> dict[str, Any]:
-    return build_world(settings)
+def stores(settings: Settings) -> Iterator[Stores]:
+    """The portal's application object for `settings`; its jobs end and engines close after."""
+    stores = Stores(settings)
+    yield stores
+    stores.close()
 
 
 @pytest.fixture
-def app(settings: Settings, world) -> Dash:
-    return create_app(settings)
+def world(stores: Stores) -> dict[str, Any]:
+    return build_world(stores)
+
+
+@pytest.fixture
+def app(settings: Settings, stores: Stores, world) -> Dash:
+    return create_app(settings, stores=stores)
 
 
 @pytest.fixture

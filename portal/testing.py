@@ -89,20 +89,22 @@ USERS = {  # username: (role, municipalities)
 PASSWORD = "test-passwort-2026"
 
 
-def build_world(settings, *, restricted: bool = True, release: bool = True) -> dict[str, Any]:
-    """A tiny restricted store, a published release and one account per role.
+def build_world(stores, *, restricted: bool = True, release: bool = True) -> dict[str, Any]:
+    """A tiny restricted store, a published release and one account per role in `stores`
+    (an `etl.app.Stores`; its stores are migrated here, as the portal's start-up does).
 
     Returns {username: Account}; every password is PASSWORD.
     """
     from etl.accounts.service import authenticate, create_user
-    from etl.store.accounts import accounts_engine
     from etl.testing import tiny_restricted_store, write_tiny_release
 
+    settings = stores.settings
     if restricted:
         tiny_restricted_store(settings)
     if release:
         write_tiny_release(settings)
-    engine = accounts_engine(settings)
+    stores.migrate()
+    engine = stores.accounts
     accounts = {}
     for username, (role, municipalities) in USERS.items():
         create_user(engine, username, role, municipalities, PASSWORD)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from etl.app import Stores
 from etl.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +23,26 @@ PG_URL_VARIABLE = "DEMOGRAFIE_TEST_PG_URL"
 def settings(tmp_path: Path) -> Settings:
     """Settings with both embedded SQLite stores in a fresh directory."""
     return Settings(home=tmp_path / "var")
+
+
+@pytest.fixture
+def stores_for() -> Iterator[Callable[[Settings], Stores]]:
+    """`stores_for(settings)`: a migrated application object per settings, closed after the test.
+
+    What an entry point does at start (`Stores(settings)`, then `migrate()`), for tests that
+    reach a store directly.
+    """
+    built: dict[Settings, Stores] = {}
+
+    def build(settings: Settings) -> Stores:
+        if settings not in built:
+            built[settings] = Stores(settings)
+            built[settings].migrate()
+        return built[settings]
+
+    yield build
+    for stores in built.values():
+        stores.close()
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@
 - the public dashboard reads the published zone only: it imports no restricted-zone module;
 - the dashboard and the portal share `websecurity` and never import each other;
 - both translate through `i18n`, which imports neither app, `websecurity` nor `etl`.
+- process state lives in the application object (`etl.app.Stores`): no module-level caches,
+  thread pools or engines, and no getter that creates tables.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def top(module: str) -> str:
 
 
 def where(path: Path, line: int) -> str:
-    return f"{path.relative_to(ROOT)}:{line}"
+    return f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{line}"
 
 
 def test_etl_imports_no_web_package() -> None:
@@ -142,3 +144,118 @@ def test_the_checks_see_a_violation(tmp_path: Path) -> None:
     planted.write_text('import duckdb\nfrom flask import Flask\nQ = "SELECT 1 FROM t"\n')
     assert [imp.module for imp in imports_of(planted)] == ["duckdb", "flask"]
     assert sql_literals(planted) == [3]
+
+
+# --- process state: only in the application object (etl.app.Stores) ---------------------------
+STATE_PACKAGES = ("etl", "dashboard", "portal", "websecurity")
+CACHE_DECORATORS = {"cache", "lru_cache"}
+POOL_FACTORIES = {"ThreadPoolExecutor", "ProcessPoolExecutor", "Pool", "ThreadPool"}
+ENGINE_FACTORY = re.compile(r"(^create_engine$|_engine$)")
+DDL = {"create_zone", "upgrade_zone", "init_stores", "create_all", "migrate"}
+
+
+def _called_name(node: ast.expr) -> str:
+    """`f` for `f(...)`, `m.f(...)`, `f(...)(...)`; '' for anything else."""
+    while isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def module_state(path: Path) -> list[str]:
+    """Module-level caches, pools and engines, and class-level `@lru_cache` methods (one cache
+    shared by every instance). `lru_cache(...)(self.method)` inside `__init__` is per instance
+    and fine."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        functions += [n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for function in functions:
+        for decorator in function.decorator_list:
+            if _called_name(decorator) in CACHE_DECORATORS:
+                found.append(f"{where(path, function.lineno)} caches {function.name} per process")
+    for node in tree.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if not isinstance(value, ast.Call):
+            continue
+        name = _called_name(value)
+        if name in CACHE_DECORATORS or name in POOL_FACTORIES or ENGINE_FACTORY.search(name):
+            found.append(f"{where(path, node.lineno)} holds a module-level {name}(...)")
+    return found
+
+
+def _is_getter(function: ast.FunctionDef) -> bool:
+    properties = {_called_name(d) for d in function.decorator_list} & {"property"}
+    return bool(
+        properties
+        or ENGINE_FACTORY.search(function.name)
+        or function.name in ("engines", "engine", "publisher")
+        or function.name.startswith("get_")
+    )
+
+
+def getters_with_ddl(path: Path) -> list[str]:
+    """Engine getters and properties (`*_engine`, `engines`, `get_*`, `@property`) whose
+    body creates or upgrades tables: DDL belongs to an explicit step (`Stores.migrate`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or not _is_getter(function):
+            continue
+        calls = {_called_name(n) for n in ast.walk(function) if isinstance(n, ast.Call)}
+        found += [f"{where(path, function.lineno)} {function.name} runs {c}" for c in calls & DDL]
+    return found
+
+
+@pytest.mark.parametrize("package", STATE_PACKAGES)
+def test_no_module_level_process_state(package: str) -> None:
+    offending = [item for path in modules(package) for item in module_state(path)]
+    assert offending == [], "process state belongs in etl.app.Stores"
+
+
+@pytest.mark.parametrize("package", STATE_PACKAGES)
+def test_no_getter_creates_tables(package: str) -> None:
+    offending = [item for path in modules(package) for item in getters_with_ddl(path)]
+    assert offending == [], "tables come from `python -m etl migrate` or Stores.migrate()"
+
+
+def test_the_state_checks_see_a_violation(tmp_path: Path) -> None:
+    """Planted module-level caches, pools and a table-creating getter are found; the
+    per-instance cache of a method is not."""
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "import functools\n"
+        "from functools import lru_cache\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "POOL = ThreadPoolExecutor(4)\n"
+        "ENGINE = create_engine('sqlite://')\n"
+        "@functools.lru_cache(maxsize=8)\n"
+        "def engines(settings):\n"
+        "    return restricted_engine(settings)\n"
+        "def accounts_engine(settings):\n"
+        "    engine = zone_engine(settings)\n"
+        "    create_zone(engine, accounts)\n"
+        "    return engine\n"
+        "class Service:\n"
+        "    def __init__(self):\n"
+        "        self.areas = lru_cache(maxsize=4)(self._areas)\n"
+        "    @functools.cache\n"
+        "    def shared(self):\n"
+        "        return 1\n"
+        "    @property\n"
+        "    def engine(self):\n"
+        "        upgrade_zone(self._engine, 'published')\n"
+        "        return self._engine\n"
+    )
+    assert module_state(planted) == [
+        f"{planted}:7 caches engines per process",
+        f"{planted}:17 caches shared per process",
+        f"{planted}:4 holds a module-level ThreadPoolExecutor(...)",
+        f"{planted}:5 holds a module-level create_engine(...)",
+    ]
+    assert sorted(getters_with_ddl(planted)) == [
+        f"{planted}:20 engine runs upgrade_zone",
+        f"{planted}:9 accounts_engine runs create_zone",
+    ]

@@ -1,6 +1,6 @@
 """Web security shared by the dashboard and the portal: headers, CSP, CSRF, sessions, redirects.
 
-Both Flask servers call `install(server, settings, ...)`. The package depends on `etl` (the
+Both Flask servers call `install(server, stores, ...)`. The package depends on `etl` (the
 accounts service) and Flask only, never on `dashboard` or `portal`:
 
 - `headers`: the Content Security Policy and the other response headers; no cookies on

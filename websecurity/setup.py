@@ -1,4 +1,4 @@
-"""`install(server, settings, ...)`: headers for every server; login, sessions and access
+"""`install(server, stores, ...)`: headers for every server; login, sessions and access
 rules only where a login is required."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import flask
 import flask_login
 
 from etl.accounts.service import AccessDenied
+from etl.app import Stores
 from etl.config import Settings
 from websecurity import login
 from websecurity.csrf import check_csrf, csrf_token
@@ -55,7 +56,7 @@ def _configure(
 
 def install(
     server: flask.Flask,
-    settings: Settings,
+    stores: Stores,
     *,
     app_name: str = "dashboard",
     require_login: bool | None = None,
@@ -68,7 +69,7 @@ def install(
     login_at: str = "",
     return_origins: tuple[str, ...] = (),
 ) -> None:
-    """Secure a Flask server (the dashboard's or the portal's).
+    """Secure a Flask server (the dashboard's or the portal's) with its app's `stores`.
 
     require_login defaults to `not settings.public_dashboard` (the dashboard's setting); the
     portal passes True. Without a login the server gets headers only: no login route, no
@@ -81,11 +82,12 @@ def install(
     accounts store read-only, sets no cookie and sends logins to the portal. return_origins:
     other apps (the private dashboard) the login form may send the browser back to.
     """
+    settings = stores.settings
     if secure_cookies is None:
         secure_cookies = urlsplit(settings.portal_url).scheme == "https"
     _configure(server, settings, app_name, secure_cookies, reader=bool(login_at))
     security = SecurityState(
-        settings=settings,
+        stores=stores,
         app_name=app_name,
         require_login=(not settings.public_dashboard) if require_login is None else require_login,
         permission_for=permission_for,

@@ -9,6 +9,7 @@ from pathlib import Path
 import flask
 from sqlalchemy import Engine
 
+from etl.app import Stores
 from etl.config import Settings
 from websecurity.headers import content_security_policy
 
@@ -18,9 +19,9 @@ LOGIN_PATH, LOGOUT_PATH = "/auth/login", "/auth/logout"
 
 @dataclass
 class SecurityState:
-    """The security configuration of one server; the accounts engine is opened lazily."""
+    """The security configuration of one server; engines come from the app's `Stores`."""
 
-    settings: Settings
+    stores: Stores
     app_name: str
     require_login: bool
     permission_for: Callable[[str], str | None]
@@ -31,8 +32,11 @@ class SecurityState:
     login_at: str = ""  # a session reader: the portal's address, where the login happens
     return_origins: tuple[str, ...] = ()  # other apps the login may send the browser back to
     csp_extra: Mapping[str, str] | None = None
-    _accounts: Engine | None = None
     _csp: str = ""
+
+    @property
+    def settings(self) -> Settings:
+        return self.stores.settings
 
     @property
     def csp(self) -> str:
@@ -46,12 +50,8 @@ class SecurityState:
         """The accounts store; only servers that require a login ever open it."""
         if not self.require_login:
             raise RuntimeError("A server without login must not open the accounts store.")
-        if self._accounts is None:
-            from etl.store.accounts import accounts_engine, accounts_reader_engine
-
-            opener = accounts_reader_engine if self.login_at else accounts_engine
-            self._accounts = opener(self.settings)
-        return self._accounts
+        # A session reader (the private dashboard) only checks sessions: read-only engine.
+        return self.stores.accounts_reader if self.login_at else self.stores.accounts
 
 
 def state() -> SecurityState:

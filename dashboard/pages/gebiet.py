@@ -14,6 +14,7 @@ from dashboard.components.table import data_table, field
 from dashboard.i18n import fmt_cell, fmt_number, normalise_lang, t
 from dashboard.indicators import INDICATORS
 from dashboard.pages.common import as_int, default_lang
+from dashboard.profile import AreaProfile
 from dashboard.services import get_service
 from etl.symbols import NOT_AVAILABLE, PUBLISHED
 
@@ -133,16 +134,16 @@ def update_profile(area, year, overlay, state):
     service, lang = get_service(), normalise_lang(state.get("lang"))
     release = service.resolve_release(state.get("release"))
     profile = service.profile(release, area)
-    table = service.area_indicators(release, profile["keys"], year)
+    table = service.area_indicators(release, list(profile.keys), year)
     return render_profile(profile, table, year, overlay, lang)
 
 
 def render_profile(
-    profile: dict[str, Any], table: pd.DataFrame, year: int, overlay: str, lang: str
+    profile: AreaProfile, table: pd.DataFrame, year: int, overlay: str, lang: str
 ) -> tuple:
     """Pure: profile frames to (title, summary, 4 figures, indicator table, official block)."""
-    key, population = profile["keys"][0], profile["population"]
-    own = population[population["area_key"] == key]
+    key = profile.area_key
+    own = profile.population_of(key)
     all_ages = own[
         (own["sex"] == "total")
         & (own["nationality"] == "total")
@@ -152,25 +153,25 @@ def render_profile(
     pyramid = figures.pyramid(
         own, year, lang, *_overlay(profile, own, all_ages, year, overlay, lang)
     )
-    official = _official_rows(profile["official"])
+    official = _official_rows(profile.official)
     register = all_ages[all_ages["source"] == "register"] if "source" in all_ages else all_ages
     # The official overlay compares; when the series itself is official it would repeat it.
     overlay_official = official if not official.empty and not register.empty else None
-    title = f"{profile['area']['name']} ({t('lvl_' + profile['area']['level'], lang)}, {key})"
+    title = f"{profile.name} ({t('lvl_' + profile.level, lang)}, {key})"
     return (
         title,
         _summary(all_ages, year, lang),
         pyramid,
         figures.time_series(all_ages, lang, overlay_official),
-        figures.components_of_change(profile["events"], lang),
-        figures.households_by_size(profile["households"], year, lang),
-        indicator_table(table, profile["keys"], profile["names"], year, lang),
+        figures.components_of_change(profile.events, lang),
+        figures.households_by_size(profile.households, year, lang),
+        indicator_table(table, list(profile.keys), list(profile.names), year, lang),
         official_block(register, official, lang),
     )
 
 
 def _overlay(
-    profile: dict[str, Any],
+    profile: AreaProfile,
     own: pd.DataFrame,
     all_ages: pd.DataFrame,
     year: int,
@@ -181,10 +182,13 @@ def _overlay(
     if overlay == "year" and len(years) > 1:
         other = years[0] if years[0] != year else years[-1]
         return figures.overlay_year(own, int(other)), f"{t('year', lang)} {other}"
-    if overlay == "parent" and len(profile["keys"]) > 1:
-        parent = profile["population"][profile["population"]["area_key"] == profile["keys"][1]]
+    if overlay == "parent" and profile.parent is not None:
+        parent_key, parent_name = profile.parent
         total = pd.to_numeric(all_ages.loc[all_ages["year"] == year, "value"]).sum()
-        return figures.overlay_shape(parent, year, float(total)), profile["names"][1]
+        return (
+            figures.overlay_shape(profile.population_of(parent_key), year, float(total)),
+            parent_name,
+        )
     return None, ""
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.app import Stores
 from etl.commands.protect import add_parameters, parameters, read_csv
-from etl.config import Settings
 from etl.privacy import audit
 
 
@@ -48,7 +48,8 @@ def describe(row: pd.Series) -> str:
     return f"{head} {interval} benötigt {required} ({row['reason']})"
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    settings = stores.settings
     """Audit the result; print a summary (exit 0) or every unsafe cell (exit 1)."""
     min_count, protection = parameters(args, settings)
     cells, relations, result = (

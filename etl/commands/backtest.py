@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.extract.crosswalk import read_crosswalk
 from etl.extract.genesis import read_genesis
 from etl.pipeline import read_history
 from etl.projection.backtest import backtest, summarize_backtest
 from etl.projection.vintage import backtest_cohort, totals_from_history
-from etl.store.engine import restricted_engine
 from etl.transform.crosswalk import apply_crosswalk
 
 MEASURES = ("population", "births", "deaths")
@@ -99,8 +98,8 @@ def read_directory(directory: Path) -> pd.DataFrame:
     return observed_totals([read_genesis(path).data for path in files], str(directory))
 
 
-def _restricted_result(args: argparse.Namespace, settings: Settings) -> pd.DataFrame:
-    history = read_history(restricted_engine(settings))
+def _restricted_result(args: argparse.Namespace, stores: Stores) -> pd.DataFrame:
+    history = read_history(stores.restricted)
     observed = totals_from_history(history)
     cohort = [
         backtest_cohort(history, args.base_year, args.target_year, small_threshold=threshold)
@@ -112,11 +111,11 @@ def _restricted_result(args: argparse.Namespace, settings: Settings) -> pd.DataF
     return pd.concat([simple, *cohort], ignore_index=True)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     source = "restricted" if args.restricted else str(args.genesis_dir)
     try:
         if args.restricted:
-            result = _restricted_result(args, settings)
+            result = _restricted_result(args, stores)
         else:
             observed = read_directory(args.genesis_dir)
             if args.crosswalk:

@@ -12,10 +12,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from etl.app import Stores
 from etl.cli import main as etl_main
-from etl.config import Settings
 from etl.errors import StoreError
-from etl.store.engine import init_stores
 from etl.store.published import list_releases
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -61,10 +60,12 @@ def demo_steps(samples: Path) -> list[list[str]]:
     return steps
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    settings = stores.settings
     if not (args.samples / "boundaries.gpkg").is_file():
         raise StoreError(f"Keine Beispieldaten in {args.samples}; `make samples` erzeugt sie.")
-    _, publisher = init_stores(settings)
+    stores.migrate("restricted", "published")
+    publisher = stores.publisher
     if not list_releases(publisher).empty:
         print(
             f"Der Bestand in {settings.home} ist schon aufgebaut (für einen Neuaufbau "

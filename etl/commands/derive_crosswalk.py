@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.extract.boundaries import read_boundaries
 from etl.extract.genesis import GenesisTable, read_genesis
 from etl.extract.genesis.facts import territory_facts
-from etl.store.engine import init_stores
 from etl.store.restricted import read_table
 from etl.transform.derive_crosswalk import derive_crosswalk
 from etl.transform.geometry import from_hex_wkb
@@ -61,10 +60,11 @@ def official_gemeinden(tables: list[GenesisTable]) -> tuple[pd.DataFrame, int]:
     return names, max(years)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     tables = [read_genesis(path) for path in args.files]
     official, last_year = official_gemeinden(tables)
-    restricted, _ = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     boundaries = read_table(restricted, "boundaries")
     polygons = boundaries[boundaries["level"] == "gemeinde"]
     if polygons.empty:

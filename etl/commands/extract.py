@@ -7,7 +7,7 @@ import importlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from etl.config import Settings
+from etl.app import Stores
 
 FORMATS = ("csv", "parquet", "xlsx")  # etl.extract.anonymised.FORMATS (a test checks they agree)
 # Modules only needed once the register is read: pandas, pyarrow (≈0.4 s) and pyproj.
@@ -39,7 +39,7 @@ def _import_all(names: tuple[str, ...]) -> None:
         importlib.import_module(name)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     # duckdb releases the GIL while it reads the register, so the heavy imports for writing the
     # extract run meanwhile on the other core instead of before it.
     with ThreadPoolExecutor(max_workers=1) as pool:

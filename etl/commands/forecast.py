@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.extract.crosswalk import read_crosswalk
 from etl.extract.genesis import TABLES, read_genesis
@@ -29,7 +29,6 @@ from etl.projection.household_totals import (
 )
 from etl.store import engine as store_engine
 from etl.store import restricted as store
-from etl.store.engine import restricted_engine
 from etl.transform.crosswalk import apply_crosswalk
 
 MEASURES = ("population", "births", "deaths")
@@ -177,14 +176,14 @@ def read_census_households(directory: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def register_household_counts(settings: Settings, base_year: int) -> pd.DataFrame:
+def register_household_counts(stores: Stores, base_year: int) -> pd.DataFrame:
     """Register households by size (Gemeinde level) of the latest upload up to 31.12.Y."""
-    engine = restricted_engine(settings)
+    engine = stores.restricted
     if not store_engine.zone_exists(engine, "uploads"):
         raise InputError(
             "--register-households: kein Registerspeicher gefunden; DEMOGRAFIE_HOME prüfen "
             "oder die Option weglassen.",
-            file=str(settings.home),
+            file=str(stores.settings.home),
         )
     uploads = store.active_uploads(engine)
     dates = pd.to_datetime(uploads["reference_date"])
@@ -199,7 +198,7 @@ def register_household_counts(settings: Settings, base_year: int) -> pd.DataFram
 
 
 def household_sizes(
-    args: argparse.Namespace, settings: Settings, data: pd.DataFrame
+    args: argparse.Namespace, stores: Stores, data: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Census persons per household and register sizes, checked before the forecast runs."""
     if args.base_year < 2011:
@@ -223,7 +222,7 @@ def household_sizes(
         )
     register = None
     if args.register_households:
-        counts = register_household_counts(settings, args.base_year)
+        counts = register_household_counts(stores, args.base_year)
         register = register_sizes(counts, assumptions)
     return sizes, register
 
@@ -235,14 +234,14 @@ def _assumptions(args: argparse.Namespace) -> HouseholdAssumptions:
         raise InputError(f"--household-trend: {error}") from error
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     started = time.perf_counter()
     if not 1 <= args.horizon <= 30:
         raise InputError(f"--horizon muss zwischen 1 und 30 liegen, erhalten {args.horizon}.")
     crosswalk = read_crosswalk(args.crosswalk) if args.crosswalk else None
     data, ignored = read_official(args.genesis_dir)
     data = _rekeyed(data, crosswalk, args.base_year)
-    sizes = household_sizes(args, settings, data) if args.households_out else None
+    sizes = household_sizes(args, stores, data) if args.households_out else None
     history = history_from_official(data, args.base_year, str(args.genesis_dir))
     stocks = data[(data["measure"] == "population") & (data["year"] == args.base_year)]
     # Totals appear in both 12411-01-01 and 12411-02-03: one row per key, sex and age group.

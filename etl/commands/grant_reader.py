@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
+from etl.app import Stores
 from etl.config import Settings
 from etl.errors import ConfigError
 from etl.store.accounts import accounts_url
-from etl.store.engine import publisher_engine, zone_schema
+from etl.store.engine import zone_schema
 from etl.store.roles import provision_reader
 
 
@@ -27,11 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    settings = stores.settings
     password = os.environ.get(args.password_env, "")
     if not password:
         raise ConfigError(f"{args.password_env} ist leer: Passwort der Rolle {args.role} setzen.")
-    engine = publisher_engine(settings)
+    engine = stores.publisher
     published = zone_schema(settings.publisher_store_url, "published")
     if engine.dialect.name != "postgresql":
         raise ConfigError(

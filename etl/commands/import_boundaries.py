@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.extract.boundaries import (
     COLUMNS,
     DEFAULT_TOLERANCE_M,
@@ -13,7 +13,6 @@ from etl.extract.boundaries import (
     read_boundaries,
 )
 from etl.store import schema
-from etl.store.engine import init_stores
 from etl.store.restricted import read_table, replace_table
 from etl.transform.official_release import territory_report
 
@@ -34,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     boundaries = read_boundaries(
         args.file,
         args.layer,
@@ -44,7 +43,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         tolerance=args.tolerance,
     )
     rows = boundaries[list(COLUMNS)].assign(source=args.file.name)
-    restricted, _ = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     detail = {"file": args.file.name, "layer": args.layer, "level": args.level}
     replace_table(
         restricted,

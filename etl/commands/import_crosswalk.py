@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.extract.crosswalk import read_crosswalk
-from etl.store.engine import init_stores
 from etl.store.restricted import read_table, replace_tables
 from etl.transform.crosswalk import validity_from_crosswalk
 
@@ -21,9 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     crosswalk = read_crosswalk(args.file)
-    restricted, _ = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     # Validity periods of the areas known so far follow the crosswalk (run after boundaries);
     # both tables change in one transaction.
     frames = {"crosswalk": (crosswalk, None)}

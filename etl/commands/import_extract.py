@@ -13,11 +13,11 @@ import sys
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from etl.app import Stores
 from etl.config import Settings
 from etl.extract.anonymised import read_extract
 from etl.extract.extract_paths import extract_paths
 from etl.model import ExtractBundle
-from etl.store.engine import init_stores
 from etl.store.restricted import save_extract
 from etl.uploads.territory import check_territory, load_scopes
 
@@ -48,12 +48,15 @@ def _check_territories(
             print(f"Hinweis: {where}{finding.title}: {finding.explanation}", file=sys.stderr)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    settings = stores.settings
     paths = extract_paths(args.paths)
     bundles: list[tuple[str, ExtractBundle]] = [
         (path.name, read_extract(path)) for path in _progress(paths, "Prüfen")
     ]
-    restricted, publisher = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
+    publisher = stores.publisher
     try:
         # Every extract is checked before the first is stored: a refused one writes nothing.
         _check_territories(restricted, bundles, settings)

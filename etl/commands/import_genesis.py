@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.extract.genesis import STORED_COLUMNS, GenesisTable, read_genesis
 from etl.extract.genesis.facts import territory_facts
-from etl.store.engine import init_stores
 from etl.store.restricted import save_official
 from etl.transform.mergers import derive_mergers
 
@@ -70,13 +69,14 @@ def summary(table: GenesisTable) -> str:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     # Parse every file first: one bad file stores nothing.
     tables = [(path, read_genesis(path)) for path in args.files]
     if args.report:
         report_frame(tables).to_csv(args.report, index=False, sep=";")
         print(f"Bericht: {args.report}")
-    restricted, _ = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     for path, table in tables:
         source = source_record(table, path, path.read_bytes())
         save_official(restricted, source, table.data[list(STORED_COLUMNS)])

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.extract.regions import read_regions
-from etl.store.engine import init_stores
 from etl.store.restricted import read_table, replace_table
 
 
@@ -21,8 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    restricted, _ = init_stores(settings)
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
     areas = read_table(restricted, "areas")
     municipalities = areas.loc[areas["level"] == "gemeinde", "area_key"]
     if municipalities.empty:

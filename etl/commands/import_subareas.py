@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.extract.subareas import read_subarea_list
-from etl.store.engine import init_stores
 from etl.store.subareas import replace_subareas
 
 
@@ -24,10 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", default="etl", help="who registers (for the audit log)")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     # The whole list is checked before the store is opened: an error registers nothing.
     subareas = read_subarea_list(args.file, key=args.key, name=args.name, layer=args.layer)
-    restricted, publisher = init_stores(settings)
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
+    publisher = stores.publisher
     try:
         replace_subareas(restricted, subareas, source=args.file.name, actor=args.actor)
     finally:

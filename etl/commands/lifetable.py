@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from etl.app import Stores
 from etl.commands.project import read_csv
-from etl.config import Settings
 from etl.errors import InputError
 from etl.projection.lifetable import SEX_RULES, life_table
 from etl.projection.tables import check_range, numbers, require_columns
@@ -76,7 +76,7 @@ def table_from_frame(frame: pd.DataFrame, file: str, *, sex: str, radix: float) 
     return life_table(ages, widths, deaths, population, sex=sex, ax=ax, radix=radix)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     table = table_from_frame(read_csv(args.input), str(args.input), sex=args.sex, radix=args.radix)
     table.to_csv(args.out, index=False)
     print(f"Sterbetafel: {len(table)} Altersgruppen, e0 = {table['ex'].iloc[0]:.2f} -> {args.out}")

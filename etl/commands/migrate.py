@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from etl.config import Settings
-from etl.store.accounts import accounts_url
-from etl.store.engine import publisher_engine, restricted_engine, zone_engine
+from etl.app import Stores
 from etl.store.migrate import current_revision, upgrade_zone
 
 
@@ -18,13 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     from etl.store.migrate import head_revision
 
     engines = {
-        "restricted": restricted_engine(settings),
-        "published": publisher_engine(settings),
-        "accounts": zone_engine(accounts_url(settings), "accounts"),
+        "restricted": stores.restricted,
+        "published": stores.publisher,
+        "accounts": stores.accounts,
     }
     behind = 0
     for zone, engine in engines.items():

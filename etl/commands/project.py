@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.projection.engine import TIMINGS, NetMigration, StepInputs, project
 from etl.projection.frames import components_frame, population_frame
@@ -62,7 +62,7 @@ def _warn_floored(floored: np.ndarray, areas: tuple[str, ...]) -> None:
         )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     if args.step < 1 or args.steps < 1:
         raise InputError(
             f"--step und --steps müssen >= 1 sein (erhalten {args.step}, {args.steps})."

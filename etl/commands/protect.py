@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.app import Stores
 from etl.config import Settings
 from etl.errors import DisclosureError, InputError
 from etl.privacy import audit, protect, validate_table
@@ -86,7 +87,8 @@ def write_atomically(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    settings = stores.settings
     """Protect, audit, and write the result only when the audit finds it safe."""
     min_count, protection = parameters(args, settings)
     cells, relations = read_csv(args.cells), read_csv(args.relations)

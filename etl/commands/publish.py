@@ -7,6 +7,7 @@ import sys
 
 from tqdm import tqdm
 
+from etl.app import Stores
 from etl.config import Settings
 from etl.pipeline import publish
 
@@ -18,12 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--protection", type=float, help="Schutzintervall p (Standard 0,3)")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, stores: Stores) -> int:
     overrides = {"min_count": args.min_count, "protection": args.protection}
     settings = Settings.from_env(
         {},
         **{
-            **{f: getattr(settings, f) for f in settings.__dataclass_fields__},
+            **{f: getattr(stores.settings, f) for f in stores.settings.__dataclass_fields__},
             **{k: v for k, v in overrides.items() if v is not None},
         },
     )
@@ -35,6 +36,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             bar.set_postfix_str(message)
             bar.update(1)
 
-        report = publish(settings, actor=args.actor, note=args.note, progress=progress)
+        stores.migrate("restricted", "published")
+        report = publish(
+            settings,
+            actor=args.actor,
+            note=args.note,
+            progress=progress,
+            engines=(stores.restricted, stores.publisher),
+        )
     print(report.summary())
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import InputError
 from etl.pipeline import read_history
 from etl.projection.scenarios import STANDARD_SCENARIOS
@@ -17,7 +17,6 @@ from etl.projection.vintage import (
     vintage_frame,
     vintage_record,
 )
-from etl.store.engine import init_stores
 from etl.store.published import write_vintage
 from etl.store.restricted import read_table
 
@@ -41,8 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    restricted, publisher = init_stores(settings)
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
+    publisher = stores.publisher
     history = read_history(restricted)
     base_year = args.base_year or max(history.years)
     if args.horizon < 1:

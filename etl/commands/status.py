@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from etl.config import Settings
+from etl.app import Stores
 from etl.store import restricted as store
-from etl.store.engine import init_stores
 from etl.store.published import list_releases
 
 
@@ -14,8 +13,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--uploads", action="store_true", help="alle Meldungen auflisten")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    restricted, publisher = init_stores(settings)
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    stores.migrate("restricted", "published")
+    restricted = stores.restricted
+    publisher = stores.publisher
     uploads = store.all_uploads(restricted)
     active = uploads[uploads["state"] == "active"]
     print(f"Geschützter Bereich: {restricted.url.render_as_string(hide_password=True)}")

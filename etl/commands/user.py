@@ -6,9 +6,9 @@ import argparse
 import getpass
 
 from etl.accounts.service import ROLES, create_user, reset_password, set_disabled
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import ConfigError
-from etl.store.accounts import accounts_engine, list_users
+from etl.store.accounts import list_users
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +52,9 @@ def _report_password(username: str, given: str | None, password: str) -> None:
         print(f"Erzeugtes Passwort für {username} (wird nur jetzt angezeigt): {password}")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    engine = accounts_engine(settings)
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    stores.migrate("accounts")
+    engine = stores.accounts
     if args.action == "add":
         given = _password(args)
         password = create_user(engine, args.username, args.role, args.ags, given)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from etl.config import Settings
-from etl.store.engine import init_stores
+from etl.app import Stores
 from etl.store.published import withdraw_release
 from etl.store.restricted import log_event
 
@@ -23,24 +22,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", default="etl", help="wer zurückzieht (Audit-Log)")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    restricted, publisher = init_stores(settings)
-    try:
-        record = withdraw_release(publisher, args.release_id, args.reason)
-        with restricted.begin() as connection:
-            log_event(
-                connection,
-                args.actor,
-                "withdraw-release",
-                {
-                    "release_id": record.release_id,
-                    "reason": record.reason,
-                    "replaced_by": record.replaced_by,
-                },
-            )
-    finally:
-        restricted.dispose()
-        publisher.dispose()
+def run(args: argparse.Namespace, stores: Stores) -> int:
+    stores.migrate("restricted", "published")
+    record = withdraw_release(stores.publisher, args.release_id, args.reason)
+    with stores.restricted.begin() as connection:
+        log_event(
+            connection,
+            args.actor,
+            "withdraw-release",
+            {
+                "release_id": record.release_id,
+                "reason": record.reason,
+                "replaced_by": record.replaced_by,
+            },
+        )
     print(
         f"Veröffentlichung {record.release_id} zurückgezogen ({record.reason}); "
         f"aktuell ist {record.replaced_by}."

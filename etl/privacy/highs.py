@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ctypes
-import functools
 import math
 import os
 import sys
+import threading
 from dataclasses import dataclass
 
 import highspy
@@ -32,15 +32,32 @@ class Optimum:
     point: np.ndarray | None
 
 
-@functools.cache
+class _Banner:
+    """Whether this process's HiGHS library has printed its banner yet.
+
+    Not a cache of ours: it mirrors state the C++ library keeps once per process (it prints
+    its banner on the first construction only), so it lives at module level like the library.
+    """
+
+    lock = threading.Lock()
+    silenced = False
+
+
 def _silence_banner() -> None:
     """Construct the first Highs with file descriptor 1 pointed at /dev/null.
 
     HiGHS (1.16 and later) prints its licence banner from C++ on the first construction in a
     process, before any option can be set; on stdout it would corrupt the CSV and JSON that
     `protect` and `audit` write there. It prints only once, so one silenced construction
-    keeps every later one quiet. Cached: runs once per process.
+    keeps every later one quiet.
     """
+    with _Banner.lock:
+        if not _Banner.silenced:
+            _construct_silently()
+            _Banner.silenced = True
+
+
+def _construct_silently() -> None:
     sys.stdout.flush()
     saved = os.dup(1)
     try:

@@ -9,10 +9,8 @@ never does.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import secrets
-import threading
 from typing import Any
 
 from sqlalchemy import (
@@ -37,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from etl.config import Settings
 from etl.errors import StoreError
-from etl.store.engine import create_zone, zone_engine
+from etl.store.engine import zone_engine
 
 ACCOUNTS_SCHEMA = "accounts"
 SESSION_MAX_AGE = dt.timedelta(hours=12)  # absolute lifetime, however active the session
@@ -101,24 +99,14 @@ def accounts_url(settings: Settings) -> str:
     return url
 
 
-_ENGINE_LOCK = threading.RLock()
+def accounts_writer_engine(settings: Settings) -> Engine:
+    """Read-write engine of the accounts store (the portal's and `python -m etl user`'s).
 
-
-def accounts_engine(settings: Settings) -> Engine:
-    """Read-write engine of the accounts store, tables created if missing (one per process)."""
-    with _ENGINE_LOCK:  # the first call creates tables; threads must not race on the DDL
-        return _accounts_engine(settings)
-
-
-@functools.lru_cache(maxsize=8)
-def _accounts_engine(settings: Settings) -> Engine:
+    Opens a connection pool only: the tables come from `python -m etl migrate` or the
+    application object's start-up (`etl.app.Stores.migrate`), never from this getter.
+    """
     # The zone name only matters for the default schema, which accounts_url always sets.
-    engine = zone_engine(accounts_url(settings), "accounts")
-    create_zone(engine, accounts)
-    from etl.store.jobs import portal
-
-    create_zone(engine, portal)
-    return engine
+    return zone_engine(accounts_url(settings), "accounts")
 
 
 def accounts_reader_engine(settings: Settings) -> Engine:

@@ -1,14 +1,16 @@
 """Background jobs of the portal: state, progress and result, polled by the browser.
 
-The table lives in its own MetaData `portal`, created in the accounts store (see
-`etl.store.accounts.accounts_engine`), not in the restricted zone: job results are validation
-reports for one uploader and must survive across gunicorn workers, while the restricted zone's
-schema belongs to the pipeline.
+The table lives in its own MetaData `portal`, created in the accounts store by its migrations
+(`python -m etl migrate`, `etl.app.Stores.migrate`), not in the restricted zone: job results
+are validation reports for one uploader and must survive across gunicorn workers, while the
+restricted zone's schema belongs to the pipeline.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -45,6 +47,32 @@ jobs = Table(
 )
 
 FINISHED = ("done", "failed")
+UNFINISHED = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One background job as the jobs table holds it.
+
+    kind: validate | store | publish; state: queued | running | done | failed; progress
+    0..100. result: the job's JSON payload (a validation report, a stored upload, a release),
+    read with `etl.uploads.records` where it has a record type.
+    """
+
+    job_id: str
+    kind: str
+    owner: str
+    state: str
+    progress: int
+    message: str
+    result: dict[str, Any]
+    upload_id: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
 
 
 def create_job(engine: Engine, job_id: str, kind: str, owner: str) -> None:
@@ -74,18 +102,23 @@ def update_job(engine: Engine, job_id: str, **values: Any) -> None:
         connection.execute(update(jobs).where(jobs.c.job_id == job_id).values(**values))
 
 
-def read_job(engine: Engine, job_id: str) -> dict[str, Any] | None:
+def read_job(engine: Engine, job_id: str) -> Job | None:
     with engine.connect() as connection:
         row = connection.execute(select(jobs).where(jobs.c.job_id == job_id)).first()
     if row is None:
         return None
-    record = dict(row._mapping)
-    record["result"] = json.loads(record["result"] or "{}")
-    record["created_at"], record["finished_at"] = (
-        aware(record["created_at"]),
-        aware(record["finished_at"]),
+    return Job(
+        job_id=row.job_id,
+        kind=row.kind,
+        owner=row.owner,
+        state=row.state,
+        progress=int(row.progress),
+        message=row.message,
+        result=json.loads(row.result or "{}"),
+        upload_id=row.upload_id,
+        created_at=aware(row.created_at),
+        finished_at=aware(row.finished_at),
     )
-    return record
 
 
 def fail_unfinished(engine: Engine, message: str) -> int:
@@ -93,12 +126,12 @@ def fail_unfinished(engine: Engine, message: str) -> int:
     with engine.begin() as connection:
         return connection.execute(
             update(jobs)
-            .where(jobs.c.state.in_(("queued", "running")))
+            .where(jobs.c.state.in_(UNFINISHED))
             .values(state="failed", message=message, finished_at=now())
         ).rowcount
 
 
-def job_for_upload(engine: Engine, upload_id: str) -> dict[str, Any] | None:
+def job_for_upload(engine: Engine, upload_id: str) -> Job | None:
     """The store job that created an upload (its result holds the validation report)."""
     with engine.connect() as connection:
         job_id = connection.execute(

@@ -1,8 +1,9 @@
 """A small thread-based job runner: the page submits work and polls its progress.
 
 State, progress and result live in the jobs table (etl.store.jobs), so any gunicorn worker can
-answer the browser's polling, whichever worker runs the job. The pool is per process; a job
-of a process that stops is marked failed at the next start of `python -m portal`.
+answer the browser's polling, whichever worker runs the job. The runner and its pool belong to
+the process's application object (`etl.app.Stores.jobs`); a job of a process that stops is
+marked failed at the next start-up (`Stores.startup`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
 Work = Callable[[Progress], dict[str, Any]]
 WORKERS: Final = 4
-_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="portal-job")
 
 
 def new_job_id() -> str:
@@ -68,19 +68,30 @@ def _run(engine: Engine, job_id: str, work: Work) -> None:
         )
 
 
-def submit(
-    engine: Engine,
-    kind: str,
-    owner: str,
-    work: Work,
-    *,
-    job_id: str | None = None,
-    wait: bool = False,
-) -> str:
-    """Record a job and run it in the pool; `wait` blocks until it ends (tests, CLI)."""
-    job_id = job_id or new_job_id()
-    create_job(engine, job_id, kind, owner)
-    future: Future = _POOL.submit(_run, engine, job_id, work)
-    if wait:
-        future.result()
-    return job_id
+class JobRunner:
+    """Runs work in a thread pool of its own and records it in the jobs table of `engine`."""
+
+    def __init__(self, engine: Engine, workers: int = WORKERS) -> None:
+        self.engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="portal-job")
+
+    def submit(
+        self,
+        kind: str,
+        owner: str,
+        work: Work,
+        *,
+        job_id: str | None = None,
+        wait: bool = False,
+    ) -> str:
+        """Record a job and run it in the pool; `wait` blocks until it ends (tests, CLI)."""
+        job_id = job_id or new_job_id()
+        create_job(self.engine, job_id, kind, owner)
+        future: Future = self._pool.submit(_run, self.engine, job_id, work)
+        if wait:
+            future.result()
+        return job_id
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        """Stop taking work; `wait` lets the running jobs end first."""
+        self._pool.shutdown(wait=wait)

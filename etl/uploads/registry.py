@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
 from etl.accounts.service import Account, require
-from etl.config import Settings
 from etl.errors import InputError
 from etl.extract.subareas import GEO_SUFFIXES, TABLE_SUFFIXES, parse_subarea_list
 from etl.store.subareas import read_subareas, replace_subareas
 from etl.uploads.intake import UploadedFile, safe_name
-from etl.uploads.service import engines
 from etl.uploads.validate import municipality_names
+
+if TYPE_CHECKING:
+    from etl.app import Stores
 
 MAX_LIST_BYTES: Final = 20_000_000
 
@@ -36,10 +37,10 @@ class Registered:
         return f"{self.file}: Ortsteile registriert ({parts})."
 
 
-def registered_subareas(settings: Settings, account: Account) -> list[dict[str, Any]]:
+def registered_subareas(stores: Stores, account: Account) -> list[dict[str, Any]]:
     """Every registered Ortsteil with its municipality's name, for the statistician."""
     require(account, "review")
-    restricted, _ = engines(settings)
+    restricted = stores.restricted
     frame = read_subareas(restricted)
     names = municipality_names(restricted)
     return [
@@ -57,7 +58,7 @@ def registered_subareas(settings: Settings, account: Account) -> list[dict[str, 
 
 
 def register_subareas(
-    settings: Settings,
+    stores: Stores,
     account: Account,
     upload: UploadedFile,
     *,
@@ -79,7 +80,7 @@ def register_subareas(
     frame = parse_subarea_list(
         upload.data, file, key=key or "key", name=name or "name", layer=layer or None
     )
-    restricted, _ = engines(settings)
+    restricted = stores.restricted
     replace_subareas(restricted, frame, source=file, actor=account.username)
     counts = frame.groupby("municipality").size()
     return Registered(file, {str(m): int(n) for m, n in counts.items()})

@@ -1,54 +1,30 @@
 """What the portal can do, each function checking the account first: the portal's only gateway.
 
-Validation and storing run as background jobs (etl.uploads.jobs); the store step writes the
+Each function takes the process's application object (`etl.app.Stores`): its engines and job
+runner. Validation and storing run as background jobs (etl.uploads.jobs); the store step writes the
 restricted zone through `etl.store.restricted.save_extract` (one transaction), publishing goes
 through `etl.pipeline.publish`, the same code path as `python -m etl publish`.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from etl.accounts.service import AccessDenied, Account, require
-from etl.config import Settings
 from etl.errors import InputError
 from etl.store import jobs as job_store
-from etl.store import schema
-from etl.store.accounts import accounts_engine, log_security_event
-from etl.store.engine import create_zone, publisher_engine, restricted_engine
+from etl.store.accounts import log_security_event
 from etl.uploads import intake
-from etl.uploads.jobs import Progress, new_job_id, submit
+from etl.uploads.jobs import Progress, new_job_id
 from etl.uploads.territory import check_upload
 from etl.uploads.validate import build_report, check_scope, refused
 
-_ENGINES_LOCK = threading.Lock()
-
-
-def engines(settings: Settings) -> tuple[Engine, Engine]:
-    """(restricted, accounts) engines, one pair per process and settings."""
-    with _ENGINES_LOCK:  # the first call creates tables; threads must not race on the DDL
-        return _engines(settings)
-
-
-@functools.lru_cache(maxsize=8)
-def publisher(settings: Settings) -> Engine:
-    """The published zone's writer engine (reads of releases, and publish), one per process."""
-    return publisher_engine(settings)
-
-
-@functools.lru_cache(maxsize=8)
-def _engines(settings: Settings) -> tuple[Engine, Engine]:
-    restricted = restricted_engine(settings)
-    create_zone(restricted, schema.restricted)
-    return restricted, accounts_engine(settings)
+if TYPE_CHECKING:
+    from etl.app import Stores
 
 
 def start_validation(
-    settings: Settings,
+    stores: Stores,
     account: Account,
     files: list[intake.UploadedFile],
     *,
@@ -57,7 +33,7 @@ def start_validation(
 ) -> str:
     """Stage the files and validate them in the background; returns the job id."""
     require(account, "upload")
-    restricted, accounts = engines(settings)
+    settings, restricted, accounts = stores.settings, stores.restricted, stores.accounts
     job_id = new_job_id()
     label = ", ".join(intake.safe_name(f.name) for f in files)[:200]
     try:
@@ -72,8 +48,8 @@ def start_validation(
             remote_addr=remote_addr,
             reason=str(error)[:300],
         )
-        return submit(
-            accounts, "validate", account.username, lambda _: report, job_id=job_id, wait=wait
+        return stores.jobs.submit(
+            "validate", account.username, lambda _: report, job_id=job_id, wait=wait
         )
 
     def work(progress: Progress) -> dict[str, Any]:
@@ -93,28 +69,27 @@ def start_validation(
             )
         return report
 
-    return submit(accounts, "validate", account.username, work, job_id=job_id, wait=wait)
+    return stores.jobs.submit("validate", account.username, work, job_id=job_id, wait=wait)
 
 
-def job_status(settings: Settings, account: Account, job_id: str) -> dict[str, Any]:
+def job_status(stores: Stores, account: Account, job_id: str) -> job_store.Job:
     """A job of this account (state, progress, message, result); AccessDenied for others'."""
-    _, accounts = engines(settings)
-    job = job_store.read_job(accounts, job_id) if isinstance(job_id, str) else None
-    if job is None or job["owner"] != account.username:
+    job = job_store.read_job(stores.accounts, job_id) if isinstance(job_id, str) else None
+    if job is None or job.owner != account.username:
         raise AccessDenied("Diesen Auftrag gibt es nicht oder er gehört einem anderen Konto.")
     return job
 
 
 def start_store(
-    settings: Settings, account: Account, validation_job: str, *, wait: bool = False
+    stores: Stores, account: Account, validation_job: str, *, wait: bool = False
 ) -> str:
     """Store a validated upload (review state pending) in the background; returns the job id."""
     require(account, "upload")
-    job = job_status(settings, account, validation_job)
-    report = job["result"]
-    if job["kind"] != "validate" or job["state"] != "done" or not report.get("ok"):
+    job = job_status(stores, account, validation_job)
+    report = job.result
+    if job.kind != "validate" or job.state != "done" or not report.get("ok"):
         raise InputError("Nur eine erfolgreich geprüfte Datei kann übernommen werden.")
-    restricted, accounts = engines(settings)
+    settings, restricted = stores.settings, stores.restricted
 
     def work(progress: Progress) -> dict[str, Any]:
         from etl.extract.anonymised import read_extract
@@ -139,9 +114,9 @@ def start_store(
         intake.discard(settings, validation_job)
         return {"ok": True, "upload_id": upload_id, "report": report}
 
-    return submit(accounts, "store", account.username, work, wait=wait)
+    return stores.jobs.submit("store", account.username, work, wait=wait)
 
 
-def discard_validation(settings: Settings, account: Account, validation_job: str) -> None:
-    job_status(settings, account, validation_job)
-    intake.discard(settings, validation_job)
+def discard_validation(stores: Stores, account: Account, validation_job: str) -> None:
+    job_status(stores, account, validation_job)
+    intake.discard(stores.settings, validation_job)

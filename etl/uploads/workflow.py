@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from etl.accounts.service import AccessDenied, Account, require
-from etl.config import Settings
 from etl.store import jobs as job_store
 from etl.store import review
 from etl.store.accounts import read_security_events
 from etl.store.engine import zone_exists
 from etl.store.restricted import read_audit_log
-from etl.uploads.jobs import Progress, submit
-from etl.uploads.service import engines, publisher
+from etl.uploads.jobs import Progress
+from etl.uploads.records import Submission
+
+if TYPE_CHECKING:
+    from etl.app import Stores
 
 STATE_LABELS = {
     "pending": "wartet auf Prüfung",
@@ -24,11 +27,11 @@ STATE_LABELS = {
 }
 
 
-def release_lineage(settings: Settings) -> tuple[dict[str, list[str]], str | None]:
+def release_lineage(stores: Stores) -> tuple[dict[str, list[str]], str | None]:
     """For each upload id the releases containing it (oldest first), and the live release."""
     from etl.store.published import list_releases
 
-    engine = publisher(settings)
+    engine = stores.publisher
     if not zone_exists(engine, "releases"):
         return {}, None
     releases = list_releases(engine).sort_values("sequence")
@@ -59,99 +62,93 @@ def status_text(upload: dict[str, Any], releases: list[str], live: str | None) -
     return STATE_LABELS.get(upload["review_state"], upload["review_state"])
 
 
-def submissions(settings: Settings, account: Account) -> list[dict[str, Any]]:
+def submissions(stores: Stores, account: Account) -> list[Submission]:
     """Uploads the account may see (an uploader: only their municipalities'), with status."""
     require(account, "submissions")
-    restricted, _ = engines(settings)
+    restricted = stores.restricted
     scope = None if account.role == "statistician" else list(account.municipalities)
     frame = review.uploads_of(restricted, scope)
-    lineage, live = release_lineage(settings)
+    lineage, live = release_lineage(stores)
     rows = []
     for upload in frame.to_dict("records"):
         releases = lineage.get(upload["upload_id"], [])
         rows.append(
-            {
-                "upload_id": upload["upload_id"],
-                "municipality": upload["municipality"],
-                "reference_date": str(pd.Timestamp(upload["reference_date"]).date()),
-                "file_name": upload["file_name"],
-                "uploaded_by": upload["uploaded_by"],
-                "received_at": str(pd.Timestamp(upload["received_at"]))[:19],
-                "status": status_text(upload, releases, live),
-                "state": upload["state"],
-                "review_state": upload["review_state"],
-                "live": live in releases,
-            }
+            Submission(
+                upload_id=upload["upload_id"],
+                municipality=upload["municipality"],
+                reference_date=str(pd.Timestamp(upload["reference_date"]).date()),
+                file_name=upload["file_name"],
+                uploaded_by=upload["uploaded_by"],
+                received_at=str(pd.Timestamp(upload["received_at"]))[:19],
+                status=status_text(upload, releases, live),
+                state=upload["state"],
+                review_state=upload["review_state"],
+                live=live in releases,
+            )
         )
     return rows
 
 
-def submission_report(settings: Settings, account: Account, upload_id: str) -> dict[str, Any]:
+def submission_report(stores: Stores, account: Account, upload_id: str) -> dict[str, Any]:
     """The validation report stored with an upload; only for those who may see it."""
     require(account, "submissions")
-    restricted, accounts = engines(settings)
+    restricted, accounts = stores.restricted, stores.accounts
     frame = review.uploads_of(restricted)
     match = frame[frame["upload_id"] == upload_id]
     if match.empty or not account.may_see(match["municipality"].iloc[0]):
         raise AccessDenied("Diese Meldung gibt es nicht oder sie gehört einer anderen Gemeinde.")
     job = job_store.job_for_upload(accounts, upload_id)
-    return job["result"].get("report", {}) if job else {}
+    return job.result.get("report", {}) if job else {}
 
 
-def review_queue(settings: Settings, account: Account) -> list[dict[str, Any]]:
+def review_queue(stores: Stores, account: Account) -> list[Submission]:
     """Active uploads waiting for a decision, with the warnings of their validation."""
     require(account, "review")
-    rows = [
-        r
-        for r in submissions(settings, account)
-        if r["state"] == "active" and r["review_state"] == "pending"
-    ]
-    _, accounts = engines(settings)
-    for row in rows:
-        job = job_store.job_for_upload(accounts, row["upload_id"])
-        checks = job["result"].get("report", {}).get("checks", []) if job else []
-        row["warnings"] = [c for c in checks if c["level"] == "warning"]
+    waiting = [r for r in submissions(stores, account) if r.awaits_review]
+    accounts = stores.accounts
+    rows = []
+    for row in waiting:
+        job = job_store.job_for_upload(accounts, row.upload_id)
+        checks = job.result.get("report", {}).get("checks", []) if job else []
+        warnings = tuple(c for c in checks if c["level"] == "warning")
+        rows.append(dataclasses.replace(row, warnings=warnings))
     return rows
 
 
-def decide(
-    settings: Settings, account: Account, upload_id: str, state: str, note: str = ""
-) -> None:
+def decide(stores: Stores, account: Account, upload_id: str, state: str, note: str = "") -> None:
     require(account, "review")
-    restricted, _ = engines(settings)
+    restricted = stores.restricted
     review.set_review_state(restricted, upload_id, state, actor=account.username, note=note)
 
 
-def start_publish(
-    settings: Settings, account: Account, note: str = "", *, wait: bool = False
-) -> str:
+def start_publish(stores: Stores, account: Account, note: str = "", *, wait: bool = False) -> str:
     """Publish a release in the background (etl.pipeline.publish); returns the job id."""
     require(account, "publish")
-    _, accounts = engines(settings)
 
     def work(progress: Progress) -> dict[str, Any]:
         from etl.pipeline import publish
 
         steps = iter(range(10, 95, 5))
         report = publish(
-            settings,
+            stores.settings,
             actor=account.username,
             note=note[:500],
             progress=lambda message: progress(next(steps, 95), message),
+            engines=(stores.restricted, stores.publisher),
         )
         return {"ok": True, "release_id": report.release_id, "summary": report.summary()}
 
-    return submit(accounts, "publish", account.username, work, wait=wait)
+    return stores.jobs.submit("publish", account.username, work, wait=wait)
 
 
-def live_release(settings: Settings) -> str | None:
-    return release_lineage(settings)[1]
+def live_release(stores: Stores) -> str | None:
+    return release_lineage(stores)[1]
 
 
-def audit_entries(settings: Settings, account: Account, limit: int = 200) -> list[dict]:
+def audit_entries(stores: Stores, account: Account, limit: int = 200) -> list[dict]:
     """Uploads, reviews and releases (restricted audit log) and logins (accounts store)."""
     require(account, "audit")
-    restricted, accounts = engines(settings)
+    restricted, accounts = stores.restricted, stores.accounts
     entries = [
         {
             "at": str(pd.Timestamp(r["at"]))[:19],

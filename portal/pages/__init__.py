@@ -1,1 +1,1 @@
-"""One module per page: `layout(settings, account, search)` and `register(app, settings)`."""
+"""One module per page: `layout(stores, account, search)` and `register(app, stores)`."""

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dash import html
 
 from etl.accounts.service import Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.uploads import workflow
 from portal import components, ids
 
 COLUMNS = [("at", "Zeit (UTC)"), ("actor", "wer"), ("action", "Aktion"), ("detail", "Details")]
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
-    entries = workflow.audit_entries(settings, account)
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
+    entries = workflow.audit_entries(stores, account)
     return html.Div(
         [
             html.H1("Protokoll"),

@@ -5,20 +5,21 @@ from __future__ import annotations
 from dash import dcc, html
 
 from etl.accounts.service import Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.uploads import workflow
 from i18n import translate as t
 from portal import components
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
+    settings = stores.settings
     lang = components.lang_of(search, settings.language)
     links = [
         html.Li(dcc.Link(t(title, lang), href=components.with_lang(href, lang, settings.language)))
         for href, (title, permission) in components.PAGES.items()
         if href != "/" and permission and account.can(permission)
     ]
-    live = workflow.live_release(settings)
+    live = workflow.live_release(stores)
     role = components.role_label(account.role, lang)
     return html.Div(
         [

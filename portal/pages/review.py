@@ -8,9 +8,10 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from etl.accounts.service import Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service, workflow
+from etl.uploads.records import Job
 from portal import components, ids
 from portal.security import current_account
 
@@ -44,21 +45,19 @@ def _buttons(row: dict[str, Any]) -> html.Div:
     )
 
 
-def queue_view(settings: Settings, account: Account) -> html.Table:
-    rows = workflow.review_queue(settings, account)
-    for row in rows:
-        row["hints"] = "; ".join(w["title"] for w in row["warnings"]) or "keine"
+def queue_view(stores: Stores, account: Account) -> html.Table:
+    rows = [{**s.to_dict(), "hints": s.hints} for s in workflow.review_queue(stores, account)]
     return components.table(
         rows, COLUMNS, caption="Meldungen, die auf Prüfung warten", extra=_buttons
     )
 
 
-def live_text(settings: Settings) -> str:
-    live = workflow.live_release(settings)
+def live_text(stores: Stores) -> str:
+    live = workflow.live_release(stores)
     return f"Live: {live}" if live else "Noch keine Veröffentlichung."
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
     return html.Div(
         [
             html.H1("Prüfung und Freigabe"),
@@ -66,14 +65,14 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
                 [
                     html.H2("Warteschlange"),
                     html.Div(id=ids.REVIEW_MESSAGE),
-                    html.Div(queue_view(settings, account), id=ids.REVIEW_QUEUE),
+                    html.Div(queue_view(stores, account), id=ids.REVIEW_QUEUE),
                 ],
                 className="card",
             ),
             html.Section(
                 [
                     html.H2("Veröffentlichen"),
-                    html.P(live_text(settings), id=ids.LIVE_RELEASE),
+                    html.P(live_text(stores), id=ids.LIVE_RELEASE),
                     html.P(
                         "Veröffentlicht werden alle angenommenen Meldungen: geheim gehalten, "
                         "geprüft (LP-Audit) und in einem Schritt freigeschaltet – wie "
@@ -97,18 +96,18 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
     )
 
 
-def publish_outcome(job: dict[str, Any]) -> tuple[Any, bool]:
-    if job["state"] in ("queued", "running"):
+def publish_outcome(job: Job) -> tuple[Any, bool]:
+    if not job.finished:
         return components.job_view(job), False
-    if job["state"] == "failed":
-        return components.notice(f"Nicht veröffentlicht: {job['message']}", "error"), True
-    result = job["result"]
+    if job.state == "failed":
+        return components.notice(f"Nicht veröffentlicht: {job.message}", "error"), True
+    result = job.result
     return components.notice(
         [html.Strong(f"Veröffentlicht: {result['release_id']}"), html.Pre(result["summary"])], "ok"
     ), True
 
 
-def register(app, settings: Settings) -> None:
+def register(app, stores: Stores) -> None:
     @app.callback(
         Output(ids.REVIEW_QUEUE, "children"),
         Output(ids.REVIEW_MESSAGE, "children"),
@@ -120,12 +119,12 @@ def register(app, settings: Settings) -> None:
             raise PreventUpdate
         account, target = current_account(), ctx.triggered_id
         try:
-            workflow.decide(settings, account, target["upload"], target["state"])
+            workflow.decide(stores, account, target["upload"], target["state"])
             verdict = "angenommen" if target["state"] == "accepted" else "zurückgewiesen"
             message = components.notice(f"Meldung {target['upload']} {verdict}.", "ok")
         except EtlError as error:
             message = components.notice(str(error), "error")
-        return queue_view(settings, account), message
+        return queue_view(stores, account), message
 
     @app.callback(
         Output(ids.PUBLISH_JOB, "data"),
@@ -137,7 +136,7 @@ def register(app, settings: Settings) -> None:
     def on_publish(clicks, note):
         if not clicks:
             raise PreventUpdate
-        return workflow.start_publish(settings, current_account(), note or ""), False
+        return workflow.start_publish(stores, current_account(), note or ""), False
 
     @app.callback(
         Output(ids.PUBLISH_STATUS, "children"),
@@ -150,5 +149,5 @@ def register(app, settings: Settings) -> None:
     def on_poll(_, job_id):
         if not job_id:
             raise PreventUpdate
-        shown, stop = publish_outcome(service.job_status(settings, current_account(), job_id))
-        return shown, stop, live_text(settings)
+        shown, stop = publish_outcome(service.job_status(stores, current_account(), job_id))
+        return shown, stop, live_text(stores)

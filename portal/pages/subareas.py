@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from etl.accounts.service import Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import registry
 from portal import components, ids
@@ -29,9 +29,9 @@ COLUMNS = [
 ]
 
 
-def registry_view(settings: Settings, account: Account) -> html.Div:
+def registry_view(stores: Stores, account: Account) -> html.Div:
     """One table per Gemeinde with its registered Ortsteile."""
-    rows = registry.registered_subareas(settings, account)
+    rows = registry.registered_subareas(stores, account)
     if not rows:
         return html.P("Noch keine Ortsteile registriert.", className="muted")
     by_municipality: dict[str, list[dict]] = {}
@@ -59,7 +59,7 @@ def _field(label: str, component_id: str, value: str, placeholder: str = "") -> 
     )
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
     return html.Div(
         [
             html.H1("Ortsteile"),
@@ -102,7 +102,7 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
             html.Section(
                 [
                     html.H2("Registrierte Ortsteile"),
-                    html.Div(registry_view(settings, account), id=ids.SUBAREAS_TABLE),
+                    html.Div(registry_view(stores, account), id=ids.SUBAREAS_TABLE),
                 ],
                 className="card",
             ),
@@ -110,23 +110,21 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
     )
 
 
-def register_list(settings: Settings, contents, filename, key, name, layer):
+def register_list(stores: Stores, contents, filename, key, name, layer):
     """(message, refreshed registry) after an uploaded list: registered, or why not."""
     account = current_account()
     try:
         (upload,) = decode_upload(contents, filename, registry.MAX_LIST_BYTES)
-        done = registry.register_subareas(
-            settings, account, upload, key=key, name=name, layer=layer
-        )
+        done = registry.register_subareas(stores, account, upload, key=key, name=name, layer=layer)
         message = components.notice(done.text(), "ok")
     except EtlError as error:
         message = components.notice(
             [html.Strong("Nicht registriert; nichts wurde geändert. "), str(error)], "error"
         )
-    return message, registry_view(settings, account)
+    return message, registry_view(stores, account)
 
 
-def register(app, settings: Settings) -> None:
+def register(app, stores: Stores) -> None:
     @app.callback(
         Output(ids.SUBAREAS_MESSAGE, "children"),
         Output(ids.SUBAREAS_TABLE, "children"),
@@ -141,5 +139,5 @@ def register(app, settings: Settings) -> None:
     def on_list(contents, filename, key, name, layer):
         if not contents:
             raise PreventUpdate
-        message, table = register_list(settings, contents, filename, key, name, layer)
+        message, table = register_list(stores, contents, filename, key, name, layer)
         return message, table, None

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 from dash import dcc, html
 
 from etl.accounts.service import Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import workflow
 from portal import components
@@ -22,9 +22,9 @@ COLUMNS = [
 ]
 
 
-def _report(settings: Settings, account: Account, upload_id: str) -> html.Section:
+def _report(stores: Stores, account: Account, upload_id: str) -> html.Section:
     try:
-        report = workflow.submission_report(settings, account, upload_id)
+        report = workflow.submission_report(stores, account, upload_id)
     except EtlError as error:
         return html.Section(
             components.notice(str(error), "error"), className="card", id="submission-report"
@@ -41,8 +41,8 @@ def _report(settings: Settings, account: Account, upload_id: str) -> html.Sectio
     )
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
-    rows = workflow.submissions(settings, account)
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
+    rows = [submission.to_dict() for submission in workflow.submissions(stores, account)]
     wanted = parse_qs(search.lstrip("?")).get("id", [""])[0]
     parts = [
         html.H1("Meldungen"),
@@ -52,7 +52,7 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
         ),
     ]
     if wanted:
-        parts.append(_report(settings, account, wanted))
+        parts.append(_report(stores, account, wanted))
     parts.append(
         html.Section(
             components.table(

@@ -9,9 +9,10 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from etl.accounts.service import Account
-from etl.config import Settings
+from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service
+from etl.uploads.records import Job
 from portal import components, ids
 from portal.decode import decode_upload
 from portal.security import current_account
@@ -19,7 +20,8 @@ from portal.security import current_account
 ACCEPT = ".zip,.csv,.txt,.tsv,.xlsx,.parquet,.json"
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
+    max_bytes = stores.settings.upload_max_bytes
     return html.Div(
         [
             html.H1("Auszug hochladen"),
@@ -40,7 +42,7 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
                     dcc.Upload(
                         id=ids.UPLOAD,
                         multiple=True,
-                        max_size=settings.upload_max_bytes,
+                        max_size=max_bytes,
                         accept=ACCEPT,
                         className="dropzone",
                         children=html.Div(
@@ -52,7 +54,7 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
                                     "Datei auswählen …", type="button", className="secondary"
                                 ),
                                 html.P(
-                                    f"Höchstens {settings.upload_max_bytes // 1_000_000} MB.",
+                                    f"Höchstens {max_bytes // 1_000_000} MB.",
                                     className="muted",
                                 ),
                             ]
@@ -91,14 +93,14 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
     )
 
 
-def job_outcome(job: dict[str, Any]) -> tuple[Any, bool, bool]:
+def job_outcome(job: Job) -> tuple[Any, bool, bool]:
     """(what to show, stop polling, hide the confirm buttons) for a validate or store job."""
-    if job["state"] in ("queued", "running"):
+    if not job.finished:
         return components.job_view(job), False, True
-    result = job["result"]
-    if job["state"] == "failed" and not result.get("errors"):
-        return components.notice(job["message"], "error"), True, True
-    if job["kind"] == "store":
+    result = job.result
+    if job.state == "failed" and not result.get("errors"):
+        return components.notice(job.message, "error"), True, True
+    if job.kind == "store":
         if not result.get("ok"):
             return components.errors_view(result), True, True
         return (
@@ -117,13 +119,13 @@ def job_outcome(job: dict[str, Any]) -> tuple[Any, bool, bool]:
     return components.report_view(result), True, not result.get("ok")
 
 
-def start(settings: Settings, contents: Any, names: Any) -> str:
-    files = decode_upload(contents, names, settings.upload_max_bytes)
+def start(stores: Stores, contents: Any, names: Any) -> str:
+    files = decode_upload(contents, names, stores.settings.upload_max_bytes)
     address = flask.request.remote_addr or ""
-    return service.start_validation(settings, current_account(), files, remote_addr=address)
+    return service.start_validation(stores, current_account(), files, remote_addr=address)
 
 
-def register(app, settings: Settings) -> None:
+def register(app, stores: Stores) -> None:
     @app.callback(
         Output(ids.UPLOAD_JOB, "data"),
         Output(ids.UPLOAD_POLL, "disabled"),
@@ -137,7 +139,7 @@ def register(app, settings: Settings) -> None:
         if not contents:
             raise PreventUpdate
         try:
-            job_id = start(settings, contents, names)
+            job_id = start(stores, contents, names)
             return job_id, False, components.notice("Wird geprüft …"), None
         except EtlError as error:
             return None, True, components.notice(str(error), "error"), None
@@ -152,7 +154,7 @@ def register(app, settings: Settings) -> None:
     def on_confirm(clicks, job_id):
         if not clicks or not job_id:
             raise PreventUpdate
-        return service.start_store(settings, current_account(), job_id), False
+        return service.start_store(stores, current_account(), job_id), False
 
     @app.callback(
         Output(ids.UPLOAD_JOB, "data", allow_duplicate=True),
@@ -166,7 +168,7 @@ def register(app, settings: Settings) -> None:
     def on_discard(clicks, job_id):
         if not clicks or not job_id:
             raise PreventUpdate
-        service.discard_validation(settings, current_account(), job_id)
+        service.discard_validation(stores, current_account(), job_id)
         return None, components.notice("Verworfen; nichts wurde gespeichert."), True, True
 
     @app.callback(
@@ -181,5 +183,5 @@ def register(app, settings: Settings) -> None:
     def on_poll(_, job_id):
         if not job_id:
             return no_update, True, True, True
-        shown, stop, hide = job_outcome(service.job_status(settings, current_account(), job_id))
+        shown, stop, hide = job_outcome(service.job_status(stores, current_account(), job_id))
         return shown, stop, hide, hide

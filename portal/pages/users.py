@@ -9,6 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from etl.accounts import admin
 from etl.accounts.service import ROLES, Account
+from etl.app import Stores
 from etl.config import Settings
 from etl.errors import EtlError
 from portal import components, ids
@@ -37,7 +38,7 @@ def _actions(row: dict[str, Any]) -> html.Div:
     )
 
 
-def users_view(settings: Settings, account: Account) -> html.Table:
+def users_view(stores: Stores, account: Account) -> html.Table:
     rows = [
         {
             **u,
@@ -45,7 +46,7 @@ def users_view(settings: Settings, account: Account) -> html.Table:
             "role": components.role_label(u["role"], "de"),
             "status": "gesperrt" if u["disabled"] else "aktiv",
         }
-        for u in admin.accounts(settings, account)
+        for u in admin.accounts(stores, account)
     ]
     return components.table(rows, COLUMNS, caption="Konten", extra=_actions)
 
@@ -72,12 +73,12 @@ def settings_rows(settings: Settings) -> list[dict[str, str]]:
     return rows
 
 
-def layout(settings: Settings, account: Account, search: str) -> html.Div:
+def layout(stores: Stores, account: Account, search: str) -> html.Div:
     return html.Div(
         [
             html.H1("Konten"),
             html.Div(id=ids.USERS_MESSAGE, **{"aria-live": "polite"}),
-            html.Section(users_view(settings, account), id=ids.USERS_TABLE, className="card"),
+            html.Section(users_view(stores, account), id=ids.USERS_TABLE, className="card"),
             html.Section(
                 [
                     html.H2("Konto anlegen"),
@@ -114,7 +115,7 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
                         className="muted",
                     ),
                     components.table(
-                        settings_rows(settings),
+                        settings_rows(stores.settings),
                         [("variable", "Variable"), ("value", "Wert"), ("help", "Bedeutung")],
                         caption="Aktuelle Einstellungen (ohne Geheimnisse)",
                     ),
@@ -125,7 +126,7 @@ def layout(settings: Settings, account: Account, search: str) -> html.Div:
     )
 
 
-def register(app, settings: Settings) -> None:
+def register(app, stores: Stores) -> None:
     @app.callback(
         Output(ids.USERS_MESSAGE, "children"),
         Output(ids.USERS_TABLE, "children"),
@@ -141,14 +142,14 @@ def register(app, settings: Settings) -> None:
             raise PreventUpdate
         account, target = current_account(), ctx.triggered_id
         try:
-            message = _apply(settings, account, target, name, role, ags)
+            message = _apply(stores, account, target, name, role, ags)
         except EtlError as error:
             message = components.notice(str(error), "error")
-        return message, users_view(settings, account)
+        return message, users_view(stores, account)
 
 
 def _apply(
-    settings: Settings,
+    stores: Stores,
     account: Account,
     target: Any,
     name: str | None,
@@ -158,15 +159,15 @@ def _apply(
     if target == ids.USERS_ADD:
         municipalities = [a.strip() for a in (ags or "").split(",") if a.strip()]
         password = admin.add_account(
-            settings, account, (name or "").strip().lower(), role or "", municipalities
+            stores, account, (name or "").strip().lower(), role or "", municipalities
         )
         return _password_notice(f"Konto {name} angelegt.", password)
     user, action = target["user"], target["action"]
     if action == "reset":
         return _password_notice(
-            f"Passwort von {user} neu gesetzt.", admin.reset_password(settings, account, user)
+            f"Passwort von {user} neu gesetzt.", admin.reset_password(stores, account, user)
         )
-    admin.set_disabled(settings, account, user, action == "disable")
+    admin.set_disabled(stores, account, user, action == "disable")
     return components.notice(f"Konto {user}: {'gesperrt' if action == 'disable' else 'aktiv'}.")
 
 

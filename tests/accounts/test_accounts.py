@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import Engine
 
 from etl.accounts import passwords
 from etl.accounts.service import (
@@ -17,17 +18,14 @@ from etl.accounts.service import (
     reset_password,
     set_disabled,
 )
-from etl.config import Settings
 from etl.errors import ConfigError, StoreError
-from etl.store.accounts import accounts_engine, find_user, read_security_events, update_user
+from etl.store.accounts import find_user, read_security_events, update_user
 
 PASSWORD = "korrekt-pferd-batterie"
 
 
-def login(settings: Settings, username: str, password: str = PASSWORD):
-    return authenticate(
-        accounts_engine(settings), username, password, max_attempts=3, lockout_minutes=15
-    )
+def login(engine: Engine, username: str, password: str = PASSWORD):
+    return authenticate(engine, username, password, max_attempts=3, lockout_minutes=15)
 
 
 def test_hash_is_argon2id_and_verifies():
@@ -63,15 +61,15 @@ def test_generated_passwords_are_long_and_distinct():
         ("anna", "uploader", ["3901001"], "8-stelliger AGS"),
     ],
 )
-def test_create_user_checks_fields(settings, username, role, ags, message):
+def test_create_user_checks_fields(settings, stores_for, username, role, ags, message):
     with pytest.raises(ConfigError, match=message):
-        create_user(accounts_engine(settings), username, role, ags, PASSWORD)
+        create_user(stores_for(settings).accounts, username, role, ags, PASSWORD)
 
 
-def test_login_and_roles(accounts_settings):
-    engine = accounts_engine(accounts_settings)
+def test_login_and_roles(accounts_settings, stores_for):
+    engine = stores_for(accounts_settings).accounts
     create_user(engine, "altdorf", "uploader", ["03901001"], PASSWORD)
-    account = login(accounts_settings, "altdorf")
+    account = login(engine, "altdorf")
     assert account.role == "uploader" and account.municipalities == ("03901001",)
     assert account.can("upload") and not account.can("review") and not account.can("users")
     assert account.may_see("03901001") and not account.may_see("04021000")
@@ -84,48 +82,49 @@ def test_login_and_roles(accounts_settings):
         create_user(engine, "altdorf", "viewer", [], PASSWORD)
 
 
-def test_wrong_password_and_unknown_user_look_the_same(accounts_settings):
-    create_user(accounts_engine(accounts_settings), "anna", "viewer", [], PASSWORD)
+def test_wrong_password_and_unknown_user_look_the_same(accounts_settings, stores_for):
+    engine = stores_for(accounts_settings).accounts
+    create_user(engine, "anna", "viewer", [], PASSWORD)
     with pytest.raises(AuthError) as wrong:
-        login(accounts_settings, "anna", "falsch-falsch-falsch")
+        login(engine, "anna", "falsch-falsch-falsch")
     with pytest.raises(AuthError) as unknown:
-        login(accounts_settings, "niemand", "falsch-falsch-falsch")
+        login(engine, "niemand", "falsch-falsch-falsch")
     assert str(wrong.value) == str(unknown.value)
 
 
-def test_lockout_after_max_attempts_and_expiry(accounts_settings):
-    engine = accounts_engine(accounts_settings)
+def test_lockout_after_max_attempts_and_expiry(accounts_settings, stores_for):
+    engine = stores_for(accounts_settings).accounts
     create_user(engine, "anna", "viewer", [], PASSWORD)
     for _ in range(3):
         with pytest.raises(AuthError, match="falsch"):
-            login(accounts_settings, "anna", "falsch-falsch-falsch")
+            login(engine, "anna", "falsch-falsch-falsch")
     with pytest.raises(AuthError, match="gesperrt"):
-        login(accounts_settings, "anna")  # even the right password
+        login(engine, "anna")  # even the right password
     actions = [e["action"] for e in read_security_events(engine)]
     assert "lockout" in actions and "login-locked" in actions
     past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     update_user(engine, "anna", locked_until=past)
-    assert login(accounts_settings, "anna").username == "anna"
+    assert login(engine, "anna").username == "anna"
     assert find_user(engine, username="anna")["failed_logins"] == 0
 
 
-def test_disabled_accounts_cannot_log_in_and_lose_sessions(accounts_settings):
-    engine = accounts_engine(accounts_settings)
+def test_disabled_accounts_cannot_log_in_and_lose_sessions(accounts_settings, stores_for):
+    engine = stores_for(accounts_settings).accounts
     create_user(engine, "anna", "viewer", [], PASSWORD)
-    account = login(accounts_settings, "anna")
+    account = login(engine, "anna")
     assert load_account(engine, account.user_id, account.session_stamp) == account
     set_disabled(engine, "anna", True)
     assert load_account(engine, account.user_id, account.session_stamp) is None
     with pytest.raises(AuthError):
-        login(accounts_settings, "anna")
+        login(engine, "anna")
 
 
-def test_password_reset_ends_old_sessions(accounts_settings):
-    engine = accounts_engine(accounts_settings)
+def test_password_reset_ends_old_sessions(accounts_settings, stores_for):
+    engine = stores_for(accounts_settings).accounts
     create_user(engine, "anna", "viewer", [], PASSWORD)
-    old = login(accounts_settings, "anna")
+    old = login(engine, "anna")
     new_password = reset_password(engine, "anna")
     assert load_account(engine, old.user_id, old.session_stamp) is None
     with pytest.raises(AuthError):
-        login(accounts_settings, "anna")
-    assert login(accounts_settings, "anna", new_password).username == "anna"
+        login(engine, "anna")
+    assert login(engine, "anna", new_password).username == "anna"

@@ -80,6 +80,10 @@ def test_profile_context(service: DashboardService, release_id: str) -> None:
         "04",
     ]
     profile = service.profile(release_id, "03901001")
-    assert not profile["official"].empty
+    assert (profile.area_key, profile.level) == ("03901001", "gemeinde")
+    assert profile.keys == ("03901001", "03901", "03", "R-verbund")
+    assert len(profile.names) == 4 and profile.parent == ("03901", profile.names[1])
+    assert set(profile.population["area_key"]) <= set(profile.keys)
+    assert not profile.official.empty
     with pytest.raises(NotFoundError):
         service.profile(release_id, "99999999")

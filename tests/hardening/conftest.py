@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from etl.config import Settings
-from portal.pytest_fixtures import app, client, fast_password_hashing, world
+from portal.pytest_fixtures import app, client, fast_password_hashing, stores, world
 from tests.conftest import pg_admin_url
 
-__all__ = ["accounts_pg_settings", "app", "client", "fast_password_hashing", "world"]
+__all__ = ["accounts_pg_settings", "app", "client", "fast_password_hashing", "stores", "world"]
 
 
 @pytest.fixture

@@ -174,7 +174,7 @@ def check_dashboard(browser, settings, release: str) -> None:
     from dashboard.app import create_app as create_dashboard
     from dashboard.security import security_setup
 
-    app = create_dashboard(settings, extra_setup=security_setup(settings))
+    app = create_dashboard(settings, extra_setup=security_setup())
     url, running = serve(app.server)
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")

@@ -27,23 +27,25 @@ def test_catalogue_has_at_least_30_distinct_cases(tmp_path):
     assert len(names) >= 30 and len(set(names)) == len(names)
 
 
-def test_every_malformed_upload_is_refused_clearly_and_stores_nothing(settings, world, tmp_path):
+def test_every_malformed_upload_is_refused_clearly_and_stores_nothing(
+    settings, world, tmp_path, stores
+):
     cases = build_catalogue(tmp_path / "catalogue")
     before = zones(settings)
     problems = []
     for case in cases:
         account = Account(99, "hardening", "uploader", case.municipalities, False, "x")
-        job_id = service.start_validation(settings, account, case.files, wait=True)
-        job = service.job_status(settings, account, job_id)
-        report = job["result"]
+        job_id = service.start_validation(stores, account, case.files, wait=True)
+        job = service.job_status(stores, account, job_id)
+        report = job.result
         messages = " | ".join(e["message"] for e in report.get("errors", []))
-        if job["state"] != "done" or report.get("ok") or case.message not in messages:
+        if job.state != "done" or report.get("ok") or case.message not in messages:
             problems.append(
                 f"{case.name}: state={job['state']} ok={report.get('ok')} "
                 f"message={messages or job['message']!r}"
             )
         with pytest.raises(InputError, match="erfolgreich geprüfte"):
-            service.start_store(settings, account, job_id, wait=True)
+            service.start_store(stores, account, job_id, wait=True)
         assert not (settings.home / "portal-staging" / job_id).exists(), case.name
     assert problems == []
     assert zones(settings) == before

@@ -150,16 +150,17 @@ def test_read_extract_with_fuzzed_cells(valid_files, tmp_path_factory, rows):
         ),
     ),
 )
-def test_whole_service_on_fuzzed_zips(settings, members, manifest):
+def test_whole_service_on_fuzzed_zips(settings, stores_for, members, manifest):
     if manifest is not None:
         members["manifest.json"] = json.dumps(manifest).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
+    stores = stores_for(settings)
     job_id = service.start_validation(
-        settings, OWNER, [UploadedFile("f.zip", buffer.getvalue())], wait=True
+        stores, OWNER, [UploadedFile("f.zip", buffer.getvalue())], wait=True
     )
-    job = service.job_status(settings, OWNER, job_id)
-    assert job["state"] == "done", job["message"]  # a report, not an internal error
-    assert not job["result"]["ok"] and job["result"]["errors"][0]["message"]
+    job = service.job_status(stores, OWNER, job_id)
+    assert job.state == "done", job.message  # a report, not an internal error
+    assert not job.result["ok"] and job.result["errors"][0]["message"]

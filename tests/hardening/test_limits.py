@@ -129,15 +129,15 @@ def test_portal_login_works_behind_a_host_rewriting_proxy(settings, world, hops)
     assert response.status_code == (302 if hops else 403)
 
 
-def test_a_refused_person_level_file_is_deleted_at_once(settings: Settings, world) -> None:
+def test_a_refused_person_level_file_is_deleted_at_once(settings: Settings, world, stores) -> None:
     from etl.uploads import service
 
     rows = "\n".join(f"{i},Anna Muster {i},1980-01-0{i % 9 + 1},03901001" for i in range(20))
     data = f"person_id,name,geburtsdatum,ags\n{rows}\n".encode()
     job_id = service.start_validation(
-        settings, world["altdorf"], [UploadedFile("personen.csv", data)], wait=True
+        stores, world["altdorf"], [UploadedFile("personen.csv", data)], wait=True
     )
-    report = service.job_status(settings, world["altdorf"], job_id)["result"]
+    report = service.job_status(stores, world["altdorf"], job_id).result
     assert report["ok"] is False
     assert not (staging_root(settings) / job_id).exists()
     assert not any(staging_root(settings).glob("*/personen.csv"))

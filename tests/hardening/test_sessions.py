@@ -9,12 +9,13 @@ import sys
 import threading
 
 import pytest
+from sqlalchemy import Engine
 
 from dashboard.app import create_app as create_dashboard
 from dashboard.security import security_setup
 from etl.accounts.service import AuthError, authenticate, create_user
 from etl.config import Settings
-from etl.store.accounts import accounts_engine, read_security_events
+from etl.store.accounts import read_security_events
 from portal.testing import PASSWORD, csrf_headers, login
 from websecurity import safe_next
 
@@ -30,11 +31,11 @@ def test_a_copied_session_cookie_stops_working_at_logout(app, client):
     assert other.get("/hochladen").status_code == 302  # the server forgot the session
 
 
-def test_disabling_an_account_ends_its_sessions(settings, client):
+def test_disabling_an_account_ends_its_sessions(stores, client):
     from etl.accounts.service import set_disabled
 
     login(client, "altdorf", PASSWORD)
-    set_disabled(accounts_engine(settings), "altdorf", True)
+    set_disabled(stores.accounts, "altdorf", True)
     assert client.get("/hochladen").status_code == 302
 
 
@@ -69,8 +70,7 @@ def test_tab_encoded_next_does_not_leave_the_site(client) -> None:
     assert login(client, "altdorf", PASSWORD, "/\t/evil.example").headers["Location"] == "/"
 
 
-def _parallel_wrong_logins(settings: Settings, count: int) -> list[str]:
-    engine = accounts_engine(settings)
+def _parallel_wrong_logins(engine: Engine, count: int) -> list[str]:
     create_user(engine, "ziel", "viewer", (), PASSWORD)
     barrier, results = threading.Barrier(count), []
 
@@ -89,35 +89,33 @@ def _parallel_wrong_logins(settings: Settings, count: int) -> list[str]:
     return results
 
 
-def test_lockout_is_atomic_under_parallel_guesses(accounts_pg_settings: Settings) -> None:
+def test_lockout_is_atomic_under_parallel_guesses(
+    accounts_pg_settings: Settings, stores_for
+) -> None:
     """15 parallel wrong passwords on PostgreSQL: exactly 5 are checked, 10 meet the lock."""
-    results = _parallel_wrong_logins(accounts_pg_settings, 15)
+    engine = stores_for(accounts_pg_settings).accounts
+    results = _parallel_wrong_logins(engine, 15)
     assert len(results) == 15
-    events = read_security_events(accounts_engine(accounts_pg_settings))
+    events = read_security_events(engine)
     actions = [e["action"] for e in events if e["actor"] == "ziel"]
     assert actions.count("login-failed") == 5
     assert actions.count("login-locked") == 10
     assert sum("gesperrt" in r for r in results) == 10
     with pytest.raises(AuthError, match="gesperrt"):
-        authenticate(
-            accounts_engine(accounts_pg_settings),
-            "ziel",
-            PASSWORD,
-            max_attempts=5,
-            lockout_minutes=15,
-        )
+        authenticate(engine, "ziel", PASSWORD, max_attempts=5, lockout_minutes=15)
 
 
-def test_lockout_is_atomic_on_sqlite_too(settings: Settings) -> None:
-    _parallel_wrong_logins(settings, 12)
-    actions = [e["action"] for e in read_security_events(accounts_engine(settings))]
+def test_lockout_is_atomic_on_sqlite_too(settings: Settings, stores_for) -> None:
+    engine = stores_for(settings).accounts
+    _parallel_wrong_logins(engine, 12)
+    actions = [e["action"] for e in read_security_events(engine)]
     assert actions.count("login-failed") == 5 and actions.count("login-locked") == 7
 
 
 def test_public_dashboard_has_no_login_and_never_opens_the_accounts_store(settings, world):
     accounts_file = settings.home / "accounts.sqlite"
     accounts_file.unlink()
-    app = create_dashboard(settings, extra_setup=security_setup(settings), warm=False)
+    app = create_dashboard(settings, extra_setup=security_setup(), warm=False)
     client = app.server.test_client()
     # Dash answers every GET path with its page shell; there is no login form behind it.
     assert 'type="password"' not in client.get("/auth/login").get_data(as_text=True)
@@ -143,7 +141,7 @@ def _portal_session(settings: Settings):
 
 def test_private_dashboard_sends_logins_to_the_portal(settings, world):
     private = _private(settings)
-    app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
+    app = create_dashboard(private, extra_setup=security_setup(), warm=False)
     client = app.server.test_client()
     assert client.get("/").status_code == 302
     assert client.get("/api/v1/releases").status_code == 302
@@ -169,7 +167,7 @@ def test_private_dashboard_reads_the_portal_session_read_only(settings, world):
     portal, cookie = _portal_session(private)
     accounts_file = settings.home / "accounts.sqlite"
     before = accounts_file.read_bytes()
-    app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
+    app = create_dashboard(private, extra_setup=security_setup(), warm=False)
     client = app.server.test_client()
     client.set_cookie("demografie_portal", cookie)
     response = client.get("/")
@@ -184,7 +182,7 @@ def test_private_dashboard_reads_the_portal_session_read_only(settings, world):
 def test_cacheable_geometry_sets_no_cookie(settings, world):
     private = _private(settings)
     _, cookie = _portal_session(private)
-    app = create_dashboard(private, extra_setup=security_setup(private), warm=False)
+    app = create_dashboard(private, extra_setup=security_setup(), warm=False)
     client = app.server.test_client()
     client.set_cookie("demografie_portal", cookie)
     release = client.get("/api/v1/releases").get_json()["releases"][0]["release_id"]
@@ -193,13 +191,13 @@ def test_cacheable_geometry_sets_no_cookie(settings, world):
     assert response.headers.getlist("Set-Cookie") == []
 
 
-def test_a_logged_in_cacheable_response_carries_no_cookie(settings, world) -> None:
+def test_a_logged_in_cacheable_response_carries_no_cookie(stores, world) -> None:
     import flask
 
     import websecurity
 
     server = flask.Flask("cache-test")
-    websecurity.install(server, settings, app_name="test", require_login=True)
+    websecurity.install(server, stores, app_name="test", require_login=True)
 
     @server.get("/cacheable")
     def cacheable():
@@ -235,17 +233,16 @@ def test_dashboard_does_not_import_portal() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_sessions_end_after_their_absolute_lifetime(settings, app, client) -> None:
+def test_sessions_end_after_their_absolute_lifetime(stores, app, client) -> None:
     from etl.store.accounts import SESSION_MAX_AGE, end_stale_sessions, now, sessions
-    from portal.startup import run_startup_duties
 
     login(client, "altdorf", PASSWORD)
     assert client.get("/hochladen").status_code == 200
-    engine = accounts_engine(settings)
+    engine = stores.accounts
     with engine.begin() as connection:  # age the row as time would
         connection.execute(
             sessions.update().values(created_at=now() - SESSION_MAX_AGE - dt.timedelta(minutes=1))
         )
     assert client.get("/hochladen").status_code == 302
-    run_startup_duties(settings)
+    stores.startup()
     assert end_stale_sessions(engine) == 0  # the start-up duty already deleted it

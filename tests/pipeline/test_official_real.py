@@ -177,8 +177,8 @@ def test_every_page_and_api_answers_for_every_gemeinde(app: Dash, gemeinden) -> 
         release = service.resolve_release(None)
         for key in keys:  # the profile's data for every Gemeinde
             profile = service.profile(release, key)
-            assert profile["area"]["area_key"] == key
-            service.area_indicators(release, profile["keys"], 2013)
+            assert profile.area_key == key
+            service.area_indicators(release, list(profile.keys), 2013)
         for key in keys[::RENDERED_EVERY]:  # the whole callback (figures) for a sample
             title = gebiet.update_profile(key, 2013, "none", {})[0]
             assert key in title

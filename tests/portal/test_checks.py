@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -17,6 +18,7 @@ from etl.testing import tiny_bundle
 from etl.uploads import plausibility as p
 from etl.uploads.diff import table_diff
 from etl.uploads.intake import check_archive, safe_name
+from etl.uploads.records import Job
 from portal.decode import decode_upload
 from portal.pages.review import publish_outcome
 from portal.pages.upload import job_outcome
@@ -123,23 +125,18 @@ def test_zip_bomb_is_refused_before_unpacking():
 
 
 def test_job_rendering():
-    running = {
-        "state": "running",
-        "progress": 40,
-        "message": "Plausibilität …",
-        "kind": "validate",
-        "result": {},
-    }
+    started = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
+    running = Job(
+        "j", "validate", "altdorf", "running", 40, "Plausibilität …", {}, None, started, None
+    )
     shown, stop, hide = job_outcome(running)
     assert not stop and hide and "Plausibilität" in str(shown)
-    refused = {
-        **running,
-        "state": "done",
-        "result": {"ok": False, "errors": [{"message": "Spalte fehlt"}]},
-    }
+    refused = dataclasses.replace(
+        running, state="done", result={"ok": False, "errors": [{"message": "Spalte fehlt"}]}
+    )
     shown, stop, hide = job_outcome(refused)
     assert stop and hide and "Spalte fehlt" in str(shown)
-    failed = {**running, "state": "failed", "message": "Interner Fehler (Auftrag x)"}
+    failed = dataclasses.replace(running, state="failed", message="Interner Fehler (Auftrag x)")
     shown, stop = publish_outcome(failed)
     assert stop and "Interner Fehler" in str(shown)
 

@@ -6,8 +6,8 @@ import flask
 import pytest
 
 from etl.accounts.service import reset_password
+from etl.app import Stores
 from etl.config import Settings
-from etl.store.accounts import accounts_engine
 from portal import security
 from portal.app import create_app
 from portal.testing import PASSWORD, TOKEN, csrf_headers, login
@@ -121,10 +121,10 @@ def test_logout_needs_post_with_token_and_ends_the_session(client):
     assert client.get("/hochladen").status_code == 302
 
 
-def test_password_reset_ends_existing_sessions(settings, client):
+def test_password_reset_ends_existing_sessions(stores, client):
     login(client, "altdorf", PASSWORD)
     assert client.get("/hochladen").status_code == 200
-    reset_password(accounts_engine(settings), "altdorf", "ganz-neues-passwort-1")
+    reset_password(stores.accounts, "altdorf", "ganz-neues-passwort-1")
     assert client.get("/hochladen").status_code == 302
 
 
@@ -143,23 +143,23 @@ def test_pages_by_role(client, username, allowed, forbidden):
     assert [client.get(p).status_code for p in forbidden] == [403] * len(forbidden)
 
 
-def _dashboard_server(settings: Settings) -> flask.Flask:
+def _dashboard_server(stores: Stores) -> flask.Flask:
     server = flask.Flask("dashboard")
     server.add_url_rule("/", "index", lambda: "Karte")
-    security.install(server, settings, app_name="dashboard", login_stylesheet=None)
+    security.install(server, stores, app_name="dashboard", login_stylesheet=None)
     return server
 
 
-def test_dashboard_is_public_by_default_with_headers(settings, world):
-    client = _dashboard_server(settings).test_client()
+def test_dashboard_is_public_by_default_with_headers(stores, world):
+    client = _dashboard_server(stores).test_client()
     response = client.get("/")
     assert response.status_code == 200 and response.get_data(as_text=True) == "Karte"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-def test_dashboard_login_when_not_public(settings, world):
+def test_dashboard_login_when_not_public(settings, stores_for, world):
     private = Settings(home=settings.home, public_dashboard=False)
-    client = _dashboard_server(private).test_client()
+    client = _dashboard_server(stores_for(private)).test_client()
     assert client.get("/").status_code == 302
     login(client, "leser", PASSWORD)
     assert client.get("/").status_code == 200

@@ -42,22 +42,22 @@ def upload_list(client, app, text: str, name: str = "liste.csv", key: str = "key
     return json.dumps(response.get_json(), ensure_ascii=False)
 
 
-def page_for(app, settings, account) -> str:
+def page_for(app, stores, account) -> str:
     with app.server.test_request_context("/ortsteile"):
-        return str(render_page(settings, account, "/ortsteile", "")[1])
+        return str(render_page(stores, account, "/ortsteile", "")[1])
 
 
-def test_statistician_sees_the_registered_ortsteile_per_gemeinde(app, settings, world):
-    page = page_for(app, settings, world["statistik"])
+def test_statistician_sees_the_registered_ortsteile_per_gemeinde(app, settings, world, stores):
+    page = page_for(app, stores, world["statistik"])
     assert "04021000-001" in page and "Mitte" in page and "3 Ortsteile" in page
 
 
-def test_uploading_a_list_registers_it(app, client, settings, world):
+def test_uploading_a_list_registers_it(app, client, settings, world, stores):
     login(client, "statistik", PASSWORD)
     shown = upload_list(client, app, "key;name\n03901001-001;Oberdorf\n03901001-002;Unterdorf\n")
     assert "Ortsteile registriert (03901001: 2)" in shown
     assert "Oberdorf" in shown and "Hafen" in shown  # the refreshed table shows both Gemeinden
-    rows = registry.registered_subareas(settings, world["statistik"])
+    rows = registry.registered_subareas(stores, world["statistik"])
     assert {r["area_key"] for r in rows if r["registered_by"] == "statistik"} == {
         "03901001-001",
         "03901001-002",
@@ -74,12 +74,12 @@ def test_a_list_with_person_keys_is_refused_and_changes_nothing(app, client, set
     assert zone_contents(restricted, schema.restricted) == before
 
 
-def test_uploaders_may_neither_see_nor_change_the_registry(app, settings, world):
-    page = page_for(app, settings, world["altdorf"])
+def test_uploaders_may_neither_see_nor_change_the_registry(app, settings, world, stores):
+    page = page_for(app, stores, world["altdorf"])
     assert "fehlt Ihrem Konto die Berechtigung" in page
     with pytest.raises(AccessDenied):
-        registry.registered_subareas(settings, world["altdorf"])
+        registry.registered_subareas(stores, world["altdorf"])
     with pytest.raises(AccessDenied):
         registry.register_subareas(
-            settings, world["altdorf"], UploadedFile("l.csv", b"key;name\n03901001-001;A\n")
+            stores, world["altdorf"], UploadedFile("l.csv", b"key;name\n03901001-001;A\n")
         )

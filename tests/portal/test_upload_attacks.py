@@ -33,8 +33,9 @@ ATTACKS = upload_attacks(AGS, DATE, REGISTERED, grid_cell_of(WEST + 40_000, SOUT
 
 
 @pytest.fixture
-def portal_world(any_settings: Settings):
-    world = build_world(any_settings)
+def portal_world(any_settings: Settings, stores_for, stores):
+    stores = stores_for(any_settings)
+    world = build_world(stores)
     restricted, _ = init_stores(any_settings)
     registry = pd.DataFrame(
         {"area_key": [f"{AGS}-{c}" for c in REGISTERED], "municipality": AGS, "name": "Ort"}
@@ -48,7 +49,7 @@ def portal_world(any_settings: Settings):
         detail={},
         where=schema.boundaries.c.level == "gemeinde",
     )
-    return any_settings, world
+    return stores, world
 
 
 def both_zones(settings: Settings) -> dict:
@@ -59,20 +60,21 @@ def both_zones(settings: Settings) -> dict:
     }
 
 
-def validate(settings, account, data: bytes) -> tuple[str, dict]:
+def validate(stores, account, data: bytes) -> tuple[str, dict]:
     job_id = service.start_validation(
-        settings, account, [UploadedFile("auszug.zip", data)], wait=True
+        stores, account, [UploadedFile("auszug.zip", data)], wait=True
     )
-    job = service.job_status(settings, account, job_id)
-    assert job["state"] == "done", job["message"]
-    return job_id, job["result"]
+    job = service.job_status(stores, account, job_id)
+    assert job.state == "done", job.message
+    return job_id, job.result
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
 def test_attack_is_refused_with_one_message_and_nothing_stored(portal_world, tmp_path, attack):
-    settings, world = portal_world
+    stores, world = portal_world
+    settings = stores.settings
     before = both_zones(settings)
-    _, report = validate(settings, world["altdorf"], extract_zip(attack.bundle, tmp_path / "a"))
+    _, report = validate(stores, world["altdorf"], extract_zip(attack.bundle, tmp_path / "a"))
     assert not report["ok"]
     [error] = report["errors"]
     assert error["file"] == "population.csv" and error["row"] >= 2
@@ -83,27 +85,27 @@ def test_attack_is_refused_with_one_message_and_nothing_stored(portal_world, tmp
 
 
 def test_statistician_sees_the_findings_of_a_valid_upload(portal_world, tmp_path):
-    settings, world = portal_world
+    stores, world = portal_world
     bundle = tiny_bundle(AGS, DATE, scale=0.3, ortsteile=REGISTERED[:2], seed=8)
     inside = grid_cell_of(WEST + 2_500, SOUTH + 2_500)
     bundle = with_rows(bundle, "population", [("grid1km", inside, "male", 18, "all", "main", 1)])
-    job_id, report = validate(settings, world["altdorf"], extract_zip(bundle, tmp_path / "a"))
+    job_id, report = validate(stores, world["altdorf"], extract_zip(bundle, tmp_path / "a"))
     assert report["ok"], report["errors"]
     small = next(c for c in report["checks"] if c["check"] == "subareas-small")
     assert "nicht als eigene Gebiete veröffentlicht" in small["explanation"]
-    store_id = service.start_store(settings, world["altdorf"], job_id, wait=True)
-    upload_id = service.job_status(settings, world["altdorf"], store_id)["result"]["upload_id"]
-    shown = workflow.submission_report(settings, world["statistik"], upload_id)
+    store_id = service.start_store(stores, world["altdorf"], job_id, wait=True)
+    upload_id = service.job_status(stores, world["altdorf"], store_id).result["upload_id"]
+    shown = workflow.submission_report(stores, world["statistik"], upload_id)
     assert "subareas-small" in {c["check"] for c in shown["checks"]}
 
 
 def test_a_grid_without_boundary_is_a_warning_in_the_review_queue(portal_world, tmp_path):
-    settings, world = portal_world
+    stores, world = portal_world
     bundle = tiny_bundle("04021000", DATE, scale=2, ortsteile=("001", "002", "003"), seed=9)
     cell = grid_cell_of(WEST, SOUTH)
     bundle = with_rows(bundle, "population", [("grid1km", cell, "male", 18, "all", "main", 5)])
-    job_id, report = validate(settings, world["weserhaven"], extract_zip(bundle, tmp_path / "w"))
+    job_id, report = validate(stores, world["weserhaven"], extract_zip(bundle, tmp_path / "w"))
     assert report["ok"], report["errors"]
-    service.start_store(settings, world["weserhaven"], job_id, wait=True)
-    [pending] = workflow.review_queue(settings, world["statistik"])
-    assert "Rasterzellen nicht geprüft" in [w["title"] for w in pending["warnings"]]
+    service.start_store(stores, world["weserhaven"], job_id, wait=True)
+    [pending] = workflow.review_queue(stores, world["statistik"])
+    assert "Rasterzellen nicht geprüft" in [w["title"] for w in pending.warnings]

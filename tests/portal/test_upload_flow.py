@@ -18,32 +18,34 @@ from etl.uploads.testing import extract_files, extract_zip
 DATE = dt.date(2024, 12, 31)
 
 
-def validate(settings, account, files):
-    job_id = service.start_validation(settings, account, files, wait=True)
-    job = service.job_status(settings, account, job_id)
-    assert job["state"] == "done", job["message"]
-    return job_id, job["result"]
+def validate(stores, account, files):
+    job_id = service.start_validation(stores, account, files, wait=True)
+    job = service.job_status(stores, account, job_id)
+    assert job.state == "done", job.message
+    return job_id, job.result
 
 
-def store(settings, account, job_id) -> str:
-    store_id = service.start_store(settings, account, job_id, wait=True)
-    job = service.job_status(settings, account, store_id)
-    assert job["state"] == "done", job["message"]
-    return job["result"]["upload_id"]
+def store(stores, account, job_id) -> str:
+    store_id = service.start_store(stores, account, job_id, wait=True)
+    job = service.job_status(stores, account, store_id)
+    assert job.state == "done", job.message
+    return job.result["upload_id"]
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "parquet"])
-def test_valid_zip_gives_a_report_and_is_stored_pending(settings, world, tmp_path, file_format):
+def test_valid_zip_gives_a_report_and_is_stored_pending(
+    settings, world, tmp_path, file_format, stores
+):
     altdorf = world["altdorf"]
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     data = extract_zip(bundle, tmp_path / "auszug", file_format)
-    job_id, report = validate(settings, altdorf, [UploadedFile("auszug.zip", data)])
+    job_id, report = validate(stores, altdorf, [UploadedFile("auszug.zip", data)])
     assert report["ok"], report
     assert report["summary"]["municipality"] == "03901001"
     assert report["summary"]["name"] == "Altdorf"
     assert {c["check"] for c in report["checks"]} >= {"change", "heaping", "households"}
     assert report["replaces"] is None and "available" in report["preview"]
-    upload_id = store(settings, altdorf, job_id)
+    upload_id = store(stores, altdorf, job_id)
     stored = uploads_of(restricted_engine(settings), ["03901001"])
     row = stored[stored["upload_id"] == upload_id].iloc[0]
     assert (row["review_state"], row["state"], row["uploaded_by"]) == (
@@ -83,73 +85,73 @@ def _german_variant(
         ("\t", "cp1252", False),
     ],
 )
-def test_german_csv_variants_are_accepted(settings, world, tmp_path, separator, encoding, bom):
+def test_german_csv_variants_are_accepted(
+    settings, world, tmp_path, separator, encoding, bom, stores
+):
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     files = _german_variant(extract_files(bundle, tmp_path / "auszug"), separator, encoding, bom)
-    _, report = validate(settings, world["altdorf"], files)
+    _, report = validate(stores, world["altdorf"], files)
     assert report["ok"], report["errors"]
     assert report["summary"]["persons"] == int(bundle.population["count"].sum())
 
 
-def test_reupload_shows_a_diff_and_supersedes(settings, world, tmp_path):
+def test_reupload_shows_a_diff_and_supersedes(settings, world, tmp_path, stores):
     altdorf = world["altdorf"]
     first = tiny_bundle("03901001", DATE, scale=30, seed=5)
     job_id, _ = validate(
-        settings, altdorf, [UploadedFile("a.zip", extract_zip(first, tmp_path / "a"))]
+        stores, altdorf, [UploadedFile("a.zip", extract_zip(first, tmp_path / "a"))]
     )
-    first_id = store(settings, altdorf, job_id)
+    first_id = store(stores, altdorf, job_id)
     second = tiny_bundle("03901001", DATE, scale=30, seed=6)
     job_id, report = validate(
-        settings, altdorf, [UploadedFile("b.zip", extract_zip(second, tmp_path / "b"))]
+        stores, altdorf, [UploadedFile("b.zip", extract_zip(second, tmp_path / "b"))]
     )
     assert report["replaces"] == first_id
     population = next(d for d in report["diff"] if d["table"] == "population")
     assert population["changed"] + population["added"] + population["removed"] > 0
     assert population["total_old"] == int(first.population["count"].sum())
-    second_id = store(settings, altdorf, job_id)
+    second_id = store(stores, altdorf, job_id)
     rows = uploads_of(restricted_engine(settings), ["03901001"]).set_index("upload_id")
     assert rows.loc[first_id, "state"] == "superseded"
     assert rows.loc[first_id, "superseded_by"] == second_id
     assert rows.loc[second_id, "state"] == "active"
 
 
-def test_review_and_status_of_submissions(settings, world, tmp_path):
+def test_review_and_status_of_submissions(settings, world, tmp_path, stores):
     altdorf, statistik = world["altdorf"], world["statistik"]
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     job_id, _ = validate(
-        settings, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
+        stores, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
     )
-    upload_id = store(settings, altdorf, job_id)
-    mine = {r["upload_id"]: r for r in workflow.submissions(settings, altdorf)}
-    assert mine[upload_id]["status"] == "wartet auf Prüfung"
-    assert {r["municipality"] for r in mine.values()} == {"03901001"}
-    assert upload_id not in {
-        r["upload_id"] for r in workflow.submissions(settings, world["weserhaven"])
-    }
-    queue = workflow.review_queue(settings, statistik)
-    assert [r["upload_id"] for r in queue] == [upload_id]
-    assert workflow.submission_report(settings, altdorf, upload_id)["ok"]
-    workflow.decide(settings, statistik, upload_id, "accepted", "geprüft")
-    mine = {r["upload_id"]: r for r in workflow.submissions(settings, altdorf)}
-    assert mine[upload_id]["status"] == "angenommen"
-    assert workflow.review_queue(settings, statistik) == []
-    actions = [e["action"] for e in workflow.audit_entries(settings, statistik)]
+    upload_id = store(stores, altdorf, job_id)
+    mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
+    assert mine[upload_id].status == "wartet auf Prüfung"
+    assert {r.municipality for r in mine.values()} == {"03901001"}
+    assert upload_id not in {r.upload_id for r in workflow.submissions(stores, world["weserhaven"])}
+    queue = workflow.review_queue(stores, statistik)
+    assert [r.upload_id for r in queue] == [upload_id]
+    assert workflow.submission_report(stores, altdorf, upload_id)["ok"]
+    workflow.decide(stores, statistik, upload_id, "accepted", "geprüft")
+    mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
+    assert mine[upload_id].status == "angenommen"
+    assert workflow.review_queue(stores, statistik) == []
+    actions = [e["action"] for e in workflow.audit_entries(stores, statistik)]
     assert {"upload", "review", "login"} <= set(actions)
 
 
-def test_publish_from_the_portal_marks_uploads_live(settings, world, tmp_path):
+def test_publish_from_the_portal_marks_uploads_live(settings, world, tmp_path, stores):
     altdorf, statistik = world["altdorf"], world["statistik"]
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     job_id, _ = validate(
-        settings, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
+        stores, altdorf, [UploadedFile("a.zip", extract_zip(bundle, tmp_path / "a"))]
     )
-    upload_id = store(settings, altdorf, job_id)
-    workflow.decide(settings, statistik, upload_id, "accepted")
-    publish_id = workflow.start_publish(settings, statistik, "Test", wait=True)
-    job = service.job_status(settings, statistik, publish_id)
-    assert job["state"] == "done", job["message"]
-    release_id = job["result"]["release_id"]
-    assert workflow.live_release(settings) == release_id
-    mine = {r["upload_id"]: r for r in workflow.submissions(settings, altdorf)}
-    assert mine[upload_id]["status"] == f"veröffentlicht in {release_id} (live)"
-    assert "publish" in [e["action"] for e in workflow.audit_entries(settings, statistik)]
+    upload_id = store(stores, altdorf, job_id)
+    workflow.decide(stores, statistik, upload_id, "accepted")
+    publish_id = workflow.start_publish(stores, statistik, "Test", wait=True)
+    job = service.job_status(stores, statistik, publish_id)
+    assert job.state == "done", job.message
+    release_id = job.result["release_id"]
+    assert workflow.live_release(stores) == release_id
+    mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
+    assert mine[upload_id].status == f"veröffentlicht in {release_id} (live)"
+    assert "publish" in [e["action"] for e in workflow.audit_entries(stores, statistik)]

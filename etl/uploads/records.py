@@ -1,0 +1,50 @@
+"""Records the upload services hand to the portal: jobs and submissions.
+
+A `Job` is read from the jobs table (`etl.store.jobs`, re-exported here so the portal needs
+no store import); a `Submission` is one upload with its review status, built by
+`etl.uploads.workflow`. Both are frozen: the pages read fields, never keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from etl.store.jobs import Job
+
+__all__ = ["Job", "Submission"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One upload as its municipality and the statisticians see it.
+
+    status: the text shown (pending, accepted, in which release, replaced); state: active |
+    superseded; review_state: pending | accepted | rejected; live: in the live release.
+    warnings: the warning checks of its validation (only filled for the review queue).
+    """
+
+    upload_id: str
+    municipality: str
+    reference_date: str  # ISO date
+    file_name: str
+    uploaded_by: str
+    received_at: str  # "YYYY-MM-DD HH:MM:SS"
+    status: str
+    state: str
+    review_state: str
+    live: bool
+    warnings: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.state == "active" and self.review_state == "pending"
+
+    @property
+    def hints(self) -> str:
+        """The warning titles in one line, for the review table."""
+        return "; ".join(str(w["title"]) for w in self.warnings) or "keine"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (tables, JSON); warnings as a list."""
+        return {**asdict(self), "warnings": list(self.warnings)}
