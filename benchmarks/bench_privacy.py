@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.baseline import run_module_at
+from benchmarks.statuses import PRIMARY, SECONDARY, ZERO
 from etl.privacy import audit, cube_relations, protect
-from etl.symbols import PRIMARY, SECONDARY, ZERO
 
 AGE_GROUPS = [f"{low:02d}-{low + 4:02d}" for low in range(0, 80, 5)] + ["80+"]
 # Rough German age structure, one weight per five-year group.

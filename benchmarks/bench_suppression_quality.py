@@ -37,10 +37,10 @@ from benchmarks import tauargus_adapter
 from benchmarks.baseline import run_module_at
 from benchmarks.bench_privacy import build_table
 from benchmarks.bound_suppression import table_bound
+from benchmarks.statuses import HIDDEN, PRIMARY, SECONDARY
 from etl.privacy import audit, protect
 from etl.privacy.protect import suppression_pattern
 from etl.privacy.table import parse_table
-from etl.symbols import HIDDEN, PRIMARY, SECONDARY
 
 MIN_COUNT, PROTECTION = 3, 0.3
 BOUND_TIME_LIMIT = 60.0  # seconds per block of the lower bound
