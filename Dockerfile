@@ -17,6 +17,7 @@ RUN pip install --no-cache-dir "uv==0.13.9" \
 COPY etl ./etl
 COPY dashboard ./dashboard
 COPY portal ./portal
+COPY websecurity ./websecurity
 COPY i18n ./i18n
 COPY data ./data
 RUN uv sync --frozen --no-editable --no-cache && rm -rf /root/.cache
