@@ -138,7 +138,7 @@ def test_nothing_about_a_visitor_is_stored(app) -> None:
 
 def test_a_private_dashboard_checks_the_login_before_the_cache(settings, release_id) -> None:
     private = dataclasses.replace(settings, public_dashboard=False, secret_key="k" * 40)
-    app = create_app(private, extra_setup=security_setup(private), warm=False)
+    app = create_app(private, extra_setup=security_setup(), warm=False)
     cache = app.server.extensions[EXTENSION_KEY]
     client = app.server.test_client()
     url = "/api/v1/areas?level=gemeinde"
