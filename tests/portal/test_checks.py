@@ -141,14 +141,15 @@ def test_job_rendering():
     assert stop and "Interner Fehler" in str(shown)
 
 
-def test_render_page_refuses_pages_outside_the_role(settings):
+def test_render_page_refuses_pages_outside_the_role(settings, stores_for):
     from portal.app import render_page
 
+    stores = stores_for(settings)
     uploader = Account(1, "altdorf", "uploader", ("03901001",), False, "1")
     server = flask.Flask("t")
     server.secret_key = "test"
     with server.test_request_context():
-        _, content = render_page(settings, uploader, "/konten", "")
+        _, content = render_page(stores, uploader, "/konten", "")
         assert "fehlt Ihrem Konto die Berechtigung" in str(content)
-        _, content = render_page(settings, uploader, "/gibtsnicht", "")
+        _, content = render_page(stores, uploader, "/gibtsnicht", "")
         assert "gibt es nicht" in str(content)

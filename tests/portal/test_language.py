@@ -30,17 +30,18 @@ def test_lang_of_reads_the_query_and_falls_back_to_the_default() -> None:
     assert with_lang("/meldungen", "de", "de") == "/meldungen"
 
 
-def test_header_and_home_page_in_both_languages(settings) -> None:
+def test_header_and_home_page_in_both_languages(settings, stores_for) -> None:
+    stores = stores_for(settings)
     server = flask.Flask("t")
     server.secret_key = "test"
     with server.test_request_context():
-        header, content = render_page(settings, STATISTICIAN, "/", "")
+        header, content = render_page(stores, STATISTICIAN, "/", "")
         assert "Abmelden" in _texts(header) and "Übersicht" in _texts(header)
         assert "Statistikstelle" in _texts(header) and "Ihre Aufgaben" in _texts(content)
         assert _switch(header).children == "English"
         assert _switch(header).href == "/?lang=en"
 
-        header, content = render_page(settings, STATISTICIAN, "/", "?lang=en")
+        header, content = render_page(stores, STATISTICIAN, "/", "?lang=en")
         assert "Log out" in _texts(header) and "Overview" in _texts(header)
         assert "Abmelden" not in _texts(header)
         assert "Statistical office" in _texts(header) and "Your tasks" in _texts(content)
@@ -48,12 +49,12 @@ def test_header_and_home_page_in_both_languages(settings) -> None:
         assert _switch(header).children == "Deutsch"
         assert header.lang == "en"
 
-        _, content = render_page(settings, STATISTICIAN, "/gibtsnicht", "?lang=en")
+        _, content = render_page(stores, STATISTICIAN, "/gibtsnicht", "?lang=en")
         assert "There is no page /gibtsnicht." in _texts(content)
 
 
-def test_the_configured_default_language_applies_without_a_query(settings) -> None:
-    english = dataclasses.replace(settings, language="en")
+def test_the_configured_default_language_applies_without_a_query(settings, stores_for) -> None:
+    english = stores_for(dataclasses.replace(settings, language="en"))
     server = flask.Flask("t")
     server.secret_key = "test"
     with server.test_request_context():
