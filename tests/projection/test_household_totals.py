@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl.app import Stores
 from etl.cli import main
 from etl.commands.forecast import register_household_counts
 from etl.config import Settings
@@ -232,20 +233,25 @@ def _register_store(settings: Settings) -> None:
 
 
 def test_register_counts_come_from_the_latest_upload_up_to_the_base_year(
-    any_settings: Settings,
+    any_settings: Settings, stores_for
 ) -> None:
     _register_store(any_settings)
-    counts = register_household_counts(any_settings, 2013)
+    stores = stores_for(any_settings)
+    counts = register_household_counts(stores, 2013)
     expected = tiny_bundle("03151009", dt.date(2012, 12, 31), scale=4.0, seed=1).households
     assert set(counts["area_key"]) == {"03151009"}
     assert counts["count"].sum() == expected["count"].sum()
     assert counts["start"].iloc[0] == pytest.approx(2013.0)
-    assert register_household_counts(any_settings, 2011).empty
+    assert register_household_counts(stores, 2011).empty
 
 
 def test_register_households_need_a_store(settings: Settings) -> None:
-    with pytest.raises(InputError, match="kein Registerspeicher"):
-        register_household_counts(settings, 2013)
+    stores = Stores(settings)  # not migrated: no tables, as on a fresh DEMOGRAFIE_HOME
+    try:
+        with pytest.raises(InputError, match="kein Registerspeicher"):
+            register_household_counts(stores, 2013)
+    finally:
+        stores.close()
 
 
 @pytest.mark.real_samples
