@@ -52,6 +52,15 @@ def real_samples() -> Path:
     return REAL_SAMPLES
 
 
+@pytest.fixture(scope="module")
+def ni_folder() -> Path:
+    """The real Niedersachsen/Bremen tables; skips when the samples are absent (CI has them)."""
+    folder = REAL_SAMPLES / "niedersachsen-bremen"
+    if not folder.is_dir():
+        pytest.skip(f"real samples of Niedersachsen/Bremen not present at {folder}")
+    return folder
+
+
 def pg_admin_url() -> str:
     url = os.environ.get(PG_URL_VARIABLE, "")
     if not url:

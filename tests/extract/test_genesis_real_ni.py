@@ -21,15 +21,6 @@ SERIES = ("12411-01-01-5-B", "12612-01-01-5-B", "12613-01-01-5-B")
 
 
 @pytest.fixture(scope="module")
-def ni_folder() -> Path:
-    folder = Path(__file__).resolve().parents[3] / "shared" / "real-samples"
-    folder = folder / "niedersachsen-bremen"
-    if not folder.is_dir():
-        pytest.skip(f"real samples of Niedersachsen/Bremen not present at {folder}")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def tables(ni_folder: Path) -> dict[str, GenesisTable]:
     return {
         path.name.split("_")[1]: read_genesis(path)

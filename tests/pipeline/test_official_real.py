@@ -34,15 +34,6 @@ RENDERED_EVERY = 10  # building the figures takes ~0.5 s per area: every 10th Ge
 
 
 @pytest.fixture(scope="module")
-def ni_folder() -> Path:
-    folder = Path(__file__).resolve().parents[3] / "shared" / "real-samples"
-    folder = folder / "niedersachsen-bremen"
-    if not folder.is_dir():
-        pytest.skip(f"real samples of Niedersachsen/Bremen not present at {folder}")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def official_settings(ni_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(home=tmp_path_factory.mktemp("official-real") / "var")
     env = {"DEMOGRAFIE_HOME": str(settings.home)}

@@ -71,15 +71,6 @@ AFTER_TABLES = {  # new key of the 2021 boundaries: old keys of 2013
 
 
 @pytest.fixture(scope="module")
-def ni_folder() -> Path:
-    folder = Path(__file__).resolve().parents[3] / "shared" / "real-samples"
-    folder = folder / "niedersachsen-bremen"
-    if not folder.is_dir():
-        pytest.skip(f"real samples of Niedersachsen/Bremen not present at {folder}")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def derived(ni_folder: Path):
     tables = [read_genesis(p) for p in sorted(ni_folder.glob("genesis_1*-01-01-5-B_*.csv"))]
     polygons = read_boundaries(ni_folder / BOUNDARIES, "vg5000_gem")
