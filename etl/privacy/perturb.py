@@ -60,22 +60,6 @@ def _cheapest_members(
     return np.unique(cols[rank < count])
 
 
-def candidate_cells(
-    graph: RelationGraph,
-    values: np.ndarray,
-    suppressed: np.ndarray,
-    cell: int,
-    radius: int = _CANDIDATE_RADIUS,
-    per_relation: int = _CANDIDATES_PER_RELATION,
-) -> np.ndarray:
-    """Cells within `radius` relations of `cell`: all suppressed ones, and per relation only
-    the `per_relation` cheapest published ones (the LP would rarely pick dearer cells).
-
-    No pass over the whole table: this runs once per unsafe cell.
-    """
-    return _candidates(graph, values, suppressed, cell, radius, per_relation)[0]
-
-
 def _candidates(
     graph: RelationGraph,
     values: np.ndarray,
@@ -84,7 +68,13 @@ def _candidates(
     radius: int = _CANDIDATE_RADIUS,
     per_relation: int = _CANDIDATES_PER_RELATION,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`candidate_cells` and the cells whose suppression status the search looked at."""
+    """Candidate cells for a perturbation of `cell`, and the cells whose status was read.
+
+    Candidates are the cells within `radius` relations of `cell`: all suppressed ones, and per
+    relation only the `per_relation` cheapest published ones (the LP would rarely pick dearer
+    cells). No pass over the whole table: this runs once per unsafe cell. The second array is
+    what speculation checks before reusing a step computed ahead.
+    """
     chosen = np.zeros(len(values), dtype=bool)  # zero pages: cheap even for large tables
     chosen[cell] = True
     frontier = np.array([cell])
