@@ -26,7 +26,7 @@ from websecurity.redirects import origin
 ASSETS = Path(__file__).with_name("assets")
 VIEWPORT = {"name": "viewport", "content": "width=device-width, initial-scale=1"}
 INDEX = """<!DOCTYPE html>
-<html lang="de">
+<html lang="{%lang%}">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
 <body>{%app_entry%}<footer hidden>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
@@ -40,6 +40,24 @@ PAGE_MODULES: dict[str, ModuleType] = {
     "/protokoll": audit,
     "/konten": users,
 }
+
+
+class PortalDash(Dash):
+    """Dash whose first page names the chosen language in `<html lang>` and the title.
+
+    The language is switched by a full page load (`?lang=`), so the page served for that
+    URL is where `lang` is decided; navigation inside the portal keeps the query.
+    """
+
+    def __init__(self, *args: object, default_language: str, **kwargs: object) -> None:
+        self.default_language = default_language
+        super().__init__(*args, **kwargs)
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        query = flask.request.query_string.decode("latin-1") if flask.has_request_context() else ""
+        lang = components.lang_of(query, self.default_language)
+        kwargs["title"] = t("portal_title", lang)
+        return super().interpolate_index(**kwargs).replace("{%lang%}", lang)
 
 
 def shell() -> html.Div:
@@ -112,9 +130,10 @@ def create_app(
     stores = stores or Stores(settings)
     if stores.settings != settings:
         raise ValueError("create_app: `stores` was built for other settings.")
-    app = Dash(
+    app = PortalDash(
         __name__,
-        title="Meldeportal Demografie",
+        default_language=settings.language,
+        title=t("portal_title", settings.language),
         update_title=None,
         assets_folder=str(ASSETS),
         serve_locally=True,

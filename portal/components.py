@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from etl.accounts.service import Account
 from etl.uploads.records import Job
-from i18n import LANGUAGES, N_, normalise_lang
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, normalise_lang
 from i18n import translate as t
 
 # path -> (title key, permission)
@@ -82,7 +82,9 @@ def header(
     logout = html.Form(
         [
             dcc.Input(type="hidden", name="csrf_token", value=csrf),
-            html.Button(t("portal_logout", lang), type="submit", className="secondary"),
+            # the login form after logging out speaks the language the user chose
+            dcc.Input(type="hidden", name="lang", value=lang),
+            html.Button(t("portal_logout", lang), type="submit", className="secondary logout"),
         ],
         method="post",
         action="/auth/logout",
@@ -102,12 +104,21 @@ def header(
 
 
 def table(
-    rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, caption: str, extra: Any = None
+    rows: list[dict[str, Any]],
+    columns: list[tuple[str, str]],
+    *,
+    caption: str,
+    extra: Any = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> html.Table:
-    """A plain accessible table; `extra(row)` adds a last cell (buttons)."""
+    """A plain accessible table; `extra(row)` adds a last cell (buttons).
+
+    The labels of `columns` and the caption come translated; `lang` names the language of
+    the texts the table adds itself (the action column, the empty-table line).
+    """
     head = [html.Th(label, scope="col") for _, label in columns]
     if extra:
-        head.append(html.Th("Aktion", scope="col"))
+        head.append(html.Th(t("portal_table_action", lang), scope="col"))
     body = []
     for row in rows:
         cells = [
@@ -117,10 +128,15 @@ def table(
             cells.append(html.Td(extra(row)))
         body.append(html.Tr(cells))
     if not body:
-        body = [html.Tr(html.Td("Keine Einträge.", colSpan=len(head)))]
+        body = [html.Tr(html.Td(t("portal_table_empty", lang), colSpan=len(head)))]
     return html.Table(
         [html.Caption(caption, className="muted"), html.Thead(html.Tr(head)), html.Tbody(body)]
     )
+
+
+def labelled(columns: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """Table columns (field, label key) with their labels in `lang`."""
+    return [(field, t(key, lang)) for field, key in columns]
 
 
 def notice(text: Any, kind: str = "") -> html.Div:

@@ -61,12 +61,19 @@ def dash_callback(
     *,
     headers: dict[str, str] | None = None,
     changed: int = 0,
+    search: str = "",
 ):
-    """POST one callback to /_dash-update-component as the browser would."""
+    """POST one callback to /_dash-update-component as the browser would.
+
+    A callback that reads the page's query (the language, `State(LOCATION, "search")`) gets
+    `search` for it, as the browser sends the address it shows.
+    """
     trigger, prop = inputs[changed][0], inputs[changed][1]
+    output = _output_key(app, outputs)
+    state = [*state, *_location(app, output, state, search)]
     first = trigger[0] if isinstance(trigger, list) else trigger
     body = {
-        "output": _output_key(app, outputs),
+        "output": output,
         "outputs": [{"id": c, "property": p} for c, p in outputs]
         if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
@@ -77,6 +84,14 @@ def dash_callback(
     return client.post(
         "/_dash-update-component", json=body, headers={**csrf_headers(client), **(headers or {})}
     )
+
+
+def _location(app: Any, output: str, state: Any, search: str) -> list[tuple[str, str, str]]:
+    from portal.ids import LOCATION
+
+    declared = [s["id"] for s in app.callback_map[output].get("state", [])]
+    given = [s[0] for s in state]
+    return [(LOCATION, "search", search)] if LOCATION in declared and LOCATION not in given else []
 
 
 USERS = {  # username: (role, municipalities)

@@ -16,9 +16,12 @@ import flask_login
 from etl.accounts.service import AccessDenied
 from etl.app import Stores
 from etl.config import Settings
+from i18n import N_
+from i18n import translate as t
 from websecurity import login
 from websecurity.csrf import check_csrf, csrf_token
 from websecurity.headers import CookielessCacheableSessions, ReadOnlySessions, add_headers
+from websecurity.language import request_lang
 from websecurity.sessions import current_account, load_user
 from websecurity.state import EXTENSION, LOGIN_PATH, LOGOUT_PATH, SecurityState, state
 
@@ -126,7 +129,7 @@ def _check_request():
         check_csrf(request)
     if request.path == LOGOUT_PATH and request.method != "POST":
         return flask.Response(
-            "Abmelden nur per Formular (POST).",
+            _text(N_("logout_post_only")),
             status=405,
             headers={"Allow": "POST"},
             mimetype="text/plain",
@@ -137,13 +140,16 @@ def _check_request():
     if account is None:
         if request.method == "GET" and not request.path.startswith("/_dash"):
             return flask.redirect(f"{LOGIN_PATH}?next={request.full_path.rstrip('?')}")
-        return flask.Response("Anmeldung erforderlich.", status=401, mimetype="text/plain")
+        return flask.Response(_text(N_("login_required")), status=401, mimetype="text/plain")
     permission = security.permission_for(request.path)
     if permission and not account.can(permission):
-        return flask.Response(
-            "Keine Berechtigung für diese Seite.", status=403, mimetype="text/plain"
-        )
+        return flask.Response(_text(N_("login_forbidden")), status=403, mimetype="text/plain")
     return None
+
+
+def _text(key: str) -> str:
+    """A refusal in the language of the request (`?lang=`), else the configured one."""
+    return t(key, request_lang(state().settings.language))
 
 
 def _check_reader_request():
@@ -153,7 +159,7 @@ def _check_reader_request():
         return None
     if request.method == "GET" and not request.path.startswith("/_dash"):
         return flask.redirect(f"{LOGIN_PATH}?next={request.full_path.rstrip('?')}")
-    return flask.Response("Anmeldung erforderlich.", status=401, mimetype="text/plain")
+    return flask.Response(_text(N_("login_required")), status=401, mimetype="text/plain")
 
 
 def _add_headers(response: flask.Response) -> flask.Response:

@@ -33,7 +33,14 @@ class AccessDenied(EtlError):
 
 
 class AuthError(EtlError):
-    """A login was refused; the message is safe to show (it does not say which part was wrong)."""
+    """A login was refused; the message is safe to show (it does not say which part was wrong).
+
+    locked_minutes: set when the account is locked, so a login form can say it in its language.
+    """
+
+    def __init__(self, message: str, *, locked_minutes: int | None = None) -> None:
+        self.locked_minutes = locked_minutes
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,10 @@ def authenticate(
         store.log_security_event(engine, username, "login-locked", remote_addr=remote_addr)
         left = (record["locked_until"] or until) - now
         minutes = max(1, int(left.total_seconds() // 60) + 1)
-        raise AuthError(f"Zu viele Fehlversuche: das Konto ist für {minutes} Minuten gesperrt.")
+        raise AuthError(
+            f"Zu viele Fehlversuche: das Konto ist für {minutes} Minuten gesperrt.",
+            locked_minutes=minutes,
+        )
     if not verify_password(record["password_hash"] if record else None, password):
         if record and store.login_failed(engine, username, max_attempts, until):
             store.log_security_event(engine, username, "lockout", remote_addr=remote_addr)

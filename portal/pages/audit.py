@@ -7,20 +7,34 @@ from dash import html
 from etl.accounts.service import Account
 from etl.app import Stores
 from etl.uploads import workflow
+from i18n import N_
+from i18n import translate as t
 from portal import components, ids
 
-COLUMNS = [("at", "Zeit (UTC)"), ("actor", "wer"), ("action", "Aktion"), ("detail", "Details")]
+COLUMNS = [
+    ("at", N_("portal_col_time")),
+    ("actor", N_("portal_col_actor")),
+    ("action", N_("portal_col_action")),
+    ("detail", N_("portal_col_detail")),
+]
 
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
     entries = workflow.audit_entries(stores, account)
+    lang = components.lang_of(search, stores.settings.language)
     return html.Div(
         [
-            html.H1("Protokoll"),
+            html.H1(t("portal_page_audit", lang)),
             html.Section(
-                components.table(entries, COLUMNS, caption="Neueste 200 Einträge"),
+                components.table(
+                    entries,
+                    components.labelled(COLUMNS, lang),
+                    caption=t("portal_audit_caption", lang),
+                    lang=lang,
+                ),
                 className="card",
                 id=ids.AUDIT_TABLE,
             ),
-        ]
+        ],
+        lang=lang,
     )

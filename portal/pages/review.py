@@ -12,77 +12,91 @@ from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service, workflow
 from etl.uploads.records import Job
+from i18n import DEFAULT_LANGUAGE, N_
+from i18n import translate as t
 from portal import components, ids
+from portal.pages.submissions import report_link
 from portal.security import current_account
 
 COLUMNS = [
-    ("municipality", "Gemeinde"),
-    ("reference_date", "Stichtag"),
-    ("uploaded_by", "von"),
-    ("received_at", "Eingang (UTC)"),
-    ("hints", "Hinweise"),
+    ("municipality", N_("portal_col_municipality")),
+    ("reference_date", N_("portal_col_reference_date")),
+    ("uploaded_by", N_("portal_col_by")),
+    ("received_at", N_("portal_col_received")),
+    ("hints", N_("portal_col_hints")),
 ]
 
+VERDICTS = {"accepted": N_("portal_review_accepted"), "rejected": N_("portal_review_rejected")}
 
-def _buttons(row: dict[str, Any]) -> html.Div:
+
+def _buttons(row: dict[str, Any], lang: str, default: str) -> html.Div:
     upload = row["upload_id"]
     return html.Div(
         [
-            dcc.Link("Bericht", href=f"/meldungen?id={upload}"),
+            report_link(upload, lang, default),
             html.Button(
-                "Annehmen",
+                t("portal_review_accept", lang),
                 id={"type": ids.REVIEW_DECIDE, "upload": upload, "state": "accepted"},
-                **{"aria-label": f"{upload} annehmen"},
+                **{"aria-label": t("portal_review_accept_upload", lang, upload=upload)},
             ),
             html.Button(
-                "Zurückweisen",
+                t("portal_review_reject", lang),
                 className="danger",
                 id={"type": ids.REVIEW_DECIDE, "upload": upload, "state": "rejected"},
-                **{"aria-label": f"{upload} zurückweisen"},
+                **{"aria-label": t("portal_review_reject_upload", lang, upload=upload)},
             ),
         ],
         className="actions",
     )
 
 
-def queue_view(stores: Stores, account: Account) -> html.Table:
-    rows = [{**s.to_dict(), "hints": s.hints} for s in workflow.review_queue(stores, account)]
+def queue_view(stores: Stores, account: Account, lang: str = DEFAULT_LANGUAGE) -> html.Table:
+    rows = [
+        {**s.to_dict(), "hints": _hints(s.warnings, lang)}
+        for s in workflow.review_queue(stores, account)
+    ]
+    default = stores.settings.language
     return components.table(
-        rows, COLUMNS, caption="Meldungen, die auf Prüfung warten", extra=_buttons
+        rows,
+        components.labelled(COLUMNS, lang),
+        caption=t("portal_review_caption", lang),
+        extra=lambda row: _buttons(row, lang, default),
+        lang=lang,
     )
 
 
-def live_text(stores: Stores) -> str:
+def _hints(warnings: tuple[dict[str, Any], ...], lang: str) -> str:
+    """The warning titles in one line (as the checks name them), or "none"."""
+    return "; ".join(str(w["title"]) for w in warnings) or t("portal_review_no_hints", lang)
+
+
+def live_text(stores: Stores, lang: str = DEFAULT_LANGUAGE) -> str:
     live = workflow.live_release(stores)
-    return f"Live: {live}" if live else "Noch keine Veröffentlichung."
+    return t("portal_review_live", lang, release=live) if live else t("portal_no_release", lang)
 
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
+    lang = components.lang_of(search, stores.settings.language)
     return html.Div(
         [
-            html.H1("Prüfung und Freigabe"),
+            html.H1(t("portal_page_review", lang)),
             html.Section(
                 [
-                    html.H2("Warteschlange"),
+                    html.H2(t("portal_review_queue", lang)),
                     html.Div(id=ids.REVIEW_MESSAGE),
-                    html.Div(queue_view(stores, account), id=ids.REVIEW_QUEUE),
+                    html.Div(queue_view(stores, account, lang), id=ids.REVIEW_QUEUE),
                 ],
                 className="card",
             ),
             html.Section(
                 [
-                    html.H2("Veröffentlichen"),
-                    html.P(live_text(stores), id=ids.LIVE_RELEASE),
-                    html.P(
-                        "Veröffentlicht werden alle angenommenen Meldungen: geheim gehalten, "
-                        "geprüft (LP-Audit) und in einem Schritt freigeschaltet – wie "
-                        "`python -m etl publish`.",
-                        className="muted",
-                    ),
-                    html.Label("Vermerk zur Veröffentlichung", htmlFor=ids.PUBLISH_NOTE),
+                    html.H2(t("portal_review_publish", lang)),
+                    html.P(live_text(stores, lang), id=ids.LIVE_RELEASE),
+                    html.P(t("portal_review_publish_intro", lang), className="muted"),
+                    html.Label(t("portal_review_note", lang), htmlFor=ids.PUBLISH_NOTE),
                     dcc.Input(id=ids.PUBLISH_NOTE, type="text", maxLength=500, debounce=False),
                     html.Div(
-                        html.Button("Veröffentlichung erstellen", id=ids.PUBLISH_BUTTON),
+                        html.Button(t("portal_review_publish_button", lang), id=ids.PUBLISH_BUTTON),
                         className="actions",
                         style={"marginTop": "1rem"},
                     ),
@@ -92,19 +106,20 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
                 ],
                 className="card",
             ),
-        ]
+        ],
+        lang=lang,
     )
 
 
-def publish_outcome(job: Job) -> tuple[Any, bool]:
+def publish_outcome(job: Job, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, bool]:
     if not job.finished:
         return components.job_view(job), False
     if job.state == "failed":
-        return components.notice(f"Nicht veröffentlicht: {job.message}", "error"), True
+        failed = t("portal_review_not_published", lang, reason=job.message)
+        return components.notice(failed, "error"), True
     result = job.result
-    return components.notice(
-        [html.Strong(f"Veröffentlicht: {result['release_id']}"), html.Pre(result["summary"])], "ok"
-    ), True
+    done = t("portal_review_published", lang, release=result["release_id"])
+    return components.notice([html.Strong(done), html.Pre(result["summary"])], "ok"), True
 
 
 def register(app, stores: Stores) -> None:
@@ -112,19 +127,21 @@ def register(app, stores: Stores) -> None:
         Output(ids.REVIEW_QUEUE, "children"),
         Output(ids.REVIEW_MESSAGE, "children"),
         Input({"type": ids.REVIEW_DECIDE, "upload": ALL, "state": ALL}, "n_clicks"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_decide(clicks):
+    def on_decide(clicks, search):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
         account, target = current_account(), ctx.triggered_id
+        lang = components.lang_of(search or "", stores.settings.language)
         try:
             workflow.decide(stores, account, target["upload"], target["state"])
-            verdict = "angenommen" if target["state"] == "accepted" else "zurückgewiesen"
-            message = components.notice(f"Meldung {target['upload']} {verdict}.", "ok")
+            verdict = t(VERDICTS[target["state"]], lang, upload=target["upload"])
+            message = components.notice(verdict, "ok")
         except EtlError as error:
             message = components.notice(str(error), "error")
-        return queue_view(stores, account), message
+        return queue_view(stores, account, lang), message
 
     @app.callback(
         Output(ids.PUBLISH_JOB, "data"),
@@ -144,10 +161,13 @@ def register(app, stores: Stores) -> None:
         Output(ids.LIVE_RELEASE, "children"),
         Input(ids.PUBLISH_POLL, "n_intervals"),
         State(ids.PUBLISH_JOB, "data"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_poll(_, job_id):
+    def on_poll(_, job_id, search):
         if not job_id:
             raise PreventUpdate
-        shown, stop = publish_outcome(service.job_status(stores, current_account(), job_id))
-        return shown, stop, live_text(stores)
+        lang = components.lang_of(search or "", stores.settings.language)
+        job = service.job_status(stores, current_account(), job_id)
+        shown, stop = publish_outcome(job, lang)
+        return shown, stop, live_text(stores, lang)

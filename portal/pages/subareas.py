@@ -13,27 +13,29 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import registry
+from i18n import DEFAULT_LANGUAGE, N_
+from i18n import translate as t
 from portal import components, ids
 from portal.decode import decode_upload
 from portal.security import current_account
 
 ACCEPT = ".csv,.txt,.tsv,.xlsx,.parquet,.gpkg,.geojson,.json,.zip"
 COLUMNS = [
-    ("municipality", "Gemeinde"),
-    ("municipality_name", "Name der Gemeinde"),
-    ("area_key", "Ortsteil-Schlüssel"),
-    ("name", "Ortsteil"),
-    ("source", "Quelle"),
-    ("registered_at", "registriert (UTC)"),
-    ("registered_by", "von"),
+    ("municipality", N_("portal_col_municipality")),
+    ("municipality_name", N_("portal_col_municipality_name")),
+    ("area_key", N_("portal_col_area_key")),
+    ("name", N_("portal_col_subarea")),
+    ("source", N_("portal_col_source")),
+    ("registered_at", N_("portal_col_registered")),
+    ("registered_by", N_("portal_col_by")),
 ]
 
 
-def registry_view(stores: Stores, account: Account) -> html.Div:
+def registry_view(stores: Stores, account: Account, lang: str = DEFAULT_LANGUAGE) -> html.Div:
     """One table per Gemeinde with its registered Ortsteile."""
     rows = registry.registered_subareas(stores, account)
     if not rows:
-        return html.P("Noch keine Ortsteile registriert.", className="muted")
+        return html.P(t("portal_subareas_none", lang), className="muted")
     by_municipality: dict[str, list[dict]] = {}
     for row in rows:
         by_municipality.setdefault(row["municipality"], []).append(row)
@@ -41,9 +43,14 @@ def registry_view(stores: Stores, account: Account) -> html.Div:
         [
             components.table(
                 members,
-                COLUMNS[2:],
-                caption=f"{municipality} {members[0]['municipality_name']}: "
-                f"{len(members)} Ortsteile",
+                components.labelled(COLUMNS[2:], lang),
+                caption=t(
+                    "portal_subareas_caption",
+                    lang,
+                    municipality=f"{municipality} {members[0]['municipality_name']}",
+                    count=len(members),
+                ),
+                lang=lang,
             )
             for municipality, members in sorted(by_municipality.items())
         ]
@@ -60,26 +67,23 @@ def _field(label: str, component_id: str, value: str, placeholder: str = "") -> 
 
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
+    lang = components.lang_of(search, stores.settings.language)
     return html.Div(
         [
-            html.H1("Ortsteile"),
-            html.P(
-                "Meldungen dürfen nur registrierte Ortsteil-Schlüssel (<AGS>-<Code>) "
-                "verwenden; alles andere wird abgelehnt. Eine hochgeladene Liste ersetzt die "
-                "registrierten Ortsteile jeder Gemeinde, die sie nennt."
-            ),
+            html.H1(t("portal_page_subareas", lang)),
+            html.P(t("portal_subareas_intro", lang)),
             html.Section(
                 [
-                    html.H2("Liste hochladen", id="subareas-heading"),
-                    html.P(
-                        "CSV oder XLSX mit Schlüssel- und Namensspalte, oder Ortsteilgrenzen "
-                        "(GeoPackage, GeoJSON) mit diesen Spalten. Codes sind kurze Nummern "
-                        "(001, 12, 4a); Namen oder Personennummern als Code werden abgelehnt.",
-                        className="muted",
+                    html.H2(t("portal_subareas_upload", lang), id="subareas-heading"),
+                    html.P(t("portal_subareas_formats", lang), className="muted"),
+                    _field(t("portal_subareas_key_column", lang), ids.SUBAREAS_KEY, "key"),
+                    _field(t("portal_subareas_name_column", lang), ids.SUBAREAS_NAME, "name"),
+                    _field(
+                        t("portal_subareas_layer", lang),
+                        ids.SUBAREAS_LAYER,
+                        "",
+                        t("portal_subareas_layer_example", lang),
                     ),
-                    _field("Schlüsselspalte", ids.SUBAREAS_KEY, "key"),
-                    _field("Namensspalte", ids.SUBAREAS_NAME, "name"),
-                    _field("Ebene (nur GeoPackage)", ids.SUBAREAS_LAYER, "", "z. B. ortsteile"),
                     dcc.Upload(
                         id=ids.SUBAREAS_UPLOAD,
                         multiple=False,
@@ -87,9 +91,11 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
                         className="dropzone",
                         children=html.Div(
                             [
-                                html.P("Liste hierher ziehen oder"),
+                                html.P(t("portal_subareas_drop", lang)),
                                 html.Button(
-                                    "Datei auswählen …", type="button", className="secondary"
+                                    t("portal_choose_file", lang),
+                                    type="button",
+                                    className="secondary",
                                 ),
                             ]
                         ),
@@ -101,27 +107,31 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Registrierte Ortsteile"),
-                    html.Div(registry_view(stores, account), id=ids.SUBAREAS_TABLE),
+                    html.H2(t("portal_subareas_registered", lang)),
+                    html.Div(registry_view(stores, account, lang), id=ids.SUBAREAS_TABLE),
                 ],
                 className="card",
             ),
-        ]
+        ],
+        lang=lang,
     )
 
 
-def register_list(stores: Stores, contents, filename, key, name, layer):
+def register_list(stores: Stores, contents, filename, key, name, layer, lang=DEFAULT_LANGUAGE):
     """(message, refreshed registry) after an uploaded list: registered, or why not."""
     account = current_account()
     try:
         (upload,) = decode_upload(contents, filename, registry.MAX_LIST_BYTES)
         done = registry.register_subareas(stores, account, upload, key=key, name=name, layer=layer)
-        message = components.notice(done.text(), "ok")
+        counts = ", ".join(f"{m}: {n}" for m, n in done.municipalities.items())
+        message = components.notice(
+            t("portal_subareas_done", lang, file=done.file, counts=counts), "ok"
+        )
     except EtlError as error:
         message = components.notice(
-            [html.Strong("Nicht registriert; nichts wurde geändert. "), str(error)], "error"
+            [html.Strong(t("portal_subareas_refused", lang)), " ", str(error)], "error"
         )
-    return message, registry_view(stores, account)
+    return message, registry_view(stores, account, lang)
 
 
 def register(app, stores: Stores) -> None:
@@ -134,10 +144,12 @@ def register(app, stores: Stores) -> None:
         State(ids.SUBAREAS_KEY, "value"),
         State(ids.SUBAREAS_NAME, "value"),
         State(ids.SUBAREAS_LAYER, "value"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_list(contents, filename, key, name, layer):
+    def on_list(contents, filename, key, name, layer, search):
         if not contents:
             raise PreventUpdate
-        message, table = register_list(stores, contents, filename, key, name, layer)
+        lang = components.lang_of(search or "", stores.settings.language)
+        message, table = register_list(stores, contents, filename, key, name, layer, lang)
         return message, table, None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from dash import dcc, html
 
@@ -10,19 +10,21 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import workflow
+from i18n import N_, normalise_lang
+from i18n import translate as t
 from portal import components
 
 COLUMNS = [
-    ("municipality", "Gemeinde"),
-    ("reference_date", "Stichtag"),
-    ("received_at", "Eingang (UTC)"),
-    ("uploaded_by", "von"),
-    ("file_name", "Datei"),
-    ("status", "Status"),
+    ("municipality", N_("portal_col_municipality")),
+    ("reference_date", N_("portal_col_reference_date")),
+    ("received_at", N_("portal_col_received")),
+    ("uploaded_by", N_("portal_col_by")),
+    ("file_name", N_("portal_col_file")),
+    ("status", N_("portal_col_status")),
 ]
 
 
-def _report(stores: Stores, account: Account, upload_id: str) -> html.Section:
+def _report(stores: Stores, account: Account, upload_id: str, lang: str) -> html.Section:
     try:
         report = workflow.submission_report(stores, account, upload_id)
     except EtlError as error:
@@ -32,40 +34,45 @@ def _report(stores: Stores, account: Account, upload_id: str) -> html.Section:
     body = (
         components.report_view(report)
         if report
-        else html.P(
-            "Zu dieser Meldung gibt es keinen Prüfbericht (über die Kommandozeile eingespielt)."
-        )
+        else html.P(t("portal_submissions_no_report", lang))
     )
     return html.Section(
-        [html.H2(f"Prüfbericht {upload_id}"), body], className="card", id="submission-report"
+        [html.H2(t("portal_report_of", lang, upload=upload_id)), body],
+        className="card",
+        id="submission-report",
     )
 
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
     rows = [submission.to_dict() for submission in workflow.submissions(stores, account)]
     wanted = parse_qs(search.lstrip("?")).get("id", [""])[0]
+    lang = components.lang_of(search, stores.settings.language)
     parts = [
-        html.H1("Meldungen"),
-        html.P(
-            "Status: wartet auf Prüfung → angenommen → veröffentlicht in Rxxxx (live).",
-            className="muted",
-        ),
+        html.H1(t("portal_page_submissions", lang)),
+        html.P(t("portal_submissions_states", lang), className="muted"),
     ]
     if wanted:
-        parts.append(_report(stores, account, wanted))
+        parts.append(_report(stores, account, wanted, lang))
     parts.append(
         html.Section(
             components.table(
                 rows,
-                COLUMNS,
-                caption="Ihre Meldungen, neueste zuerst",
-                extra=lambda r: dcc.Link(
-                    "Bericht",
-                    href=f"/meldungen?id={r['upload_id']}",
-                    title=f"Prüfbericht {r['upload_id']}",
-                ),
+                components.labelled(COLUMNS, lang),
+                caption=t("portal_submissions_caption", lang),
+                extra=lambda r: report_link(r["upload_id"], lang, stores.settings.language),
+                lang=lang,
             ),
             className="card",
         )
     )
-    return html.Div(parts)
+    return html.Div(parts, lang=lang)
+
+
+def report_link(upload_id: str, lang: str, default: str) -> dcc.Link:
+    """A link to the report of one upload, keeping the language when it is not the default."""
+    query = {"id": upload_id, **({"lang": lang} if lang != normalise_lang(default) else {})}
+    return dcc.Link(
+        t("portal_report_link", lang),
+        href=f"/meldungen?{urlencode(query)}",
+        title=t("portal_report_of", lang, upload=upload_id),
+    )

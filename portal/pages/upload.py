@@ -13,6 +13,8 @@ from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service
 from etl.uploads.records import Job
+from i18n import DEFAULT_LANGUAGE
+from i18n import translate as t
 from portal import components, ids
 from portal.decode import decode_upload
 from portal.security import current_account
@@ -22,23 +24,21 @@ ACCEPT = ".zip,.csv,.txt,.tsv,.xlsx,.parquet,.json"
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
     max_bytes = stores.settings.upload_max_bytes
+    lang = components.lang_of(search, stores.settings.language)
     return html.Div(
         [
-            html.H1("Auszug hochladen"),
+            html.H1(t("portal_upload_title", lang)),
             html.P(
                 [
-                    "Ihr Konto meldet für: ",
+                    t("portal_upload_reports_for", lang),
                     html.Strong(", ".join(account.municipalities)),
-                    ". "
-                    "Hochgeladen wird der anonymisierte Auszug aus "
-                    "`python -m etl extract`: das ZIP "
-                    "des Auszugsverzeichnisses oder die Dateien (CSV, XLSX oder Parquet) zusammen "
-                    "mit manifest.json. Personenbezogene Daten werden abgelehnt.",
+                    ". ",
+                    t("portal_upload_intro", lang),
                 ]
             ),
             html.Section(
                 [
-                    html.H2("Datei wählen", id="upload-heading"),
+                    html.H2(t("portal_upload_choose", lang), id="upload-heading"),
                     dcc.Upload(
                         id=ids.UPLOAD,
                         multiple=True,
@@ -47,14 +47,16 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
                         className="dropzone",
                         children=html.Div(
                             [
-                                html.P("Dateien hierher ziehen oder"),
+                                html.P(t("portal_upload_drop", lang)),
                                 # The drop zone itself takes no keyboard focus; a button does, and
                                 # its click bubbles to the zone, which opens the file dialog.
                                 html.Button(
-                                    "Datei auswählen …", type="button", className="secondary"
+                                    t("portal_choose_file", lang),
+                                    type="button",
+                                    className="secondary",
                                 ),
                                 html.P(
-                                    f"Höchstens {max_bytes // 1_000_000} MB.",
+                                    t("portal_upload_max", lang, mb=max_bytes // 1_000_000),
                                     className="muted",
                                 ),
                             ]
@@ -68,17 +70,19 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
             dcc.Interval(id=ids.UPLOAD_POLL, interval=600, disabled=True),
             html.Section(
                 [
-                    html.H2("Prüfbericht"),
+                    html.H2(t("portal_report", lang)),
                     html.Div(
-                        html.P("Noch keine Datei geprüft.", className="muted"),
+                        html.P(t("portal_upload_nothing_checked", lang), className="muted"),
                         id=ids.UPLOAD_STATUS,
                         **{"aria-live": "polite"},
                     ),
                     html.Div(
                         [
-                            html.Button("Übernehmen", id=ids.UPLOAD_CONFIRM, hidden=True),
                             html.Button(
-                                "Verwerfen",
+                                t("portal_upload_confirm", lang), id=ids.UPLOAD_CONFIRM, hidden=True
+                            ),
+                            html.Button(
+                                t("portal_upload_discard", lang),
                                 id=ids.UPLOAD_DISCARD,
                                 hidden=True,
                                 className="secondary",
@@ -89,11 +93,12 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
                 ],
                 className="card",
             ),
-        ]
+        ],
+        lang=lang,
     )
 
 
-def job_outcome(job: Job) -> tuple[Any, bool, bool]:
+def job_outcome(job: Job, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, bool, bool]:
     """(what to show, stop polling, hide the confirm buttons) for a validate or store job."""
     if not job.finished:
         return components.job_view(job), False, True
@@ -106,10 +111,9 @@ def job_outcome(job: Job) -> tuple[Any, bool, bool]:
         return (
             components.notice(
                 [
-                    html.Strong("Übernommen. "),
-                    f"Meldung {result['upload_id']} wartet auf die Prüfung "
-                    "durch die Statistikstelle. "
-                    "Den Stand sehen Sie unter „Meldungen“.",
+                    html.Strong(t("portal_upload_stored", lang)),
+                    " ",
+                    t("portal_upload_awaits_review", lang, upload=result["upload_id"]),
                 ],
                 "ok",
             ),
@@ -133,14 +137,16 @@ def register(app, stores: Stores) -> None:
         Output(ids.UPLOAD, "contents"),
         Input(ids.UPLOAD, "contents"),
         State(ids.UPLOAD, "filename"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_upload(contents, names):
+    def on_upload(contents, names, search):
         if not contents:
             raise PreventUpdate
+        lang = components.lang_of(search or "", stores.settings.language)
         try:
             job_id = start(stores, contents, names)
-            return job_id, False, components.notice("Wird geprüft …"), None
+            return job_id, False, components.notice(t("portal_upload_checking", lang)), None
         except EtlError as error:
             return None, True, components.notice(str(error), "error"), None
 
@@ -163,13 +169,15 @@ def register(app, stores: Stores) -> None:
         Output(ids.UPLOAD_DISCARD, "hidden", allow_duplicate=True),
         Input(ids.UPLOAD_DISCARD, "n_clicks"),
         State(ids.UPLOAD_JOB, "data"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_discard(clicks, job_id):
+    def on_discard(clicks, job_id, search):
         if not clicks or not job_id:
             raise PreventUpdate
         service.discard_validation(stores, current_account(), job_id)
-        return None, components.notice("Verworfen; nichts wurde gespeichert."), True, True
+        lang = components.lang_of(search or "", stores.settings.language)
+        return None, components.notice(t("portal_upload_discarded", lang)), True, True
 
     @app.callback(
         Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
@@ -178,10 +186,13 @@ def register(app, stores: Stores) -> None:
         Output(ids.UPLOAD_DISCARD, "hidden"),
         Input(ids.UPLOAD_POLL, "n_intervals"),
         State(ids.UPLOAD_JOB, "data"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_poll(_, job_id):
+    def on_poll(_, job_id, search):
         if not job_id:
             return no_update, True, True, True
-        shown, stop, hide = job_outcome(service.job_status(stores, current_account(), job_id))
+        lang = components.lang_of(search or "", stores.settings.language)
+        job = service.job_status(stores, current_account(), job_id)
+        shown, stop, hide = job_outcome(job, lang)
         return shown, stop, hide, hide
