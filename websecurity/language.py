@@ -7,7 +7,7 @@ interrupts such a page (`/auth/login?next=/meldungen?lang=en`) and the logout fo
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import flask
 
@@ -23,3 +23,10 @@ def request_lang(default: str) -> str:
 
 def _lang_in(target: str) -> str | None:
     return parse_qs(urlsplit(target).query).get("lang", [None])[0]
+
+
+def keep_lang(target: str, lang: str, default: str) -> str:
+    """A same-site `target` asking for `lang` when it is not the default and none is asked."""
+    if lang == normalise_lang(default) or not target.startswith("/") or _lang_in(target):
+        return target
+    return f"{target}{'&' if '?' in target else '?'}{urlencode({'lang': lang})}"

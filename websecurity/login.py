@@ -16,7 +16,7 @@ from etl.store.login_limits import allow_login_attempt
 from i18n import LANGUAGES, N_, normalise_lang
 from i18n import translate as t
 from websecurity.csrf import csrf_token
-from websecurity.language import request_lang
+from websecurity.language import keep_lang, request_lang
 from websecurity.redirects import safe_next
 from websecurity.sessions import SessionUser, current_user
 from websecurity.state import LOGIN_PATH, LOGOUT_PATH, state
@@ -114,7 +114,9 @@ def login():
     session_id = create_session(security.accounts(), account.user_id)
     flask_login.login_user(SessionUser(account, session_id))
     flask.session.permanent = True
-    return flask.redirect(safe_next(target, security.return_origins))
+    # a language chosen on the form carries over to the page after the login
+    target = keep_lang(safe_next(target, security.return_origins), lang, security.settings.language)
+    return flask.redirect(target)
 
 
 def logout():

@@ -20,8 +20,10 @@ class Submission:
     """One upload as its municipality and the statisticians see it.
 
     status: the text shown (pending, accepted, in which release, replaced); state: active |
-    superseded; review_state: pending | accepted | rejected; live: in the live release.
-    warnings: the warning checks of its validation (only filled for the review queue).
+    superseded; review_state: pending | accepted | rejected; live: in the live release;
+    release: the newest release that contains it (None: in none), so a page can word the
+    status in its own language. warnings: the warning checks of its validation (only filled
+    for the review queue).
     """
 
     upload_id: str
@@ -34,6 +36,7 @@ class Submission:
     state: str
     review_state: str
     live: bool
+    release: str | None = None
     warnings: tuple[dict[str, Any], ...] = field(default=())
 
     @property

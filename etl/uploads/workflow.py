@@ -84,6 +84,7 @@ def submissions(stores: Stores, account: Account) -> list[Submission]:
                 state=upload["state"],
                 review_state=upload["review_state"],
                 live=live in releases,
+                release=(live if live in releases else releases[-1]) if releases else None,
             )
         )
     return rows

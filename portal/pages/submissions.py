@@ -10,6 +10,7 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import workflow
+from etl.uploads.records import Submission
 from i18n import N_, normalise_lang
 from i18n import translate as t
 from portal import components
@@ -22,6 +23,27 @@ COLUMNS = [
     ("file_name", N_("portal_col_file")),
     ("status", N_("portal_col_status")),
 ]
+
+
+REVIEW_STATES = {
+    "pending": N_("portal_status_pending"),
+    "accepted": N_("portal_status_accepted"),
+    "rejected": N_("portal_status_rejected"),
+}
+
+
+def status_label(submission: Submission, lang: str) -> str:
+    """The status of a submission in `lang` (the ETL's `status` field is German)."""
+    release = submission.release
+    if submission.live:
+        return t("portal_status_live", lang, release=release)
+    if submission.state != "active":
+        if release:
+            return t("portal_status_replaced_was_in", lang, release=release)
+        return t("portal_status_replaced", lang)
+    state = submission.review_state
+    label = t(REVIEW_STATES[state], lang) if state in REVIEW_STATES else state
+    return t("portal_status_in_release", lang, state=label, release=release) if release else label
 
 
 def _report(stores: Stores, account: Account, upload_id: str, lang: str) -> html.Section:
@@ -44,9 +66,12 @@ def _report(stores: Stores, account: Account, upload_id: str, lang: str) -> html
 
 
 def layout(stores: Stores, account: Account, search: str) -> html.Div:
-    rows = [submission.to_dict() for submission in workflow.submissions(stores, account)]
-    wanted = parse_qs(search.lstrip("?")).get("id", [""])[0]
     lang = components.lang_of(search, stores.settings.language)
+    rows = [
+        {**submission.to_dict(), "status": status_label(submission, lang)}
+        for submission in workflow.submissions(stores, account)
+    ]
+    wanted = parse_qs(search.lstrip("?")).get("id", [""])[0]
     parts = [
         html.H1(t("portal_page_submissions", lang)),
         html.P(t("portal_submissions_states", lang), className="muted"),

@@ -160,6 +160,35 @@ def test_portal_language_switch(browser, portal_url):
     page.close()
 
 
+ONE_LINE_HEIGHT = """button => {
+    const probe = button.cloneNode(false);
+    probe.textContent = "X";
+    button.after(probe);
+    const height = probe.getBoundingClientRect().height;
+    probe.remove();
+    return height;
+}"""
+
+
+def test_english_log_out_button_stays_on_one_line_at_1280(browser, portal_url):
+    """The statistician's header (the most links) in English: "Log out" is one line high
+    and stays in the header's first row (before the fix the wrapping header pushed it onto a
+    line of its own)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    log_in(page, portal_url, "statistik")
+    page.goto(portal_url + "/?lang=en")
+    logout = page.get_by_role("button", name="Log out")
+    logout.wait_for()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    one_line = logout.evaluate(ONE_LINE_HEIGHT)
+    box, brand = logout.bounding_box(), page.locator("header.top .brand").bounding_box()
+    assert box["height"] == pytest.approx(one_line, abs=0.5)
+    # and the header did not wrap it onto a line of its own: it shares the brand's row
+    assert box["y"] + box["height"] / 2 == pytest.approx(brand["y"] + brand["height"] / 2, abs=2)
+    shoot(page, "header-en-1280")
+    page.close()
+
+
 def serve(server) -> tuple[str, object]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
