@@ -91,9 +91,10 @@ def test_a_merged_area_and_its_predecessors_of_one_date_reveal_no_cell(
     """The attacker holds every readable release and the merger; no suppressed cell may be
     exactly derivable, nor outside what the rule protects.
 
-    Fails while publish accepts extracts of one date for both the old and the new key: nine
-    cells of 03901002 in 2023 (e.g. female 0-3) were then exactly derivable from the
-    merged area minus 03901001.
+    Failed while publish accepted extracts of one date for both the old and the new key: 32
+    cells were exactly derivable, e.g. 03901002's women aged 0-3 in 2023 (the merged area
+    minus 03901001), and through the Kreis and Land totals that counted those people twice,
+    cells of other Gemeinden (births in 03902005).
     """
     _, public = merger
     view = with_merger_relations(public.view())
