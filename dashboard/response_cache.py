@@ -1,9 +1,11 @@
 """Cached responses for published reads: Dash callbacks that only read releases, and /api/v1.
 
 Releases are immutable, so a response is fully determined by the request and by the state of
-the published zone (live release, releases, vintages, withdrawals; `publication_state`). The
-key is a hash of that state's token, the path and the query or callback body (and whether the
-body is gzipped), so a publish or a withdrawal never serves an old answer.
+the published zone (live release, releases and when the newest was written, vintages,
+withdrawals; `publication_state`). The key is a hash of the dashboard's mode (public or
+private), that state's token, the path and the query or callback body (and whether the body is
+gzipped), so a publish or a withdrawal never serves an old answer, and two dashboards on one
+Redis (another published zone, or the other mode) never serve each other's answers.
 
 Nothing per user is cached: the dashboard shows every visitor the same published data; only
 status 200 responses that set no cookie and do not vary by cookie are stored; the lookup runs
@@ -118,6 +120,15 @@ class ResponseCache:
         self.store = store
         self.public = public
 
+    def key(self, state_token: str) -> str:
+        """This request's key in this dashboard's mode.
+
+        The mode is part of the key: a private dashboard's answer (Cache-Control: private,
+        behind a login) is never served by a public one on the same Redis, nor the reverse.
+        """
+        scope = "public" if self.public else "private"
+        return cache_key(f"{scope}|{state_token}", request)
+
     def lookup(self) -> Response | None:
         if not cacheable(request):
             return None
@@ -125,7 +136,7 @@ class ResponseCache:
             token = self.service.publication_state().token
         except StoreError:
             return None  # no release yet: the view answers with its own message
-        g.response_cache_key = key = cache_key(token, request)
+        g.response_cache_key = key = self.key(token)
         stored = self.store.get(key)
         if stored is None:
             return None

@@ -18,6 +18,11 @@ from typing import Final, Protocol
 log = logging.getLogger(__name__)
 MAX_ENTRY_BYTES: Final = 1_000_000  # larger responses (downloads) are not cached
 LOCAL_MAX_BYTES: Final = 64_000_000  # the per-process store keeps at most this much
+# What an entry costs beyond the characters of its key, headers and body: the Python objects
+# (key and header strings, tuples, the record, the expiry, the table's slot), measured with
+# sys.getsizeof at about 1.1 kB and charged generously. Without it a visitor adding junk
+# parameters to a small answer fills many times the bound with keys and headers.
+ENTRY_OVERHEAD_BYTES: Final = 2_048
 REDIS_TIMEOUT_SECONDS: Final = 0.5  # a slow Redis must not hold a request up
 
 
@@ -29,6 +34,11 @@ class StoredResponse:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+
+    def footprint(self, key: str) -> int:
+        """Bytes this response charges against a store's bound under `key`."""
+        headers = sum(len(name) + len(value) for name, value in self.headers)
+        return ENTRY_OVERHEAD_BYTES + len(key) + headers + len(self.body)
 
     def encode(self) -> bytes:
         head = json.dumps({"status": self.status, "headers": self.headers}).encode()
@@ -49,13 +59,13 @@ class ResponseStore(Protocol):
 
 
 class LocalStore:
-    """Least-recently-used responses of this process, at most `max_bytes` of bodies, each
-    for `seconds`."""
+    """Least-recently-used responses of this process, at most `max_bytes` in all (bodies,
+    keys, headers and a fixed overhead per entry), each for `seconds`."""
 
     def __init__(self, seconds: int, max_bytes: int = LOCAL_MAX_BYTES) -> None:
         self.seconds = seconds
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, tuple[float, StoredResponse]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, StoredResponse, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -76,8 +86,9 @@ class LocalStore:
         with self._lock:
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = (time.monotonic() + self.seconds, value)
-            self._bytes += len(value.body)
+            charged = value.footprint(key)
+            self._entries[key] = (time.monotonic() + self.seconds, value, charged)
+            self._bytes += charged
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
 
@@ -89,8 +100,8 @@ class LocalStore:
         return len(self._entries)
 
     def _drop(self, key: str) -> None:
-        _, value = self._entries.pop(key)
-        self._bytes -= len(value.body)
+        _, _, charged = self._entries.pop(key)
+        self._bytes -= charged
 
 
 class RedisStore:

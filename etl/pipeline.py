@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from etl.config import Settings
-from etl.errors import StoreError
+from etl.errors import InputError, StoreError
 from etl.projection.vintage import History, history_from_counts
 from etl.public_audit import readable_views, verify_release
 from etl.store import restricted as store
@@ -23,6 +23,7 @@ from etl.transform import attacker_model as attacker
 from etl.transform import official, official_release
 from etl.transform import publication as pub
 from etl.transform import release_union as union
+from etl.transform.crosswalk import uploads_outside_validity
 from etl.transform.hierarchy import area_edges
 from etl.transform.protection import Protected, protect_and_audit, with_priors
 from etl.transform.release_frames import areas_frame, boundaries_frame, official_frame
@@ -287,6 +288,18 @@ def read_restricted(engine: Engine) -> RestrictedSnapshot:
         )
 
 
+def _check_territory(data: RestrictedSnapshot) -> None:
+    """Refuse uploads dated outside their key's territory by the crosswalk (nothing written)."""
+    uploads = pd.concat([year.uploads for year in data.years]) if data.years else pd.DataFrame()
+    official, years = data.official_values, None
+    if not official.empty:  # the years in which each key had official values
+        known = official[official["value"].notna()]
+        years = known[["ags", "year"]].rename(columns={"ags": "area_key"})
+    problems = uploads_outside_validity(uploads, data.crosswalk, years)
+    if problems:
+        raise InputError(" ".join(problems))
+
+
 def _protect_years(
     data: RestrictedSnapshot, publisher: Engine, settings: Settings, say: Progress
 ) -> tuple[list[YearResult], dict[str, str], pd.Series]:
@@ -338,6 +351,7 @@ def publish(
     say = progress or log.info
     restricted, publisher = engines or init_stores(settings)
     data = read_restricted(restricted)
+    _check_territory(data)
     results, withdraw, grid_parent = _protect_years(data, publisher, settings, say)
     stats = [s for r in results for s in r.stats]
     register_parts = {

@@ -369,7 +369,9 @@ def publication_state(engine: Engine | Connection) -> PublicationState:
     caches of readers key on it (three small reads, no table scan)."""
     with _connected(engine) as connection:
         live = connection.execute(select(schema.live_release.c.release_id)).scalar()
-        sequence = connection.execute(select(func.max(schema.releases.c.sequence))).scalar()
+        sequence, created = connection.execute(
+            select(func.max(schema.releases.c.sequence), func.max(schema.releases.c.created_at))
+        ).one()
         withdrawn = connection.execute(
             select(schema.release_withdrawals.c.release_id).order_by(
                 schema.release_withdrawals.c.release_id
@@ -382,6 +384,7 @@ def publication_state(engine: Engine | Connection) -> PublicationState:
     return PublicationState(
         live_release=live,
         last_sequence=sequence,
+        last_created=str(created),
         withdrawn=withdrawn_ids,
         vintages=f"{vintages[0]}@{vintages[1]}",
     )
@@ -395,9 +398,16 @@ class PublicationState:
     last_sequence: int | None
     withdrawn: tuple[str, ...]
     vintages: str
+    # When the newest release was written (to the microsecond): release ids and sequences
+    # repeat across published zones (R0002-<day> in each), so two dashboards sharing one
+    # Redis would otherwise compute the same keys for different data.
+    last_created: str = ""
 
     @property
     def token(self) -> str:
         """One string for cache keys; different whenever any field differs."""
         withdrawn = ",".join(self.withdrawn)
-        return f"{self.live_release}|{self.last_sequence}|{withdrawn}|{self.vintages}"
+        return (
+            f"{self.live_release}|{self.last_sequence}|{self.last_created}|{withdrawn}|"
+            f"{self.vintages}"
+        )

@@ -171,3 +171,50 @@ def areas_valid_on(areas: pd.DataFrame, date: dt.date) -> pd.DataFrame:
     end = pd.to_datetime(areas["valid_to"]).dt.date
     valid = (start.isna() | (start <= date)) & (end.isna() | (end >= date))
     return areas[valid.fillna(True)].reset_index(drop=True)
+
+
+def uploads_outside_validity(
+    uploads: pd.DataFrame, crosswalk: pd.DataFrame, official_years: pd.DataFrame | None = None
+) -> list[str]:
+    """One message per active upload dated where the crosswalk says its key has no territory.
+
+    A key that starts on `valid_from` (a merger's or split's new key) has no territory before
+    that date, and one that ends (does not continue under itself) none from then on, the same
+    periods `validity_from_crosswalk` gives the areas. A new key's extract for an earlier
+    reference date counts its predecessors' people again: published next to theirs, the
+    merger (public: new = sum of old) turns the merged area minus one predecessor into the
+    other's suppressed cells, and the Kreis counts them twice. Register cells are not re-keyed
+    (the crosswalk moves the official layer only), so such an upload is refused, not moved.
+
+    official_years (area_key, year): a "new" key with official values before its start is an
+    existing Gemeinde that absorbed others (derived crosswalks list no row old = new for it);
+    its earlier extracts are on its old territory and pass.
+    """
+    if uploads.empty or crosswalk.empty:
+        return []
+    keys = pd.DataFrame({"area_key": uploads["municipality"].astype(str).unique()})
+    dated = crosswalk.assign(valid_from=pd.to_datetime(crosswalk["valid_from"]).dt.date)
+    periods = validity_from_crosswalk(keys.assign(valid_from=None, valid_to=None), dated)
+    periods = periods.set_index("area_key")
+    messages = []
+    for upload in uploads.itertuples(index=False):
+        start, end = periods.loc[str(upload.municipality), ["valid_from", "valid_to"]]
+        date = pd.Timestamp(upload.reference_date).date()
+        if pd.notna(start) and _existed_before(str(upload.municipality), start, official_years):
+            start = None
+        if (pd.notna(start) and date < start) or (pd.notna(end) and date > end):
+            since = f"ab {start}" if pd.notna(start) else f"bis {end}"
+            messages.append(
+                f"Meldung {upload.upload_id}: Gemeinde {upload.municipality} gibt es laut "
+                f"Gebietsänderungen (import-crosswalk) nur {since}, die Meldung ist zum {date}. "
+                "Sie zählte dieselben Personen wie die Meldungen der Vorgänger oder Nachfolger "
+                "desselben Stichtags; im Portal ablehnen oder den Schlüssel prüfen."
+            )
+    return messages
+
+
+def _existed_before(key: str, start: dt.date, official_years: pd.DataFrame | None) -> bool:
+    if official_years is None or official_years.empty:
+        return False
+    years = pd.to_numeric(official_years.loc[official_years["area_key"] == key, "year"])
+    return bool((years < start.year).any())

@@ -143,9 +143,7 @@ def test_a_private_dashboard_checks_the_login_before_the_cache(settings, release
     client = app.server.test_client()
     url = "/api/v1/areas?level=gemeinde"
     with app.server.test_request_context(url):
-        from flask import request
-
-        key = cache_key(cache.service.publication_state().token, request)
+        key = cache.key(cache.service.publication_state().token)
     cache.store.set(key, StoredResponse(200, (("Content-Type", "application/json"),), b"{}"))
     response = client.get(url)
     assert response.status_code in (302, 401) and "X-Cache" not in response.headers
@@ -173,10 +171,12 @@ def test_api_answers_carry_etag_and_cache_control(settings, release_id) -> None:
 
 
 def test_the_local_store_is_bounded() -> None:
-    store = LocalStore(seconds=60, max_bytes=1000)
+    entry = StoredResponse(200, (), b"x" * 300)
+    bound = 3 * entry.footprint("k0") + 100  # keys, headers and objects count too
+    store = LocalStore(seconds=60, max_bytes=bound)
     for i in range(10):
-        store.set(f"k{i}", StoredResponse(200, (), b"x" * 300))
-    assert store.size_bytes <= 1000 and len(store) == 3
+        store.set(f"k{i}", entry)
+    assert store.size_bytes <= bound and len(store) == 3
     assert store.get("k0") is None and store.get("k9") is not None
     store.set("big", StoredResponse(200, (), b"x" * (MAX_ENTRY_BYTES + 1)))
     assert store.get("big") is None

@@ -13,6 +13,7 @@ from etl.extract.crosswalk import read_crosswalk
 from etl.transform.crosswalk import (
     apply_crosswalk,
     areas_valid_on,
+    uploads_outside_validity,
     validate_crosswalk,
     validity_from_crosswalk,
 )
@@ -174,3 +175,34 @@ def test_validity_from_crosswalk() -> None:
         ["D", dt.date(2021, 1, 1), None],
     ]
     assert areas["valid_to"].isna().all()  # the input is not changed
+
+
+def uploads(*rows: tuple[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["municipality", "reference_date"])
+    return frame.assign(upload_id=[f"U{i}" for i in range(len(frame))])
+
+
+def test_uploads_outside_their_keys_territory_are_named() -> None:
+    """A merger's new key delivering a date before it existed (next to its predecessors),
+    and an ended key delivering a date after, are refused; everything else passes."""
+    merger = crosswalk(("A", "N", "1", "2024-01-01"), ("B", "N", "1", "2024-01-01"))
+    found = uploads_outside_validity(
+        uploads(("A", "2023-12-31"), ("B", "2023-12-31"), ("N", "2023-12-31"), ("B", "2024-12-31")),
+        merger,
+    )
+    assert len(found) == 2
+    assert "U2" in found[0] and "N" in found[0] and "ab 2024-01-01" in found[0]
+    assert "U3" in found[1] and "bis 2023-12-31" in found[1]
+    fine = uploads(("A", "2023-12-31"), ("B", "2023-12-31"), ("N", "2024-12-31"))
+    assert uploads_outside_validity(fine, merger) == []
+    assert uploads_outside_validity(fine, merger.iloc[0:0]) == []
+
+
+def test_an_absorbing_gemeinde_with_earlier_official_values_keeps_its_old_extracts() -> None:
+    """B -> A (A absorbs B, no row A -> A): A's 2023 extract is on A's old territory when the
+    official tables show A before 2024; without that evidence it is refused."""
+    absorbed = crosswalk(("B", "A", "1", "2024-01-01"))
+    both = uploads(("A", "2023-12-31"), ("B", "2023-12-31"))
+    official = pd.DataFrame({"area_key": ["A", "B"], "year": [2022, 2022]})
+    assert uploads_outside_validity(both, absorbed, official) == []
+    assert len(uploads_outside_validity(both, absorbed)) == 1
