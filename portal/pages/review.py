@@ -12,7 +12,7 @@ from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service, workflow
 from etl.uploads.records import Job
-from portal import components, ids
+from portal import components, ids, reports
 from portal.security import current_account
 
 COLUMNS = [
@@ -96,15 +96,11 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
     )
 
 
-def publish_outcome(job: Job) -> tuple[Any, bool]:
+def publish_outcome(job: Job, lang: str = "de") -> tuple[Any, bool]:
+    """(what to show, stop polling) for a publish job."""
     if not job.finished:
-        return components.job_view(job), False
-    if job.state == "failed":
-        return components.notice(f"Nicht veröffentlicht: {job.message}", "error"), True
-    result = job.result
-    return components.notice(
-        [html.Strong(f"Veröffentlicht: {result['release_id']}"), html.Pre(result["summary"])], "ok"
-    ), True
+        return reports.job_view(job, lang), False
+    return reports.published_view(job, lang), True
 
 
 def register(app, stores: Stores) -> None:
@@ -144,10 +140,12 @@ def register(app, stores: Stores) -> None:
         Output(ids.LIVE_RELEASE, "children"),
         Input(ids.PUBLISH_POLL, "n_intervals"),
         State(ids.PUBLISH_JOB, "data"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_poll(_, job_id):
+    def on_poll(_, job_id, search):
         if not job_id:
             raise PreventUpdate
-        shown, stop = publish_outcome(service.job_status(stores, current_account(), job_id))
+        lang = components.lang_of(search or "", stores.settings.language)
+        shown, stop = publish_outcome(service.job_status(stores, current_account(), job_id), lang)
         return shown, stop, live_text(stores)

@@ -10,7 +10,7 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import workflow
-from portal import components
+from portal import components, reports
 
 COLUMNS = [
     ("municipality", "Gemeinde"),
@@ -22,7 +22,7 @@ COLUMNS = [
 ]
 
 
-def _report(stores: Stores, account: Account, upload_id: str) -> html.Section:
+def _report(stores: Stores, account: Account, upload_id: str, lang: str) -> html.Section:
     try:
         report = workflow.submission_report(stores, account, upload_id)
     except EtlError as error:
@@ -30,8 +30,8 @@ def _report(stores: Stores, account: Account, upload_id: str) -> html.Section:
             components.notice(str(error), "error"), className="card", id="submission-report"
         )
     body = (
-        components.report_view(report)
-        if report
+        reports.report_view(report, lang)
+        if report is not None
         else html.P(
             "Zu dieser Meldung gibt es keinen Prüfbericht (über die Kommandozeile eingespielt)."
         )
@@ -52,7 +52,8 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
         ),
     ]
     if wanted:
-        parts.append(_report(stores, account, wanted))
+        lang = components.lang_of(search, stores.settings.language)
+        parts.append(_report(stores, account, wanted, lang))
     parts.append(
         html.Section(
             components.table(

@@ -12,8 +12,8 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service
-from etl.uploads.records import Job
-from portal import components, ids
+from etl.uploads.records import Job, StoredUpload, ValidationReport
+from portal import components, ids, reports
 from portal.decode import decode_upload
 from portal.security import current_account
 
@@ -93,30 +93,19 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
     )
 
 
-def job_outcome(job: Job) -> tuple[Any, bool, bool]:
+def job_outcome(job: Job, lang: str = "de") -> tuple[Any, bool, bool]:
     """(what to show, stop polling, hide the confirm buttons) for a validate or store job."""
     if not job.finished:
-        return components.job_view(job), False, True
-    result = job.result
-    if job.state == "failed" and not result.get("errors"):
+        return reports.job_view(job, lang), False, True
+    report = ValidationReport.from_json(job.result)  # a failed job's result reads as refused
+    if job.state == "failed" and not report.errors:
         return components.notice(job.message, "error"), True, True
     if job.kind == "store":
-        if not result.get("ok"):
-            return components.errors_view(result), True, True
-        return (
-            components.notice(
-                [
-                    html.Strong("Übernommen. "),
-                    f"Meldung {result['upload_id']} wartet auf die Prüfung "
-                    "durch die Statistikstelle. "
-                    "Den Stand sehen Sie unter „Meldungen“.",
-                ],
-                "ok",
-            ),
-            True,
-            True,
-        )
-    return components.report_view(result), True, not result.get("ok")
+        if not report.ok:
+            return reports.errors_view(report, lang), True, True
+        upload_id = StoredUpload.from_json(job.result).upload_id
+        return reports.stored_view(upload_id, lang), True, True
+    return reports.report_view(report, lang), True, not report.ok
 
 
 def start(stores: Stores, contents: Any, names: Any) -> str:
@@ -178,10 +167,13 @@ def register(app, stores: Stores) -> None:
         Output(ids.UPLOAD_DISCARD, "hidden"),
         Input(ids.UPLOAD_POLL, "n_intervals"),
         State(ids.UPLOAD_JOB, "data"),
+        State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def on_poll(_, job_id):
+    def on_poll(_, job_id, search):
         if not job_id:
             return no_update, True, True, True
-        shown, stop, hide = job_outcome(service.job_status(stores, current_account(), job_id))
+        lang = components.lang_of(search or "", stores.settings.language)
+        job = service.job_status(stores, current_account(), job_id)
+        shown, stop, hide = job_outcome(job, lang)
         return shown, stop, hide, hide
