@@ -10,10 +10,9 @@ import pytest
 from etl.config import Settings
 from etl.store import schema
 from etl.store.contents import zone_contents
-from etl.store.engine import init_stores
 from etl.store.restricted import replace_table
 from etl.store.subareas import replace_subareas
-from etl.testing import tiny_bundle
+from etl.testing import migrated_stores, tiny_bundle
 from etl.uploads import service, workflow
 from etl.uploads.intake import UploadedFile
 from etl.uploads.records import StoredUpload, ValidationReport
@@ -37,7 +36,7 @@ ATTACKS = upload_attacks(AGS, DATE, REGISTERED, grid_cell_of(WEST + 40_000, SOUT
 def portal_world(any_settings: Settings, stores_for, stores):
     stores = stores_for(any_settings)
     world = build_world(stores)
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     registry = pd.DataFrame(
         {"area_key": [f"{AGS}-{c}" for c in REGISTERED], "municipality": AGS, "name": "Ort"}
     )
@@ -54,7 +53,8 @@ def portal_world(any_settings: Settings, stores_for, stores):
 
 
 def both_zones(settings: Settings) -> dict:
-    restricted, publisher = init_stores(settings)
+    opened = migrated_stores(settings)
+    restricted, publisher = opened.restricted, opened.publisher
     return {
         "restricted": zone_contents(restricted, schema.restricted),
         "published": zone_contents(publisher, schema.published),
