@@ -23,9 +23,9 @@ import pandas as pd
 from etl.config import Settings
 from etl.pipeline import read_restricted, year_problems
 from etl.public_audit import audit_union, public_year
-from etl.store.engine import init_stores
 from etl.store.published import list_releases, read_release_table
 from etl.symbols import PUBLISHED, SUPPRESSED
+from etl.testing import migrated_stores
 from etl.transform import attacker_model as attacker
 from etl.transform import publication as pub
 
@@ -47,7 +47,8 @@ def grid_exposed(population: pd.DataFrame, grid_parent: pd.Series) -> int:
 
 def union_unsafe(settings: Settings) -> dict[int, int]:
     """Unsafe cells per year in the union of every release of the store (newest first)."""
-    restricted, publisher = init_stores(settings)
+    opened = migrated_stores(settings)
+    restricted, publisher = opened.restricted, opened.publisher
     data = read_restricted(restricted)
     releases = list_releases(publisher)["release_id"].tolist()
     found = {}
@@ -62,7 +63,8 @@ def union_unsafe(settings: Settings) -> dict[int, int]:
 
 def release_figures(settings: Settings) -> pd.DataFrame:
     """One row per release and year with the suppression figures over all three tables."""
-    restricted, publisher = init_stores(settings)
+    opened = migrated_stores(settings)
+    restricted, publisher = opened.restricted, opened.publisher
     data = read_restricted(restricted)
     truth, owners = {}, {}
     for year in data.years:

@@ -31,9 +31,9 @@ from shapely.geometry import box, mapping
 from dashboard import ids
 from dashboard.app import create_app
 from etl.config import Settings
-from etl.store.engine import init_stores
 from etl.store.published import write_release
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
+from etl.testing import migrated_stores
 from etl.transform.ages import AGE_GROUPS_17
 
 BBOX = (5.9, 47.3, 15.0, 55.0)
@@ -213,7 +213,7 @@ def protect(table: pd.DataFrame, k: int = 3) -> pd.DataFrame:
 def publish(settings: Settings, n: int) -> str:
     rng = np.random.default_rng(SEED)
     frames = tables(layer(n, rng), rng)
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     release = {
         "min_count": 3,
         "protection": 0.3,

@@ -16,7 +16,6 @@ from etl.errors import InputError, StoreError
 from etl.projection.vintage import History, history_from_counts
 from etl.public_audit import readable_views, verify_release
 from etl.store import restricted as store
-from etl.store.engine import init_stores
 from etl.store.published import write_release
 from etl.symbols import NOT_AVAILABLE
 from etl.transform import attacker_model as attacker
@@ -332,6 +331,15 @@ def _protect_years(
     return results, withdraw, grid_parent[~grid_parent.index.duplicated()]
 
 
+def _migrated_engines(settings: Settings) -> tuple[Engine, Engine]:
+    """The (restricted, publisher) engines of a new application object, both zones migrated."""
+    from etl.app import Stores  # etl.app imports the upload jobs; only this fallback needs it
+
+    stores = Stores(settings)
+    stores.migrate("restricted", "published")
+    return stores.restricted, stores.publisher
+
+
 def publish(
     settings: Settings,
     *,
@@ -343,13 +351,13 @@ def publish(
     """Protect and audit every year of the active uploads and write one release atomically.
 
     engines: the (restricted, publisher) engines of the caller's application object, whose
-    stores it has migrated; without them both zones are created or upgraded and opened here
-    (`init_stores`: one-shot scripts and tests). Before the release goes live, the
+    stores it has migrated; without them (one-shot scripts and tests) an application object of
+    `settings` is built here and migrates both zones. Before the release goes live, the
     public-side audit (`etl.public_audit`) reads it back and audits it together with every
     other readable release; it refuses on any finding.
     """
     say = progress or log.info
-    restricted, publisher = engines or init_stores(settings)
+    restricted, publisher = engines or _migrated_engines(settings)
     data = read_restricted(restricted)
     _check_territory(data)
     results, withdraw, grid_parent = _protect_years(data, publisher, settings, say)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box, mapping
 
+from etl.app import Stores
 from etl.config import Settings
 from etl.model import SCHEMA_VERSION, TABLE_COLUMNS, ExtractBundle
-from etl.store.engine import init_stores
 from etl.store.published import check_protected, write_release
 from etl.store.restricted import replace_table, save_extract
 from etl.store.subareas import replace_subareas
@@ -186,13 +186,24 @@ def tiny_official(population: pd.DataFrame) -> pd.DataFrame:
     )[["table_code", "area_key", "year", "measure", "sex", "age_from", "age_to", "value", "status"]]
 
 
+def migrated_stores(settings: Settings, *zones: str) -> Stores:
+    """A `Stores` of `settings` with its zones migrated (restricted and published by default).
+
+    For tests and scripts that write a store directly, as the CLI's writing commands do after
+    `stores.migrate(...)`.
+    """
+    stores = Stores(settings)
+    stores.migrate(*(zones or ("restricted", "published")))
+    return stores
+
+
 def write_tiny_release(settings: Settings) -> str:
     """A small consistent published release written directly, for dashboard and API tests.
 
     The cells are protected by a plain k-threshold only (no secondary suppression): enough for
     testing how the dashboard shows statuses; real releases come from `etl.pipeline.publish`.
     """
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     population = tiny_population()
     reference = {2022: dt.date(2022, 12, 31), 2023: dt.date(2023, 12, 31)}
 
@@ -317,7 +328,7 @@ def tiny_bundle(
 def tiny_restricted_store(settings: Settings, years: tuple[int, ...] = (2022, 2023)) -> None:
     """Fill the restricted zone with tiny extracts: a city with 3 Ortsteile and 4 villages in two
     Länder, plus a region across the Land border."""
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     for year in years:
         date = dt.date(year, 12, 31)
         for index, key in enumerate(TINY_MUNICIPALITIES):

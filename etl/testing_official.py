@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.config import Settings
-from etl.store.engine import init_stores
 from etl.store.restricted import replace_table, save_official
+from etl.testing import migrated_stores
 
 POPULATION_TABLE = "12411-01-01-5-B"
 STORED_COLUMNS = ["ags", "year", "measure", "sex", "age_from", "age_to", "value", "symbol"]
@@ -25,7 +25,7 @@ def official_population(years: tuple[int, ...], keys: list[str]) -> pd.DataFrame
 
 def store_official(settings: Settings, frame: pd.DataFrame, code: str = POPULATION_TABLE) -> None:
     """Save `frame` (STORED_COLUMNS) as the official table `code`."""
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     source = {
         "source_id": f"{code}-test",
         "table_code": code,
@@ -39,7 +39,7 @@ def store_official(settings: Settings, frame: pd.DataFrame, code: str = POPULATI
 
 def store_gemeinden(settings: Settings, keys: list[str]) -> None:
     """Gemeinden in the area master (as import-boundaries would add them)."""
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     areas = pd.DataFrame(
         {"area_key": keys, "level": "gemeinde", "name": keys, "parent_key": [k[:5] for k in keys]}
     )
@@ -59,7 +59,7 @@ def store_square_boundaries(settings: Settings, keys: list[str], bez: dict[str, 
         [box(x + i * 1000, y, x + (i + 1) * 1000, y + 1000) for i in range(len(keys))],
         crs="EPSG:25832",
     )
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     rows = pd.DataFrame(
         {
             "area_key": keys,

@@ -1,4 +1,4 @@
-"""Reusable layout pieces: the page shell, tables, the validation report, job progress."""
+"""Reusable layout pieces: the page shell, tables and notices (reports: `portal.reports`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from etl.accounts.service import Account
-from etl.uploads.records import Job
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, normalise_lang
 from i18n import translate as t
 
@@ -28,7 +27,6 @@ ROLE_KEYS = {
     "uploader": N_("portal_role_uploader"),
     "viewer": N_("portal_role_viewer"),
 }
-LEVEL_LABELS = {"ok": "in Ordnung", "warning": "Hinweis", "info": "Information", "error": "Fehler"}
 
 
 def lang_of(search: str, default: str) -> str:
@@ -141,147 +139,3 @@ def labelled(columns: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]
 
 def notice(text: Any, kind: str = "") -> html.Div:
     return html.Div(text, className=f"notice {kind}".strip(), role="status")
-
-
-def errors_view(report: dict[str, Any]) -> html.Div:
-    items = [html.Li(error["message"]) for error in report.get("errors", [])]
-    title = (
-        "Abgelehnt: personenbezogene Daten"
-        if report.get("person_level")
-        else "Die Datei wurde nicht angenommen"
-    )
-    return html.Div(
-        [
-            html.H3(title),
-            html.Ul(items),
-            html.P(
-                "Die Datei wurde nicht gespeichert. Bitte korrigieren und erneut hochladen.",
-                className="muted",
-            ),
-        ],
-        className="notice error",
-        role="alert",
-        id="report-refused",
-    )
-
-
-def checks_view(checks: list[dict[str, str]]) -> html.Div:
-    rows = [
-        html.Li(
-            [
-                html.Span(LEVEL_LABELS[c["level"]], className=f"badge level-{c['level']}"),
-                " ",
-                html.Strong(c["title"]),
-                ": ",
-                c["explanation"],
-            ]
-        )
-        for c in checks
-    ]
-    return html.Div([html.H3("Plausibilität"), html.Ul(rows)])
-
-
-def diff_view(replaces: str | None, diff: list[dict] | None) -> html.Div:
-    if not diff:
-        return html.Div(
-            [
-                html.H3("Vergleich mit der letzten Meldung"),
-                html.P("Erste Meldung für diese Gemeinde und diesen Stichtag."),
-            ]
-        )
-    rows = [
-        {
-            "table": d["table"],
-            "added": d["added"],
-            "removed": d["removed"],
-            "changed": d["changed"],
-            "total": f"{d['total_old']} → {d['total_new']}",
-        }
-        for d in diff
-    ]
-    return html.Div(
-        [
-            html.H3("Vergleich mit der letzten Meldung"),
-            html.P(
-                f"Ersetzt Meldung {replaces}; die alte bleibt in der Historie.", className="muted"
-            ),
-            table(
-                rows,
-                [
-                    ("table", "Tabelle"),
-                    ("added", "neue Zeilen"),
-                    ("removed", "entfallen"),
-                    ("changed", "geändert"),
-                    ("total", "Summe alt → neu"),
-                ],
-                caption="Zeilen je Tabelle",
-            ),
-        ]
-    )
-
-
-def preview_view(preview: dict[str, Any] | None) -> html.Div:
-    title = html.H3("Vorschau der Geheimhaltung")
-    if not preview or not preview.get("available"):
-        reason = (preview or {}).get("reason", "nicht berechnet")
-        return html.Div([title, html.P(f"Keine Vorschau verfügbar ({reason}).", className="muted")])
-    rows = [{**t, "suppressed": t["primary"] + t["secondary"]} for t in preview["tables"]]
-    return html.Div(
-        [
-            title,
-            table(
-                rows,
-                [
-                    ("table", "Tabelle"),
-                    ("cells", "Zellen"),
-                    ("primary", "primär"),
-                    ("secondary", "sekundär"),
-                    ("suppressed", "gesperrt (•)"),
-                ],
-                caption=f"Mindestfallzahl k = {preview['min_count']}",
-            ),
-            html.P(preview["note"], className="muted"),
-        ]
-    )
-
-
-def report_view(report: dict[str, Any]) -> html.Div:
-    """The validation report of one upload."""
-    if not report.get("ok"):
-        return errors_view(report)
-    summary = report["summary"]
-    name = f"{summary['municipality']} {summary['name']}".strip()
-    rows = ", ".join(f"{k}: {v}" for k, v in summary["rows"].items())
-    return html.Div(
-        [
-            html.Div(
-                [
-                    html.H3("Formal in Ordnung"),
-                    html.P(
-                        f"{name}, Stichtag {summary['reference_date']}: "
-                        f"{summary['persons']} Einwohner "
-                        f"mit Hauptwohnung; Zeilen {rows}."
-                    ),
-                ],
-                className="notice ok",
-                role="status",
-            ),
-            checks_view(report["checks"]),
-            diff_view(report["replaces"], report["diff"]),
-            preview_view(report["preview"]),
-        ],
-        id="report-ok",
-    )
-
-
-def job_view(job: Job) -> html.Div:
-    """Progress of a running job (the result is shown by the page)."""
-    return html.Div(
-        [
-            html.Label("Fortschritt", htmlFor="job-progress"),
-            html.Progress(value=str(job.progress), max="100", id="job-progress"),
-            html.P(job.message or "in der Warteschlange …", className="muted"),
-        ],
-        role="status",
-        **{"aria-live": "polite"},
-    )

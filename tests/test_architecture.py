@@ -151,7 +151,7 @@ STATE_PACKAGES = ("etl", "dashboard", "portal", "websecurity")
 CACHE_DECORATORS = {"cache", "lru_cache"}
 POOL_FACTORIES = {"ThreadPoolExecutor", "ProcessPoolExecutor", "Pool", "ThreadPool"}
 ENGINE_FACTORY = re.compile(r"(^create_engine$|_engine$)")
-DDL = {"create_zone", "upgrade_zone", "init_stores", "create_all", "migrate"}
+DDL = {"create_zone", "upgrade_zone", "create_all", "migrate"}
 
 
 def _called_name(node: ast.expr) -> str:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from etl.config import Settings
 from etl.errors import StoreError
-from etl.store import schema
-from etl.store.migrate import upgrade_zone
 
 DEFAULT_SCHEMAS = {"restricted": "restricted", "published": "published", "accounts": "accounts"}
 
@@ -87,35 +85,6 @@ def reader_engine(settings: Settings) -> Engine:
 def _schema_name(engine: Engine) -> str | None:
     translate = engine.get_execution_options().get("schema_translate_map") or {}
     return translate.get(None)
-
-
-def create_zone(engine: Engine, metadata: MetaData) -> None:
-    """Bring the zone that holds `metadata` to the newest schema revision (Alembic).
-
-    Creates the schema and tables of a new store, and upgrades a store of an earlier release
-    in place (see etl.store.migrate).
-    """
-    upgrade_zone(engine, _zone_of(metadata))
-
-
-def _zone_of(metadata: MetaData) -> str:
-    from etl.store import accounts, jobs
-
-    zones = {
-        id(schema.restricted): "restricted",
-        id(schema.published): "published",
-        id(accounts.accounts): "accounts",
-        id(jobs.portal): "accounts",
-    }
-    return zones[id(metadata)]
-
-
-def init_stores(settings: Settings) -> tuple[Engine, Engine]:
-    """Create both zones; returns (restricted, publisher) engines."""
-    restricted, publisher = restricted_engine(settings), publisher_engine(settings)
-    create_zone(restricted, schema.restricted)
-    create_zone(publisher, schema.published)
-    return restricted, publisher
 
 
 def zone_exists(engine: Engine, table_name: str) -> bool:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 
 from etl.model import TABLE_COLUMNS
+from etl.uploads.report import TableChange, TableDiff
 
 TOP_CHANGES: Final = 5
 
 
-def table_diff(name: str, new: pd.DataFrame, old: pd.DataFrame) -> dict[str, Any]:
+def table_diff(name: str, new: pd.DataFrame, old: pd.DataFrame) -> TableDiff:
     """Rows added, removed and changed, the totals, and the largest changes of one table."""
     keys = list(TABLE_COLUMNS[name][:-1])
     merged = new[[*keys, "count"]].merge(
@@ -32,22 +33,24 @@ def table_diff(name: str, new: pd.DataFrame, old: pd.DataFrame) -> dict[str, Any
         )
         .head(TOP_CHANGES)
     )
-    return {
-        "table": name,
-        "added": int((merged["_merge"] == "left_only").sum()),
-        "removed": int((merged["_merge"] == "right_only").sum()),
-        "changed": len(changed),
-        "total_new": int(merged["count_new"].sum()),
-        "total_old": int(merged["count_old"].sum()),
-        "largest": [_change(r, keys) for _, r in largest.iterrows()],
-    }
+    return TableDiff(
+        table=name,
+        added=int((merged["_merge"] == "left_only").sum()),
+        removed=int((merged["_merge"] == "right_only").sum()),
+        changed=len(changed),
+        total_new=int(merged["count_new"].sum()),
+        total_old=int(merged["count_old"].sum()),
+        largest=tuple(_change(r, keys) for _, r in largest.iterrows()),
+    )
 
 
-def _change(row: pd.Series, keys: list[str]) -> dict[str, Any]:
+def _change(row: pd.Series, keys: list[str]) -> TableChange:
     cells = {k: int(row[k]) if k in ("age", "size") else str(row[k]) for k in keys}
-    return {**cells, "old": int(row["count_old"]), "new": int(row["count_new"])}
+    return TableChange(cells=cells, old=int(row["count_old"]), new=int(row["count_new"]))
 
 
-def extract_diff(new: dict[str, pd.DataFrame], old: dict[str, pd.DataFrame]) -> list[dict]:
+def extract_diff(
+    new: dict[str, pd.DataFrame], old: dict[str, pd.DataFrame]
+) -> tuple[TableDiff, ...]:
     """One entry per table of the extract."""
-    return [table_diff(name, new[name], old[name]) for name in TABLE_COLUMNS]
+    return tuple(table_diff(name, new[name], old[name]) for name in TABLE_COLUMNS)

@@ -8,12 +8,12 @@ false alarms, because random variation there is large.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
 from typing import Final
 
 import pandas as pd
 
 from etl.model import ExtractBundle
+from etl.uploads.report import Check
 
 CHANGE_THRESHOLD: Final = 0.05  # total population against the previous year
 GROUP_CHANGE_THRESHOLD: Final = 0.15  # broad age groups against the previous year
@@ -22,19 +22,6 @@ WHIPPLE_MIN_PERSONS: Final = 1000
 SEX_RATIO_Z: Final = 4.0  # men vs women, standard deviations of a fair split
 OFFICIAL_TOLERANCE: Final = 0.03
 BROAD_GROUPS: Final = ((0, 18, "unter 18"), (18, 65, "18 bis 64"), (65, 101, "65 und älter"))
-
-
-@dataclass(frozen=True)
-class Check:
-    """One plausibility check: ok, warning or info, with a title and an explanation."""
-
-    check: str
-    level: str
-    title: str
-    explanation: str
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 def _german(text: str) -> str:

@@ -8,13 +8,13 @@ and regional totals, so the real count can be somewhat higher; the preview says 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pandas as pd
 
 from etl.config import Settings
 from etl.errors import EtlError
 from etl.model import ExtractBundle
+from etl.uploads.report import SuppressionPreview, TablePreview
 
 log = logging.getLogger(__name__)
 PREVIEW_ID = "vorschau"
@@ -47,7 +47,7 @@ def _year_input(bundle: ExtractBundle):
     )
 
 
-def suppression_preview(bundle: ExtractBundle, settings: Settings) -> dict[str, Any]:
+def suppression_preview(bundle: ExtractBundle, settings: Settings) -> SuppressionPreview:
     """Cells, primary and secondary suppressions per table, or why no preview is available."""
     # Imported lazily: the privacy engine is heavy and only this step needs it.
     from etl.pipeline import protect_year
@@ -56,14 +56,16 @@ def suppression_preview(bundle: ExtractBundle, settings: Settings) -> dict[str, 
     try:
         _, stats = protect_year(_year_input(bundle), [bundle.municipality], regions, settings)
     except EtlError as error:
-        return {"available": False, "reason": str(error), "tables": []}
+        return SuppressionPreview(available=False, reason=str(error))
     except (ValueError, KeyError, IndexError, ArithmeticError) as error:
         # The preview is advice; a failure of the solver must not block a valid upload.
         log.exception("Vorschau der Geheimhaltung fehlgeschlagen")
-        return {
-            "available": False,
-            "reason": f"interner Fehler ({type(error).__name__})",
-            "tables": [],
-        }
-    tables = [{k: s[k] for k in ("table", "cells", "primary", "secondary")} for s in stats]
-    return {"available": True, "note": NOTE, "min_count": settings.min_count, "tables": tables}
+        return SuppressionPreview(
+            available=False, reason=f"interner Fehler ({type(error).__name__})"
+        )
+    tables = tuple(
+        TablePreview(*(s[k] for k in ("table", "cells", "primary", "secondary"))) for s in stats
+    )
+    return SuppressionPreview(
+        available=True, note=NOTE, min_count=settings.min_count, tables=tables
+    )

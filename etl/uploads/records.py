@@ -1,8 +1,10 @@
-"""Records the upload services hand to the portal: jobs and submissions.
+"""Records the upload services hand to the portal: jobs, submissions and validation reports.
 
 A `Job` is read from the jobs table (`etl.store.jobs`, re-exported here so the portal needs
 no store import); a `Submission` is one upload with its review status, built by
-`etl.uploads.workflow`. Both are frozen: the pages read fields, never keys.
+`etl.uploads.workflow`; a `ValidationReport` (`etl.uploads.report`, re-exported) is read from
+a job's result with `ValidationReport.from_json`. All are frozen: the pages read fields, never
+keys.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from etl.store.jobs import Job
+from etl.uploads.report import Check, StoredUpload, ValidationReport
 
-__all__ = ["Job", "Submission"]
+__all__ = ["Check", "Job", "PublishedRelease", "StoredUpload", "Submission", "ValidationReport"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Submission:
     review_state: str
     live: bool
     release: str | None = None
-    warnings: tuple[dict[str, Any], ...] = field(default=())
+    warnings: tuple[Check, ...] = field(default=())
 
     @property
     def awaits_review(self) -> bool:
@@ -46,8 +49,23 @@ class Submission:
     @property
     def hints(self) -> str:
         """The warning titles in one line, for the review table."""
-        return "; ".join(str(w["title"]) for w in self.warnings) or "keine"
+        return "; ".join(w.title for w in self.warnings) or "keine"
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as a dict (tables, JSON); warnings as a list."""
-        return {**asdict(self), "warnings": list(self.warnings)}
+        """The fields as a dict (tables, JSON); warnings as a list of dicts."""
+        return {**asdict(self), "warnings": [w.as_dict() for w in self.warnings]}
+
+
+@dataclass(frozen=True)
+class PublishedRelease:
+    """The result of a publish job: the new release and its summary text."""
+
+    release_id: str
+    summary: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": True, "release_id": self.release_id, "summary": self.summary}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PublishedRelease:
+        return cls(str(data["release_id"]), str(data["summary"]))

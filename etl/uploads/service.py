@@ -16,6 +16,7 @@ from etl.store import jobs as job_store
 from etl.store.accounts import log_security_event
 from etl.uploads import intake
 from etl.uploads.jobs import Progress, new_job_id
+from etl.uploads.report import StoredUpload, ValidationReport
 from etl.uploads.territory import check_upload
 from etl.uploads.validate import build_report, check_scope, refused
 
@@ -49,7 +50,7 @@ def start_validation(
             reason=str(error)[:300],
         )
         return stores.jobs.submit(
-            "validate", account.username, lambda _: report, job_id=job_id, wait=wait
+            "validate", account.username, lambda _: report.to_json(), job_id=job_id, wait=wait
         )
 
     def work(progress: Progress) -> dict[str, Any]:
@@ -58,16 +59,16 @@ def start_validation(
         except BaseException:
             intake.discard(settings, job_id)
             raise
-        if not report["ok"]:
+        if not report.ok:
             intake.discard(settings, job_id)
             log_security_event(
                 accounts,
                 account.username,
                 "upload-refused",
                 remote_addr=remote_addr,
-                reason=report["errors"][0]["message"][:300],
+                reason=report.errors[0].message[:300],
             )
-        return report
+        return report.to_json()
 
     return stores.jobs.submit("validate", account.username, work, job_id=job_id, wait=wait)
 
@@ -86,8 +87,8 @@ def start_store(
     """Store a validated upload (review state pending) in the background; returns the job id."""
     require(account, "upload")
     job = job_status(stores, account, validation_job)
-    report = job.result
-    if job.kind != "validate" or job.state != "done" or not report.get("ok"):
+    report = ValidationReport.from_json(job.result)
+    if job.kind != "validate" or job.state != "done" or not report.ok:
         raise InputError("Nur eine erfolgreich geprüfte Datei kann übernommen werden.")
     settings, restricted = stores.settings, stores.restricted
 
@@ -99,7 +100,7 @@ def start_store(
         bundle = read_extract(intake.staged_path(settings, validation_job))
         check_scope(bundle, account, {})
         check_upload(restricted, bundle, settings)  # the registry may have changed meanwhile
-        if bundle_sha256(bundle) != report["sha256"]:
+        if bundle_sha256(bundle) != report.sha256:
             raise InputError("Die Datei hat sich seit der Prüfung verändert; bitte neu hochladen.")
         progress(60, "In den geschützten Bereich übernehmen …")
         # save_extract serialises uploads of one municipality itself (advisory lock, unique
@@ -107,12 +108,12 @@ def start_store(
         upload_id = save_extract(
             restricted,
             bundle,
-            file_name=report["file"],
+            file_name=report.file,
             actor=account.username,
             review_state="pending",
         )
         intake.discard(settings, validation_job)
-        return {"ok": True, "upload_id": upload_id, "report": report}
+        return StoredUpload(upload_id, report).to_json()
 
     return stores.jobs.submit("store", account.username, work, wait=wait)
 

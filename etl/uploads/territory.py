@@ -24,7 +24,7 @@ from etl.extract.inspire import CELL_SIZES, to_laea
 from etl.extract.structure import source_file
 from etl.model import GRID_LEVELS, TABLE_COLUMNS, ExtractBundle
 from etl.store.subareas import municipality_boundaries, municipality_boundary, read_subareas
-from etl.uploads.plausibility import Check
+from etl.uploads.report import Check
 
 GRID_ID: Final = re.compile(r"(?:1km|100m)N(\d+)E(\d+)")
 LISTED: Final = 5

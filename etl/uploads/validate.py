@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -21,29 +20,25 @@ from etl.store.restricted import read_table
 from etl.uploads.diff import extract_diff
 from etl.uploads.plausibility import municipal_population, run_checks
 from etl.uploads.preview import suppression_preview
+from etl.uploads.report import ReportError, ReportSummary, TableDiff, ValidationReport
 from etl.uploads.territory import check_upload
 
 Progress = Callable[[int, str], None]
 
 
-def error_entry(error: InputError) -> dict[str, Any]:
-    return {
-        "message": str(error),
-        "file": error.file,
-        "row": error.row,
-        "column": error.column,
-        "person_level": isinstance(error, PersonLevelDataError),
-    }
+def error_entry(error: InputError) -> ReportError:
+    return ReportError(
+        message=str(error),
+        file=error.file,
+        row=error.row,
+        column=error.column,
+        person_level=isinstance(error, PersonLevelDataError),
+    )
 
 
-def refused(file_name: str, error: InputError) -> dict[str, Any]:
+def refused(file_name: str, error: InputError) -> ValidationReport:
     """A report of a refused upload (nothing is stored)."""
-    return {
-        "ok": False,
-        "file": file_name,
-        "errors": [error_entry(error)],
-        "person_level": isinstance(error, PersonLevelDataError),
-    }
+    return ValidationReport.refused(file_name, error_entry(error))
 
 
 def check_scope(bundle: ExtractBundle, account: Account, areas: dict[str, str]) -> None:
@@ -90,23 +85,23 @@ def _previous_year(engine: Engine, bundle: ExtractBundle):
     return municipal_population(population), f"zum Stichtag {found.reference_date}"
 
 
-def _diff(engine: Engine, bundle: ExtractBundle) -> tuple[str | None, list[dict] | None]:
+def _diff(engine: Engine, bundle: ExtractBundle) -> tuple[str | None, tuple[TableDiff, ...]]:
     upload_id = review.active_upload(engine, bundle.municipality, bundle.reference_date)
     if upload_id is None:
-        return None, None
+        return None, ()
     old = review.upload_tables(engine, upload_id)
     new = {name: bundle.table(name) for name in old}
     return upload_id, extract_diff(new, old)
 
 
-def summary(bundle: ExtractBundle, names: dict[str, str]) -> dict[str, Any]:
-    return {
-        "municipality": bundle.municipality,
-        "name": names.get(bundle.municipality, ""),
-        "reference_date": bundle.reference_date.isoformat(),
-        "rows": {name: len(bundle.table(name)) for name in ("population", "households", "events")},
-        "persons": int(municipal_population(bundle.population)["count"].sum()),
-    }
+def summary(bundle: ExtractBundle, names: dict[str, str]) -> ReportSummary:
+    return ReportSummary(
+        municipality=bundle.municipality,
+        name=names.get(bundle.municipality, ""),
+        reference_date=bundle.reference_date.isoformat(),
+        rows={name: len(bundle.table(name)) for name in ("population", "households", "events")},
+        persons=int(municipal_population(bundle.population)["count"].sum()),
+    )
 
 
 def build_report(
@@ -116,7 +111,7 @@ def build_report(
     path: Path,
     file_name: str,
     progress: Progress,
-) -> dict[str, Any]:
+) -> ValidationReport:
     """Read, validate and assess an upload; the report says ok or why it was refused."""
     from etl.extract.anonymised import read_extract
 
@@ -136,17 +131,16 @@ def build_report(
     replaces, diff = _diff(engine, bundle)
     progress(70, "Geheimhaltung simulieren …")
     preview = suppression_preview(bundle, settings)
-    return {
-        "ok": True,
-        "file": file_name,
-        "errors": [],
-        "summary": summary(bundle, names),
-        "checks": [c.as_dict() for c in checks],
-        "replaces": replaces,
-        "diff": diff,
-        "preview": preview,
-        "sha256": _content_hash(bundle),
-    }
+    return ValidationReport(
+        ok=True,
+        file=file_name,
+        summary=summary(bundle, names),
+        checks=tuple(checks),
+        replaces=replaces,
+        diff=diff,
+        preview=preview,
+        sha256=_content_hash(bundle),
+    )
 
 
 def _content_hash(bundle: ExtractBundle) -> str:

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy import Engine
 
 from etl.accounts.service import AccessDenied, Account, require
 from etl.store import jobs as job_store
@@ -15,7 +16,8 @@ from etl.store.accounts import read_security_events
 from etl.store.engine import zone_exists
 from etl.store.restricted import read_audit_log
 from etl.uploads.jobs import Progress
-from etl.uploads.records import Submission
+from etl.uploads.records import PublishedRelease, Submission
+from etl.uploads.report import StoredUpload, ValidationReport
 
 if TYPE_CHECKING:
     from etl.app import Stores
@@ -90,16 +92,24 @@ def submissions(stores: Stores, account: Account) -> list[Submission]:
     return rows
 
 
-def submission_report(stores: Stores, account: Account, upload_id: str) -> dict[str, Any]:
-    """The validation report stored with an upload; only for those who may see it."""
+def submission_report(stores: Stores, account: Account, upload_id: str) -> ValidationReport | None:
+    """The validation report stored with an upload (None: loaded by the CLI, no report).
+
+    Only for those who may see the upload's municipality; AccessDenied for others.
+    """
     require(account, "submissions")
     restricted, accounts = stores.restricted, stores.accounts
     frame = review.uploads_of(restricted)
     match = frame[frame["upload_id"] == upload_id]
     if match.empty or not account.may_see(match["municipality"].iloc[0]):
         raise AccessDenied("Diese Meldung gibt es nicht oder sie gehört einer anderen Gemeinde.")
+    return _stored_report(accounts, upload_id)
+
+
+def _stored_report(accounts: Engine, upload_id: str) -> ValidationReport | None:
+    """The report of the store job that created an upload, if a portal job created it."""
     job = job_store.job_for_upload(accounts, upload_id)
-    return job.result.get("report", {}) if job else {}
+    return StoredUpload.from_json(job.result).report if job else None
 
 
 def review_queue(stores: Stores, account: Account) -> list[Submission]:
@@ -109,9 +119,8 @@ def review_queue(stores: Stores, account: Account) -> list[Submission]:
     accounts = stores.accounts
     rows = []
     for row in waiting:
-        job = job_store.job_for_upload(accounts, row.upload_id)
-        checks = job.result.get("report", {}).get("checks", []) if job else []
-        warnings = tuple(c for c in checks if c["level"] == "warning")
+        report = _stored_report(accounts, row.upload_id)
+        warnings = report.warnings if report else ()
         rows.append(dataclasses.replace(row, warnings=warnings))
     return rows
 
@@ -137,7 +146,7 @@ def start_publish(stores: Stores, account: Account, note: str = "", *, wait: boo
             progress=lambda message: progress(next(steps, 95), message),
             engines=(stores.restricted, stores.publisher),
         )
-        return {"ok": True, "release_id": report.release_id, "summary": report.summary()}
+        return PublishedRelease(report.release_id, report.summary()).to_json()
 
     return stores.jobs.submit("publish", account.username, work, wait=wait)
 

@@ -14,7 +14,7 @@ from etl.uploads import service, workflow
 from etl.uploads.records import Job
 from i18n import DEFAULT_LANGUAGE, N_
 from i18n import translate as t
-from portal import components, ids
+from portal import components, ids, reports
 from portal.pages.submissions import report_link
 from portal.security import current_account
 
@@ -112,14 +112,10 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
 
 
 def publish_outcome(job: Job, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, bool]:
+    """(what to show, stop polling) for a publish job."""
     if not job.finished:
-        return components.job_view(job), False
-    if job.state == "failed":
-        failed = t("portal_review_not_published", lang, reason=job.message)
-        return components.notice(failed, "error"), True
-    result = job.result
-    done = t("portal_review_published", lang, release=result["release_id"])
-    return components.notice([html.Strong(done), html.Pre(result["summary"])], "ok"), True
+        return reports.job_view(job, lang), False
+    return reports.published_view(job, lang), True
 
 
 def register(app, stores: Stores) -> None:
@@ -168,6 +164,5 @@ def register(app, stores: Stores) -> None:
         if not job_id:
             raise PreventUpdate
         lang = components.lang_of(search or "", stores.settings.language)
-        job = service.job_status(stores, current_account(), job_id)
-        shown, stop = publish_outcome(job, lang)
+        shown, stop = publish_outcome(service.job_status(stores, current_account(), job_id), lang)
         return shown, stop, live_text(stores, lang)

@@ -13,7 +13,7 @@ from etl.uploads import workflow
 from etl.uploads.records import Submission
 from i18n import N_, normalise_lang
 from i18n import translate as t
-from portal import components
+from portal import components, reports
 
 COLUMNS = [
     ("municipality", N_("portal_col_municipality")),
@@ -54,8 +54,8 @@ def _report(stores: Stores, account: Account, upload_id: str, lang: str) -> html
             components.notice(str(error), "error"), className="card", id="submission-report"
         )
     body = (
-        components.report_view(report)
-        if report
+        reports.report_view(report, lang)
+        if report is not None
         else html.P(t("portal_submissions_no_report", lang))
     )
     return html.Section(

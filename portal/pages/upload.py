@@ -12,10 +12,10 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service
-from etl.uploads.records import Job
+from etl.uploads.records import Job, StoredUpload, ValidationReport
 from i18n import DEFAULT_LANGUAGE
 from i18n import translate as t
-from portal import components, ids
+from portal import components, ids, reports
 from portal.decode import decode_upload
 from portal.security import current_account
 
@@ -101,26 +101,16 @@ def layout(stores: Stores, account: Account, search: str) -> html.Div:
 def job_outcome(job: Job, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, bool, bool]:
     """(what to show, stop polling, hide the confirm buttons) for a validate or store job."""
     if not job.finished:
-        return components.job_view(job), False, True
-    result = job.result
-    if job.state == "failed" and not result.get("errors"):
+        return reports.job_view(job, lang), False, True
+    report = ValidationReport.from_json(job.result)  # a failed job's result reads as refused
+    if job.state == "failed" and not report.errors:
         return components.notice(job.message, "error"), True, True
     if job.kind == "store":
-        if not result.get("ok"):
-            return components.errors_view(result), True, True
-        return (
-            components.notice(
-                [
-                    html.Strong(t("portal_upload_stored", lang)),
-                    " ",
-                    t("portal_upload_awaits_review", lang, upload=result["upload_id"]),
-                ],
-                "ok",
-            ),
-            True,
-            True,
-        )
-    return components.report_view(result), True, not result.get("ok")
+        if not report.ok:
+            return reports.errors_view(report, lang), True, True
+        upload_id = StoredUpload.from_json(job.result).upload_id
+        return reports.stored_view(upload_id, lang), True, True
+    return reports.report_view(report, lang), True, not report.ok
 
 
 def start(stores: Stores, contents: Any, names: Any) -> str:

@@ -14,8 +14,8 @@ import pytest
 from etl.errors import InputError, PersonLevelDataError
 from etl.extract.anonymised import read_extract, write_extract
 from etl.model import ExtractBundle
-from etl.store.engine import init_stores
 from etl.store.restricted import read_counts, save_extract
+from etl.testing import migrated_stores
 
 AGS = "03901001"
 POPULATION = """area_level,area_key,sex,age,nationality,residence,count
@@ -296,7 +296,7 @@ def test_a_register_file_given_instead_of_an_extract_is_refused(tmp_path: Path) 
 
 def test_round_trip_into_the_store(tmp_path: Path, any_settings) -> None:
     bundle = read_extract(write_extract_files(tmp_path / "x"))
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     upload_id = save_extract(restricted, bundle, file_name="x", actor="test")
     stored = read_counts(restricted, "population_counts", [upload_id])
     columns = list(bundle.population.columns)

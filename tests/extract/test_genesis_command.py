@@ -14,8 +14,9 @@ import pytest
 from etl.commands.import_genesis import STORED_COLUMNS, source_record
 from etl.config import Settings
 from etl.extract.genesis import read_genesis
-from etl.store.engine import init_stores, restricted_engine
+from etl.store.engine import restricted_engine
 from etl.store.restricted import read_table, save_official
+from etl.testing import migrated_stores
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
@@ -117,7 +118,7 @@ def test_store_round_trip(any_settings: Settings, tmp_path: Path) -> None:
         "2015;06636;Werra-Meißner-Kreis;Insgesamt;711;790;705;778\n__________\n",
         encoding="utf-8",
     )
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     kreise = read_genesis(kreis_path)
     save_official(
         restricted,

@@ -13,8 +13,7 @@ from etl.errors import InputError
 from etl.extract.anonymised import write_extract
 from etl.extract.extract_paths import extract_paths
 from etl.store import restricted as store
-from etl.store.engine import init_stores
-from etl.testing import tiny_bundle
+from etl.testing import migrated_stores, tiny_bundle
 
 DATE = dt.date(2023, 12, 31)
 KEYS = ("03901001", "03901002", "03901003")
@@ -34,7 +33,7 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, *paths: str) -> int
 
 
 def active(settings: Settings) -> list[str]:
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     return sorted(store.active_uploads(restricted)["municipality"])
 
 

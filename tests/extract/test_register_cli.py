@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from etl.config import Settings
-from etl.store.engine import init_stores
+from etl.testing import migrated_stores
 
 REPO = Path(__file__).resolve().parents[2]
 REGISTER = """\
@@ -41,7 +41,7 @@ def etl(*args: str, home: Path) -> subprocess.CompletedProcess:
 
 
 def snapshot(home: Path) -> tuple[int, ...]:
-    restricted, _ = init_stores(Settings(home=home))
+    restricted = migrated_stores(Settings(home=home)).restricted
     with restricted.connect() as connection:
         return tuple(
             connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()

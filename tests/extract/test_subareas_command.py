@@ -10,9 +10,9 @@ from etl.cli import main
 from etl.config import Settings
 from etl.store import schema
 from etl.store.contents import zone_contents
-from etl.store.engine import init_stores
 from etl.store.restricted import read_table
 from etl.store.subareas import read_subareas
+from etl.testing import migrated_stores
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
@@ -31,7 +31,7 @@ def test_boundaries_then_a_list_replace_per_gemeinde(any_settings, monkeypatch, 
     listing = tmp_path / "dorf.csv"
     listing.write_text("key;name\n03901001-001;Oberdorf\n03901001-002;Unterdorf\n")
     assert run(any_settings, monkeypatch, str(listing), "--actor", "statistik") == 0
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     registry = read_subareas(restricted)
     assert registry.groupby("municipality").size().to_dict() == {"03901001": 2, "04021000": 10}
     assert set(registry.loc[registry["municipality"] == "03901001", "registered_by"]) == {
@@ -51,7 +51,7 @@ def test_a_refused_list_changes_nothing(any_settings, monkeypatch, tmp_path, cap
     listing = tmp_path / "liste.csv"
     listing.write_text("key;name\n03901001-001;Oberdorf\n")
     assert run(any_settings, monkeypatch, str(listing)) == 0
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     before = zone_contents(restricted, schema.restricted)
     listing.write_text("key;name\n03901001-002;Mitte\n03901001-P000017;Max\n")
     assert run(any_settings, monkeypatch, str(listing)) == 2

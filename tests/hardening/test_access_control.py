@@ -78,7 +78,7 @@ def test_polling_or_confirming_another_accounts_job_is_refused(settings, client,
         app,
         outputs,
         [(ids.UPLOAD_POLL, "n_intervals", 1)],
-        [(ids.UPLOAD_JOB, "data", job_id)],
+        [(ids.UPLOAD_JOB, "data", job_id), (ids.LOCATION, "search", "")],
     )
     assert poll.status_code == 403
     confirm = dash_callback(
@@ -123,7 +123,7 @@ def test_uploading_for_another_municipality_is_refused(settings, client, app, tm
                 (ids.UPLOAD_DISCARD, "hidden"),
             ],
             [(ids.UPLOAD_POLL, "n_intervals", 1)],
-            [(ids.UPLOAD_JOB, "data", job_id)],
+            [(ids.UPLOAD_JOB, "data", job_id), (ids.LOCATION, "search", "")],
         )
         if poll.get_json()["response"][ids.UPLOAD_POLL]["disabled"] or time.monotonic() > deadline:
             break

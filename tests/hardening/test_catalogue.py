@@ -11,6 +11,7 @@ from etl.store import schema
 from etl.store.engine import publisher_engine, restricted_engine
 from etl.store.review import table_fingerprints
 from etl.uploads import service
+from etl.uploads.records import ValidationReport
 
 from .catalogue import build_catalogue
 
@@ -37,12 +38,11 @@ def test_every_malformed_upload_is_refused_clearly_and_stores_nothing(
         account = Account(99, "hardening", "uploader", case.municipalities, False, "x")
         job_id = service.start_validation(stores, account, case.files, wait=True)
         job = service.job_status(stores, account, job_id)
-        report = job.result
-        messages = " | ".join(e["message"] for e in report.get("errors", []))
-        if job.state != "done" or report.get("ok") or case.message not in messages:
+        report = ValidationReport.from_json(job.result)
+        messages = " | ".join(e.message for e in report.errors)
+        if job.state != "done" or report.ok or case.message not in messages:
             problems.append(
-                f"{case.name}: state={job['state']} ok={report.get('ok')} "
-                f"message={messages or job['message']!r}"
+                f"{case.name}: state={job.state} ok={report.ok} message={messages or job.message!r}"
             )
         with pytest.raises(InputError, match="erfolgreich geprüfte"):
             service.start_store(stores, account, job_id, wait=True)

@@ -99,12 +99,12 @@ def test_concurrent_reuploads_of_one_municipality_leave_one_active(pg_portal, tm
 def _copy_store(source: Settings, target: Settings, upload_ids: list[str]) -> None:
     """A fresh store with exactly the given uploads (accepted) and the same master tables."""
     from etl.model import ExtractBundle
-    from etl.store.engine import init_stores
     from etl.store.restricted import read_table, replace_table, save_extract
+    from etl.testing import migrated_stores
 
     engine = restricted_engine(source)
     rows = uploads_of(engine).set_index("upload_id")
-    copy, _ = init_stores(target)
+    copy = migrated_stores(target).restricted
     for upload_id in upload_ids:
         tables = upload_tables(engine, upload_id)
         date = pd.Timestamp(rows.loc[upload_id, "reference_date"]).date()

@@ -20,6 +20,7 @@ from etl.extract.tabular import parse_table
 from etl.testing import tiny_bundle
 from etl.uploads import service
 from etl.uploads.intake import UploadedFile
+from etl.uploads.records import ValidationReport
 from etl.uploads.testing import extract_files
 
 FUZZ = hypothesis_settings(
@@ -163,4 +164,5 @@ def test_whole_service_on_fuzzed_zips(settings, stores_for, members, manifest):
     )
     job = service.job_status(stores, OWNER, job_id)
     assert job.state == "done", job.message  # a report, not an internal error
-    assert not job.result["ok"] and job.result["errors"][0]["message"]
+    report = ValidationReport.from_json(job.result)
+    assert not report.ok and report.errors[0].message

@@ -19,6 +19,7 @@ from etl.config import Settings
 from etl.errors import InputError
 from etl.uploads.intake import UploadedFile, stage, staging_root
 from etl.uploads.limits import check_parquet
+from etl.uploads.records import ValidationReport
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -137,7 +138,7 @@ def test_a_refused_person_level_file_is_deleted_at_once(settings: Settings, worl
     job_id = service.start_validation(
         stores, world["altdorf"], [UploadedFile("personen.csv", data)], wait=True
     )
-    report = service.job_status(stores, world["altdorf"], job_id).result
-    assert report["ok"] is False
+    report = ValidationReport.from_json(service.job_status(stores, world["altdorf"], job_id).result)
+    assert report.ok is False
     assert not (staging_root(settings) / job_id).exists()
     assert not any(staging_root(settings).glob("*/personen.csv"))

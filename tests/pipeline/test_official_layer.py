@@ -8,10 +8,9 @@ import pytest
 
 from etl.config import Settings
 from etl.pipeline import publish
-from etl.store.engine import init_stores
 from etl.store.published import live_release_id, read_release_table, release_info
 from etl.store.restricted import save_extract
-from etl.testing import TINY_MUNICIPALITIES, tiny_bundle, tiny_restricted_store
+from etl.testing import TINY_MUNICIPALITIES, migrated_stores, tiny_bundle, tiny_restricted_store
 from etl.testing_official import (
     POPULATION_TABLE,
     official_population,
@@ -29,7 +28,7 @@ def test_publish_with_official_tables_alone(settings: Settings) -> None:
     store_official(settings, official_population((2012, 2013), keys))
     report = publish(settings)
     assert report.years == [2012, 2013]
-    _, published = init_stores(settings)
+    published = migrated_stores(settings).publisher
     release = live_release_id(published)
     population = read_release_table(published, "population", release)
     assert set(population["source"]) == {"official"}
@@ -47,7 +46,7 @@ def test_publish_with_official_tables_alone(settings: Settings) -> None:
 
 
 def test_publish_without_anything_says_what_to_import(settings: Settings) -> None:
-    init_stores(settings)
+    migrated_stores(settings)
     with pytest.raises(Exception, match="weder Meldungen noch amtliche Tabellen"):
         publish(settings)
 
@@ -58,7 +57,7 @@ def test_register_refines_official_and_official_fills_earlier_years(settings: Se
     store_official(settings, official_population((2021, 2023), keys))
     report = publish(settings)
     assert report.years == [2021, 2023]
-    _, published = init_stores(settings)
+    published = migrated_stores(settings).publisher
     release = live_release_id(published)
     population = read_release_table(published, "population", release)
     by_year = population.groupby("year")["source"].agg(set).to_dict()
@@ -71,7 +70,8 @@ def test_register_refines_official_and_official_fills_earlier_years(settings: Se
 
 
 def test_publish_when_no_extract_has_households(settings: Settings) -> None:
-    restricted, published = init_stores(settings)
+    opened = migrated_stores(settings)
+    restricted, published = opened.restricted, opened.publisher
     bundle = tiny_bundle("03901001", dt.date(2023, 12, 31), scale=3.0, seed=1)
     bundle = type(bundle)(
         bundle.municipality,

@@ -21,9 +21,9 @@ from etl.cli import main
 from etl.config import Settings
 from etl.extract.genesis import read_genesis
 from etl.pipeline import publish
-from etl.store.engine import init_stores
 from etl.store.published import live_release_id, read_release_table
 from etl.symbols import STATUSES
+from etl.testing import migrated_stores
 from etl.testing_official import build_official_store
 
 pytestmark = pytest.mark.real_samples
@@ -56,7 +56,7 @@ def app(official_settings: Settings) -> Dash:
 
 @pytest.fixture(scope="module")
 def published(official_settings: Settings) -> dict[str, pd.DataFrame]:
-    _, engine = init_stores(official_settings)
+    engine = migrated_stores(official_settings).publisher
     release = live_release_id(engine)
     return {
         name: read_release_table(engine, name, release)
@@ -140,7 +140,7 @@ def test_derived_crosswalk_puts_renamed_and_merged_keys_on_the_map(
     assert ("03152001", "03159001") in set(zip(pairs["old_key"], pairs["new_key"], strict=True))
     assert set(pairs["confidence"]) <= {"hoch", "mittel"} and pairs["evidence"].notna().all()
     publish(settings)
-    _, engine = init_stores(settings)
+    engine = migrated_stores(settings).publisher
     population = read_release_table(engine, "population", live_release_id(engine))
     totals = population[(population["sex"] == "total") & (population["year"] == 2013)]
     served = totals.set_index("area_key")["value"]

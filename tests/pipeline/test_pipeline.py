@@ -16,10 +16,10 @@ from etl.errors import StoreError
 from etl.pipeline import publish
 from etl.store import restricted as store
 from etl.store import schema
-from etl.store.engine import init_stores, reader_engine
+from etl.store.engine import reader_engine
 from etl.store.published import live_release_id, read_release_table, release_info
 from etl.symbols import NOT_AVAILABLE, SUPPRESSED
-from etl.testing import assert_protected, tiny_restricted_store
+from etl.testing import assert_protected, migrated_stores, tiny_restricted_store
 
 
 def test_publish_protects_audits_and_serves(any_settings: Settings) -> None:
@@ -59,7 +59,7 @@ def test_release_passes_an_independent_audit_of_the_published_statuses(settings:
 
     tiny_restricted_store(settings, years=(2023,))
     report = publish(settings)
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     data = read_restricted(restricted)
     built = year_problems(data.years[0], data.expected, data.regions)
     truth = {
@@ -73,7 +73,7 @@ def test_release_passes_an_independent_audit_of_the_published_statuses(settings:
 
 def test_missing_municipality_makes_its_totals_not_available(settings: Settings) -> None:
     tiny_restricted_store(settings, years=(2023,))
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     areas = store.read_table(restricted, "areas")
     extra = pd.DataFrame(
         {
@@ -100,7 +100,7 @@ def test_publish_without_uploads_says_what_to_do(settings: Settings) -> None:
 def test_failed_publish_keeps_previous_release(settings: Settings) -> None:
     tiny_restricted_store(settings, years=(2023,))
     first = publish(settings).release_id
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     with restricted.begin() as connection:  # make the city's Ortsteile exceed the city
         connection.execute(
             delete(schema.population_counts).where(

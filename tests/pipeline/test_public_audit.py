@@ -10,7 +10,6 @@ from etl.config import Settings
 from etl.errors import DisclosureError
 from etl.pipeline import publish, read_restricted, year_problems
 from etl.public_audit import verify_release
-from etl.store.engine import init_stores
 from etl.store.published import (
     list_releases,
     live_release_id,
@@ -20,21 +19,21 @@ from etl.store.published import (
 )
 from etl.store.schema import RELEASE_TABLES
 from etl.symbols import PUBLISHED, SUPPRESSED
-from etl.testing import tiny_restricted_store
+from etl.testing import migrated_stores, tiny_restricted_store
 from etl.transform import attacker_model as attacker
 
 YEAR = 2023
 
 
 def _truth(settings: Settings) -> dict[int, dict[str, pd.Series]]:
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     data = read_restricted(restricted)
     built = year_problems(data.years[0], data.expected, data.regions)
     return {YEAR: {n: p.rows.set_index("cell")["value"] for n, p in built.problems.items()}}
 
 
 def _release_copy(settings: Settings, release_id: str) -> tuple[dict, dict[str, pd.DataFrame]]:
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     info = release_info(publisher, release_id)
     record = {k: info[k] for k in ("min_count", "protection", "territorial_status", "years")}
     record |= {k: info[k] for k in ("sources", "attribution", "note", "audit")}
@@ -63,7 +62,7 @@ def test_an_unsafe_release_is_refused_and_never_readable(any_settings: Settings)
     def verify(connection: Connection, release_id: str) -> None:
         verify_release(connection, release_id, truth, min_count=3, protection=0.3)
 
-    _, publisher = init_stores(any_settings)
+    publisher = migrated_stores(any_settings).publisher
     with pytest.raises(DisclosureError, match="Öffentliches Audit 2023"):
         write_release(publisher, record, tables, verify=verify)
     assert list_releases(publisher)["release_id"].tolist() == [first]
@@ -80,7 +79,7 @@ def test_the_check_reads_the_new_release_before_it_goes_live(settings: Settings)
         seen["rows"] = len(read_release_table(connection, "population", release_id))
         seen["live"] = live_release_id(connection)
 
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     second = write_release(publisher, record, tables, verify=verify)
     assert seen == {"rows": len(tables["population"]), "live": first}
     assert live_release_id(publisher) == second

@@ -21,10 +21,10 @@ from etl.extract.anonymised import read_extract
 from etl.pipeline import PublishReport, publish, read_restricted, year_problems
 from etl.public_audit import UnionAudit, audit_union, public_year
 from etl.store import restricted as store
-from etl.store.engine import init_stores, reader_engine
+from etl.store.engine import reader_engine
 from etl.store.published import read_release_table, readable_release_ids
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
-from etl.testing import sample_store_steps
+from etl.testing import migrated_stores, sample_store_steps
 from etl.transform import attacker_model as attacker
 
 YEAR = 2023
@@ -67,7 +67,7 @@ def _changed_regions(regions: pd.DataFrame) -> pd.DataFrame:
 
 def _union_audit(settings: Settings, releases: list[str]) -> UnionAudit:
     """Rebuild the union from the public side and audit it against the restricted truth."""
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     data = read_restricted(restricted)
     reader = reader_engine(settings)
     views = [public_year(reader, r, YEAR)[0] for r in releases]
@@ -84,7 +84,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     settings = Settings(home=home)
     _import_samples(home)
     first = publish(settings)
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     regions = store.read_table(restricted, "region_sets")
     store.replace_table(restricted, "region_sets", _changed_regions(regions), actor="t", detail={})
     second = publish(settings)

@@ -18,10 +18,9 @@ from dashboard.app import create_app
 from etl.cli import main as etl_main
 from etl.commands.demo import SAMPLES
 from etl.config import Settings
-from etl.store.engine import init_stores
 from etl.store.published import list_releases
 from etl.store.restricted import read_audit_log
-from etl.testing import sample_store_steps
+from etl.testing import migrated_stores, sample_store_steps
 
 REASON = "Fehler in der Altersgliederung von Achterdiek"
 
@@ -62,7 +61,7 @@ def one_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _releases(home: Path) -> list[str]:
-    _, publisher = init_stores(Settings(home=home))
+    publisher = migrated_stores(Settings(home=home)).publisher
     return list_releases(publisher)["release_id"].tolist()  # newest first
 
 
@@ -88,7 +87,7 @@ def test_the_live_release_is_refused_with_a_clear_error_and_stays_readable(
     client = create_app(Settings(home=two_releases.home), warm=False).server.test_client()
     assert client.get(f"/api/v1/areas?release={two_releases.live}").status_code == 200
     assert client.get("/api/v1/areas").status_code == 200
-    log = read_audit_log(init_stores(Settings(home=two_releases.home))[0])
+    log = read_audit_log(migrated_stores(Settings(home=two_releases.home)).restricted)
     assert (log["action"] == "withdraw-release").sum() == 1  # only the older release's
 
 
@@ -123,7 +122,7 @@ def test_the_page_of_a_withdrawn_release_shows_the_notice(two_releases: TwoRelea
 
 
 def test_the_withdrawal_is_in_the_audit_log(two_releases: TwoReleases) -> None:
-    log = read_audit_log(init_stores(Settings(home=two_releases.home))[0])
+    log = read_audit_log(migrated_stores(Settings(home=two_releases.home)).restricted)
     entry = log[log["action"] == "withdraw-release"]
     assert len(entry) == 1
     assert entry["actor"].iloc[0] == "statistik"

@@ -19,6 +19,7 @@ from etl.uploads import plausibility as p
 from etl.uploads.diff import table_diff
 from etl.uploads.intake import check_archive, safe_name
 from etl.uploads.records import Job
+from etl.uploads.report import TableChange
 from portal.decode import decode_upload
 from portal.pages.review import publish_outcome
 from portal.pages.upload import job_outcome
@@ -85,9 +86,10 @@ def test_table_diff():
     old = pd.DataFrame([{**keys, "size": s, "count": n} for s, n in ((1, 10), (2, 5))])
     new = pd.DataFrame([{**keys, "size": s, "count": n} for s, n in ((1, 12), (3, 1))])
     diff = table_diff("households", new, old)
-    assert (diff["added"], diff["removed"], diff["changed"]) == (1, 1, 1)
-    assert (diff["total_old"], diff["total_new"]) == (15, 13)
-    assert diff["largest"][0] == {**keys, "size": 2, "old": 5, "new": 0}
+    assert (diff.added, diff.removed, diff.changed) == (1, 1, 1)
+    assert (diff.total_old, diff.total_new) == (15, 13)
+    assert diff.largest[0] == TableChange(cells={**keys, "size": 2}, old=5, new=0)
+    assert diff.largest[0].to_json() == {**keys, "size": 2, "old": 5, "new": 0}
 
 
 def test_decode_upload():

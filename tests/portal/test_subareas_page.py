@@ -10,7 +10,7 @@ import pytest
 from etl.accounts.service import AccessDenied
 from etl.store import schema
 from etl.store.contents import zone_contents
-from etl.store.engine import init_stores
+from etl.testing import migrated_stores
 from etl.uploads import registry
 from etl.uploads.intake import UploadedFile
 from portal import ids
@@ -65,7 +65,7 @@ def test_uploading_a_list_registers_it(app, client, settings, world, stores):
 
 
 def test_a_list_with_person_keys_is_refused_and_changes_nothing(app, client, settings):
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     before = zone_contents(restricted, schema.restricted)
     login(client, "statistik", PASSWORD)
     shown = upload_list(client, app, "key;name\n03901001-001;A\n03901001-MaxMustermann_Hst12;B\n")

@@ -10,12 +10,12 @@ import pytest
 from etl.config import Settings
 from etl.store import schema
 from etl.store.contents import zone_contents
-from etl.store.engine import init_stores
 from etl.store.restricted import replace_table
 from etl.store.subareas import replace_subareas
-from etl.testing import tiny_bundle
+from etl.testing import migrated_stores, tiny_bundle
 from etl.uploads import service, workflow
 from etl.uploads.intake import UploadedFile
+from etl.uploads.records import StoredUpload, ValidationReport
 from etl.uploads.testing import (
     extract_zip,
     grid_cell_of,
@@ -36,7 +36,7 @@ ATTACKS = upload_attacks(AGS, DATE, REGISTERED, grid_cell_of(WEST + 40_000, SOUT
 def portal_world(any_settings: Settings, stores_for, stores):
     stores = stores_for(any_settings)
     world = build_world(stores)
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     registry = pd.DataFrame(
         {"area_key": [f"{AGS}-{c}" for c in REGISTERED], "municipality": AGS, "name": "Ort"}
     )
@@ -53,20 +53,21 @@ def portal_world(any_settings: Settings, stores_for, stores):
 
 
 def both_zones(settings: Settings) -> dict:
-    restricted, publisher = init_stores(settings)
+    opened = migrated_stores(settings)
+    restricted, publisher = opened.restricted, opened.publisher
     return {
         "restricted": zone_contents(restricted, schema.restricted),
         "published": zone_contents(publisher, schema.published),
     }
 
 
-def validate(stores, account, data: bytes) -> tuple[str, dict]:
+def validate(stores, account, data: bytes) -> tuple[str, ValidationReport]:
     job_id = service.start_validation(
         stores, account, [UploadedFile("auszug.zip", data)], wait=True
     )
     job = service.job_status(stores, account, job_id)
     assert job.state == "done", job.message
-    return job_id, job.result
+    return job_id, ValidationReport.from_json(job.result)
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
@@ -75,11 +76,11 @@ def test_attack_is_refused_with_one_message_and_nothing_stored(portal_world, tmp
     settings = stores.settings
     before = both_zones(settings)
     _, report = validate(stores, world["altdorf"], extract_zip(attack.bundle, tmp_path / "a"))
-    assert not report["ok"]
-    [error] = report["errors"]
-    assert error["file"] == "population.csv" and error["row"] >= 2
-    assert error["column"] in ("area_key", "count")
-    assert attack.message in error["message"]
+    assert not report.ok
+    [error] = report.errors
+    assert error.file == "population.csv" and error.row >= 2
+    assert error.column in ("area_key", "count")
+    assert attack.message in error.message
     assert both_zones(settings) == before
     assert not list((settings.home / "portal-staging").iterdir())
 
@@ -90,13 +91,15 @@ def test_statistician_sees_the_findings_of_a_valid_upload(portal_world, tmp_path
     inside = grid_cell_of(WEST + 2_500, SOUTH + 2_500)
     bundle = with_rows(bundle, "population", [("grid1km", inside, "male", 18, "all", "main", 1)])
     job_id, report = validate(stores, world["altdorf"], extract_zip(bundle, tmp_path / "a"))
-    assert report["ok"], report["errors"]
-    small = next(c for c in report["checks"] if c["check"] == "subareas-small")
-    assert "nicht als eigene Gebiete veröffentlicht" in small["explanation"]
+    assert report.ok, report.errors
+    small = next(c for c in report.checks if c.check == "subareas-small")
+    assert "nicht als eigene Gebiete veröffentlicht" in small.explanation
     store_id = service.start_store(stores, world["altdorf"], job_id, wait=True)
-    upload_id = service.job_status(stores, world["altdorf"], store_id).result["upload_id"]
+    upload_id = StoredUpload.from_json(
+        service.job_status(stores, world["altdorf"], store_id).result
+    ).upload_id
     shown = workflow.submission_report(stores, world["statistik"], upload_id)
-    assert "subareas-small" in {c["check"] for c in shown["checks"]}
+    assert "subareas-small" in {c.check for c in shown.checks}
 
 
 def test_a_grid_without_boundary_is_a_warning_in_the_review_queue(portal_world, tmp_path):
@@ -105,7 +108,7 @@ def test_a_grid_without_boundary_is_a_warning_in_the_review_queue(portal_world, 
     cell = grid_cell_of(WEST, SOUTH)
     bundle = with_rows(bundle, "population", [("grid1km", cell, "male", 18, "all", "main", 5)])
     job_id, report = validate(stores, world["weserhaven"], extract_zip(bundle, tmp_path / "w"))
-    assert report["ok"], report["errors"]
+    assert report.ok, report.errors
     service.start_store(stores, world["weserhaven"], job_id, wait=True)
     [pending] = workflow.review_queue(stores, world["statistik"])
-    assert "Rasterzellen nicht geprüft" in [w["title"] for w in pending.warnings]
+    assert "Rasterzellen nicht geprüft" in [w.title for w in pending.warnings]

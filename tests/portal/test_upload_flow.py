@@ -13,7 +13,9 @@ from etl.store.review import uploads_of
 from etl.testing import tiny_bundle
 from etl.uploads import service, workflow
 from etl.uploads.intake import UploadedFile
+from etl.uploads.records import StoredUpload, ValidationReport
 from etl.uploads.testing import extract_files, extract_zip
+from portal.pages import submissions as submissions_page
 
 DATE = dt.date(2024, 12, 31)
 
@@ -22,14 +24,14 @@ def validate(stores, account, files):
     job_id = service.start_validation(stores, account, files, wait=True)
     job = service.job_status(stores, account, job_id)
     assert job.state == "done", job.message
-    return job_id, job.result
+    return job_id, ValidationReport.from_json(job.result)
 
 
 def store(stores, account, job_id) -> str:
     store_id = service.start_store(stores, account, job_id, wait=True)
     job = service.job_status(stores, account, store_id)
     assert job.state == "done", job.message
-    return job.result["upload_id"]
+    return StoredUpload.from_json(job.result).upload_id
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "parquet"])
@@ -40,11 +42,11 @@ def test_valid_zip_gives_a_report_and_is_stored_pending(
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     data = extract_zip(bundle, tmp_path / "auszug", file_format)
     job_id, report = validate(stores, altdorf, [UploadedFile("auszug.zip", data)])
-    assert report["ok"], report
-    assert report["summary"]["municipality"] == "03901001"
-    assert report["summary"]["name"] == "Altdorf"
-    assert {c["check"] for c in report["checks"]} >= {"change", "heaping", "households"}
-    assert report["replaces"] is None and "available" in report["preview"]
+    assert report.ok, report
+    assert report.summary.municipality == "03901001"
+    assert report.summary.name == "Altdorf"
+    assert {c.check for c in report.checks} >= {"change", "heaping", "households"}
+    assert report.replaces is None and report.diff == () and report.preview is not None
     upload_id = store(stores, altdorf, job_id)
     stored = uploads_of(restricted_engine(settings), ["03901001"])
     row = stored[stored["upload_id"] == upload_id].iloc[0]
@@ -91,8 +93,8 @@ def test_german_csv_variants_are_accepted(
     bundle = tiny_bundle("03901001", DATE, scale=30, seed=5)
     files = _german_variant(extract_files(bundle, tmp_path / "auszug"), separator, encoding, bom)
     _, report = validate(stores, world["altdorf"], files)
-    assert report["ok"], report["errors"]
-    assert report["summary"]["persons"] == int(bundle.population["count"].sum())
+    assert report.ok, report.errors
+    assert report.summary.persons == int(bundle.population["count"].sum())
 
 
 def test_reupload_shows_a_diff_and_supersedes(settings, world, tmp_path, stores):
@@ -106,10 +108,10 @@ def test_reupload_shows_a_diff_and_supersedes(settings, world, tmp_path, stores)
     job_id, report = validate(
         stores, altdorf, [UploadedFile("b.zip", extract_zip(second, tmp_path / "b"))]
     )
-    assert report["replaces"] == first_id
-    population = next(d for d in report["diff"] if d["table"] == "population")
-    assert population["changed"] + population["added"] + population["removed"] > 0
-    assert population["total_old"] == int(first.population["count"].sum())
+    assert report.replaces == first_id
+    population = next(d for d in report.diff if d.table == "population")
+    assert population.changed + population.added + population.removed > 0
+    assert population.total_old == int(first.population["count"].sum())
     second_id = store(stores, altdorf, job_id)
     rows = uploads_of(restricted_engine(settings), ["03901001"]).set_index("upload_id")
     assert rows.loc[first_id, "state"] == "superseded"
@@ -130,7 +132,11 @@ def test_review_and_status_of_submissions(settings, world, tmp_path, stores):
     assert upload_id not in {r.upload_id for r in workflow.submissions(stores, world["weserhaven"])}
     queue = workflow.review_queue(stores, statistik)
     assert [r.upload_id for r in queue] == [upload_id]
-    assert workflow.submission_report(stores, altdorf, upload_id)["ok"]
+    assert workflow.submission_report(stores, altdorf, upload_id).ok
+    english = str(submissions_page.layout(stores, altdorf, f"?id={upload_id}&lang=en"))
+    assert "Formally correct" in english and "Plausibility" in english
+    assert "Formal in Ordnung" not in english
+    assert "Formal in Ordnung" in str(submissions_page.layout(stores, altdorf, f"?id={upload_id}"))
     workflow.decide(stores, statistik, upload_id, "accepted", "geprüft")
     mine = {r.upload_id: r for r in workflow.submissions(stores, altdorf)}
     assert mine[upload_id].status == "angenommen"

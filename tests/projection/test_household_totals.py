@@ -27,9 +27,8 @@ from etl.projection.household_totals import (
     register_sizes,
     trend_factor,
 )
-from etl.store.engine import init_stores
 from etl.store.restricted import save_extract
-from etl.testing import tiny_bundle
+from etl.testing import migrated_stores, tiny_bundle
 from tests.projection.test_forecast_command import write_exports
 
 HELD = HouseholdAssumptions(annual_change=0.0)
@@ -226,7 +225,7 @@ def test_households_on_the_real_tables_reproduce_the_census(
 
 def _register_store(settings: Settings) -> None:
     """Gifhorn (03151009) uploads for 31.12.2012 and, after the base year, 31.12.2014."""
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     for year, seed in ((2012, 1), (2014, 2)):
         bundle = tiny_bundle("03151009", dt.date(year, 12, 31), scale=4.0, seed=seed)
         save_extract(restricted, bundle, file_name=f"gifhorn-{year}")

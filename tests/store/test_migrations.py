@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 from etl.config import Settings
 from etl.errors import StoreError
 from etl.store import schema
-from etl.store.engine import init_stores, publisher_engine, restricted_engine
+from etl.store.engine import publisher_engine, restricted_engine
 from etl.store.migrate import (
     BASELINE,
     VERSION_TABLE,
@@ -24,6 +24,7 @@ from etl.store.migrate import (
     target_metadata,
     upgrade_zone,
 )
+from etl.testing import migrated_stores
 
 
 def _engines(settings: Settings) -> dict[str, Engine]:
@@ -98,8 +99,9 @@ def test_store_of_the_previous_release_is_upgraded_in_place(any_settings: Settin
     assert [(row.region_key, row.member_key) for row in rows] == [("R-1", "03901000")]
 
 
-def test_init_stores_creates_tables_only_through_migrations(settings: Settings) -> None:
-    restricted, publisher = init_stores(settings)
+def test_migrated_stores_create_tables_only_through_migrations(settings: Settings) -> None:
+    opened = migrated_stores(settings)
+    restricted, publisher = opened.restricted, opened.publisher
     for engine in (restricted, publisher):
         assert VERSION_TABLE in inspect(engine).get_table_names()
 

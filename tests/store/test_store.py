@@ -13,10 +13,10 @@ from sqlalchemy.exc import DBAPIError
 from etl.config import Settings
 from etl.errors import ConfigError, DisclosureError, StoreError
 from etl.store import restricted as store
-from etl.store.engine import init_stores, reader_engine
+from etl.store.engine import reader_engine
 from etl.store.published import list_releases, live_release_id, read_release_table, write_release
 from etl.store.roles import provision_reader
-from etl.testing import tiny_bundle, write_tiny_release
+from etl.testing import migrated_stores, tiny_bundle, write_tiny_release
 
 
 def _release(**changes) -> dict:
@@ -69,7 +69,7 @@ def test_unprotected_cell_is_refused_and_previous_release_keeps_serving(
     settings: Settings, values: list[int], statuses: list[str], message: str
 ) -> None:
     live = write_tiny_release(settings)
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     with pytest.raises(DisclosureError, match=message):
         write_release(publisher, _release(), {"households": _cells(values, statuses)})
     assert live_release_id(reader_engine(settings)) == live
@@ -77,14 +77,14 @@ def test_unprotected_cell_is_refused_and_previous_release_keeps_serving(
 
 
 def test_release_without_safe_audit_is_refused(settings: Settings) -> None:
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     with pytest.raises(DisclosureError, match="Audit"):
         write_release(publisher, _release(audit={"safe": False}), {})
 
 
 def test_failure_midway_rolls_back_the_whole_release(settings: Settings) -> None:
     live = write_tiny_release(settings)
-    _, publisher = init_stores(settings)
+    publisher = migrated_stores(settings).publisher
     valid = _cells([5, 10], ["published", "published"])
     broken = pd.DataFrame({"area_key": ["03901001"], "level": "gemeinde", "web_geojson": [None]})
     with pytest.raises(DBAPIError, match=r"(?i)null"):
@@ -109,7 +109,7 @@ def test_reader_without_store_says_what_to_do(settings: Settings) -> None:
 
 
 def test_reupload_replaces_and_keeps_history(any_settings: Settings) -> None:
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     bundle = tiny_bundle("03901001", dt.date(2023, 12, 31))
     first = store.save_extract(restricted, bundle, file_name="a.csv")
     second = store.save_extract(restricted, bundle, file_name="b.csv")
@@ -139,7 +139,8 @@ def test_settings_validate_and_document() -> None:
 
 @pytest.mark.postgres
 def test_dashboard_role_cannot_read_the_restricted_zone(pg_settings: Settings) -> None:
-    restricted, publisher = init_stores(pg_settings)
+    opened = migrated_stores(pg_settings)
+    restricted, publisher = opened.restricted, opened.publisher
     write_tiny_release(pg_settings)
     store.save_extract(restricted, tiny_bundle("03901001", dt.date(2023, 12, 31)), file_name="x")
     role = f"reader_{uuid.uuid4().hex[:8]}"

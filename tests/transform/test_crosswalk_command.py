@@ -12,8 +12,9 @@ import pandas as pd
 
 from etl.config import Settings
 from etl.extract.crosswalk import read_crosswalk
-from etl.store.engine import init_stores, restricted_engine
+from etl.store.engine import restricted_engine
 from etl.store.restricted import read_table, replace_table
+from etl.testing import migrated_stores
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
@@ -50,7 +51,7 @@ def test_import_and_bad_file(tmp_path: Path) -> None:
 
 
 def test_round_trip(any_settings: Settings) -> None:
-    restricted, _ = init_stores(any_settings)
+    restricted = migrated_stores(any_settings).restricted
     crosswalk = read_crosswalk(DATA / "crosswalk.csv")
     replace_table(restricted, "crosswalk", crosswalk, actor="test", detail={})
     back = read_table(restricted, "crosswalk").sort_values(["old_key", "new_key"])

@@ -9,10 +9,9 @@ import pandas as pd
 from etl.config import Settings
 from etl.store import schema
 from etl.store.contents import zone_contents
-from etl.store.engine import init_stores
 from etl.store.restricted import replace_table, save_extract
 from etl.store.subareas import replace_subareas
-from etl.testing import tiny_bundle, write_tiny_release
+from etl.testing import migrated_stores, tiny_bundle, write_tiny_release
 from etl.uploads.testing import square_boundary
 
 AGS = "03901001"
@@ -23,7 +22,7 @@ REGISTERED = ("001", "002", "003")
 
 
 def prepare_store(settings: Settings) -> None:
-    restricted, _ = init_stores(settings)
+    restricted = migrated_stores(settings).restricted
     registry = pd.DataFrame(
         {
             "area_key": [f"{AGS}-{code}" for code in REGISTERED],
@@ -46,7 +45,8 @@ def prepare_store(settings: Settings) -> None:
 
 def both_zones(settings: Settings) -> dict[str, dict[str, list[tuple]]]:
     """Every row of the restricted and the published zone."""
-    restricted, publisher = init_stores(settings)
+    opened = migrated_stores(settings)
+    restricted, publisher = opened.restricted, opened.publisher
     return {
         "restricted": zone_contents(restricted, schema.restricted),
         "published": zone_contents(publisher, schema.published),

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from etl.uploads.records import Job, Submission
+from etl.uploads.records import Check, Job, Submission
 
 PENDING = Submission(
     upload_id="u1",
@@ -31,9 +31,14 @@ def test_a_submission_awaits_review_only_while_active_and_pending() -> None:
 
 def test_hints_list_the_warning_titles() -> None:
     assert PENDING.hints == "keine"
-    warned = dataclasses.replace(PENDING, warnings=({"title": "Sprung"}, {"title": "Häufung"}))
+    jump = Check("change", "warning", "Sprung", "+9 %")
+    heaping = Check("heaping", "warning", "Häufung", "Whipple 130")
+    warned = dataclasses.replace(PENDING, warnings=(jump, heaping))
     assert warned.hints == "Sprung; Häufung"
-    assert warned.to_dict()["warnings"] == [{"title": "Sprung"}, {"title": "Häufung"}]
+    assert warned.to_dict()["warnings"] == [
+        {"check": "change", "level": "warning", "title": "Sprung", "explanation": "+9 %"},
+        {"check": "heaping", "level": "warning", "title": "Häufung", "explanation": "Whipple 130"},
+    ]
     assert warned.to_dict()["upload_id"] == "u1"
 
 
