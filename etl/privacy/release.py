@@ -1,0 +1,217 @@
+"""Clean-up after secondary suppression: publish secondaries the pattern can do without.
+
+Every requirement of the audit is met by a witness: a table the attacker cannot exclude
+that moves the cell far enough (up to x + d and down to the clipped lower target for a
+primary, by one either way for a secondary, which is then not exact). A witness moves
+suppressed cells only, keeps every relation and every moved cell at the attacker's lower
+bound or above. Publishing a secondary c invalidates only the witnesses that move c; the
+others stay possible tables. So the secondaries are tried one at a time, largest first:
+c is published when a new witness avoiding c is found for every requirement whose
+witness moved c. Each witness comes from a perturbation LP on the suppressed cells of
+the requirement's component of the attacker's problem (no witness can leave it), priced
+so that it avoids large secondaries, the ones tried first. The result passes the same
+interval check as before; `protect` confirms it with the attacker's LPs all the same.
+
+The work is one small LP per requirement plus one per witness to replace, so it is
+bounded by `max_solves` (deterministic: the same table gives the same pattern).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from etl.privacy.floors import a_priori_floors
+from etl.privacy.graph import RelationGraph
+from etl.privacy.perturb import perturbation_within
+from etl.privacy.polytope import attacker_polytope, components
+from etl.privacy.rules import TOLERANCE
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A move the attacker must be unable to exclude: `cell` by `shift` (or its opposite)."""
+
+    cell: int
+    shift: float
+    either_way: bool  # a secondary only needs not to be exact: -shift does as well
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """What every witness search of one table shares."""
+
+    graph: RelationGraph
+    values: np.ndarray
+    primary: np.ndarray
+    lower_bound: float
+
+
+@dataclass
+class _Budget:
+    """Witness searches left."""
+
+    left: int
+
+
+@dataclass
+class _Witnesses:
+    """The cells each requirement's witness moves, and the requirements using each cell."""
+
+    moved: dict[int, np.ndarray] = field(default_factory=dict)
+    users: dict[int, set[int]] = field(default_factory=dict)
+
+    def set(self, number: int, cells: np.ndarray) -> None:
+        self.drop(number)
+        self.moved[number] = cells
+        for cell in cells.tolist():
+            self.users.setdefault(cell, set()).add(number)
+
+    def drop(self, number: int) -> None:
+        for cell in self.moved.pop(number, np.array([], dtype=np.int64)).tolist():
+            self.users[cell].discard(number)
+
+
+def requirements(
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    targets: tuple[np.ndarray, np.ndarray],
+    lower_bounds: np.ndarray,
+) -> list[Requirement]:
+    """The audit's requirements of every suppressed cell, as moves from the true table.
+
+    Primaries: up to the upper target, and down to the lower target clipped at the
+    a-priori floor when that lies below the value (the audit clips the same way).
+    Secondaries: one unit either way. Cells that move at all are not exact.
+    """
+    cells = np.flatnonzero(primary & suppressed)
+    floors = a_priori_floors(graph.by_relation, values, cells, lower_bounds)
+    found = []
+    for cell, floor in zip(cells.tolist(), floors.tolist(), strict=True):
+        value = float(values[cell])
+        found.append(Requirement(cell, targets[0][cell] - value, either_way=False))
+        down = max(targets[1][cell], floor) - value
+        if down < -TOLERANCE:
+            found.append(Requirement(cell, down, either_way=False))
+    for cell in np.flatnonzero(suppressed & ~primary).tolist():
+        found.append(Requirement(cell, 1.0, either_way=True))
+    return found
+
+
+def _witness(
+    problem: _Problem, movable: np.ndarray, requirement: Requirement, region: np.ndarray
+) -> np.ndarray | None:
+    """Cells moved by a witness that moves only `movable` cells, or None if there is none.
+
+    `region` holds the sorted cells of the requirement's component: no witness leaves it.
+    """
+    cells = region[movable[region]]
+    shift = requirement.shift
+    for move in (shift, -shift) if requirement.either_way else (shift,):
+        # primaries stay suppressed: moving them costs nothing the clean-up could save
+        found = perturbation_within(
+            problem.graph,
+            problem.values,
+            problem.primary,
+            cells,
+            (requirement.cell, move),
+            problem.lower_bound,
+        )
+        if found is not None:
+            return found.cells
+    return None
+
+
+def release_secondaries(
+    graph: RelationGraph,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    targets: tuple[np.ndarray, np.ndarray],
+    lower_bounds: np.ndarray,
+    *,
+    lower_bound: float,
+    max_solves: int,
+) -> np.ndarray:
+    """Publish secondaries, largest first, while every requirement keeps a witness.
+
+    `suppressed` must pass the audit; the result does too and is a subset of it. The
+    components of the attacker's problem are independent (a witness never leaves its
+    component), so they are cleaned one after the other, in table order, until
+    `max_solves` witness searches are spent; the rest stay as they are.
+    """
+    suppressed = suppressed.copy()
+    wanted = requirements(graph, values, suppressed, primary, targets, lower_bounds)
+    polytope = attacker_polytope(graph.by_relation, values, suppressed)
+    regions = [np.sort(polytope.cells[columns]) for _, columns in components(polytope)]
+    component_of = np.full(len(values), -1)
+    for number, region in enumerate(regions):
+        component_of[region] = number
+    by_component: dict[int, list[Requirement]] = {}
+    for requirement in wanted:
+        by_component.setdefault(int(component_of[requirement.cell]), []).append(requirement)
+    problem = _Problem(graph, values, primary, lower_bound)
+    budget = _Budget(max_solves)
+    for number in sorted(by_component):
+        _clean_component(problem, suppressed, by_component[number], regions[number], budget)
+    return suppressed
+
+
+def _clean_component(
+    problem: _Problem,
+    suppressed: np.ndarray,
+    wanted: list[Requirement],
+    region: np.ndarray,
+    budget: _Budget,
+) -> None:
+    """Witness every requirement of one component, then try its secondaries (in place)."""
+    if len(wanted) > budget.left:
+        budget.left = 0  # later components are left alone too, whatever their size
+        return
+    budget.left -= len(wanted)
+    witnesses = _Witnesses()
+    for number, requirement in enumerate(wanted):
+        cells = _witness(problem, suppressed, requirement, region)
+        if cells is None:
+            return  # not a safe pattern to begin with: leave it alone
+        witnesses.set(number, cells)
+    own = {req.cell: number for number, req in enumerate(wanted) if req.either_way}
+    secondaries = np.array(sorted(own), dtype=np.int64)
+    values = problem.values
+    for cell in secondaries[np.lexsort((secondaries, -values[secondaries]))].tolist():
+        affected = sorted(witnesses.users.get(cell, set()) - {own[cell]})
+        if len(affected) > budget.left:
+            budget.left = 0
+            return
+        budget.left -= len(affected)
+        if _released(problem, suppressed, wanted, witnesses, region, cell, affected):
+            witnesses.drop(own[cell])
+
+
+def _released(
+    problem: _Problem,
+    suppressed: np.ndarray,
+    wanted: list[Requirement],
+    witnesses: _Witnesses,
+    region: np.ndarray,
+    cell: int,
+    affected: list[int],
+) -> bool:
+    """Publish `cell` (in place) when every affected requirement finds a new witness."""
+    suppressed[cell] = False
+    replacements = {}
+    for number in affected:
+        found = _witness(problem, suppressed, wanted[number], region)
+        if found is None:
+            break
+        replacements[number] = found
+    # a witness that avoids the cell is valid with or without it: keep it either way
+    for number, found in replacements.items():
+        witnesses.set(number, found)
+    if len(replacements) < len(affected):
+        suppressed[cell] = True
+        return False
+    return True
