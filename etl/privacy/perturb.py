@@ -120,7 +120,6 @@ def _cheapest_perturbation(
     cells: np.ndarray,
     target: tuple[int, float],
     lower_bound: float = 1.0,
-    unit_cost: np.ndarray | None = None,
 ) -> Perturbation | None:
     """The cheapest perturbation moving only `cells`, or None if there is none."""
     local, _ = local_system(graph, cells, values)
@@ -140,31 +139,13 @@ def _cheapest_perturbation(
         np.concatenate([rise_lower, fall_lower]),
         np.concatenate([rise_upper, fall_upper]),
     )
-    price = values[cells].astype(np.float64) if unit_cost is None else unit_cost[cells]
-    unit_cost = np.where(suppressed[cells], _FREE_MOVE, price)
+    unit_cost = np.where(suppressed[cells], _FREE_MOVE, values[cells].astype(np.float64))
     optimum = program.maximise(-np.concatenate([unit_cost, unit_cost]))
     if optimum.point is None:
         return None  # infeasible; this LP is never unbounded
     change = optimum.point[:n] - optimum.point[n:]
     moved = np.abs(change) > _MOVED
     return Perturbation(cells=cells[moved], moved_values=values[cells[moved]] + change[moved])
-
-
-def perturbation_within(
-    graph: RelationGraph,
-    values: np.ndarray,
-    cheap: np.ndarray,
-    cells: np.ndarray,
-    target: tuple[int, float],
-    lower_bound: float = 1.0,
-    unit_cost: np.ndarray | None = None,
-) -> Perturbation | None:
-    """The cheapest perturbation moving only the sorted `cells`, or None if there is none.
-
-    Cells marked `cheap` move almost for free, the others cost `unit_cost` (default: their
-    value) per unit.
-    """
-    return _cheapest_perturbation(graph, values, cheap, cells, target, lower_bound, unit_cost)
 
 
 def protecting_perturbation(

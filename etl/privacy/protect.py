@@ -29,7 +29,7 @@ from etl.errors import DisclosureError
 from etl.privacy.intervals import Failure, interval_failures
 from etl.privacy.perturb import RelationGraph, perturbation_search
 from etl.privacy.prune import prune_secondaries
-from etl.privacy.release import release_secondaries
+from etl.privacy.release import release_secondaries, untouched
 from etl.privacy.rules import TOLERANCE, interval_targets, primary_mask
 from etl.privacy.speculation import Step, repair_round
 from etl.privacy.table import Table, parse_table
@@ -247,7 +247,12 @@ def _released(
     )
     if np.array_equal(released, suppressed):
         return suppressed
-    if interval_failures(table.matrix, table.values, released, targets, lower_bounds, pool=pool):
+    # only the components that lost a cell can have changed
+    settled = untouched(graph, table.values, suppressed, released)
+    failures = interval_failures(
+        table.matrix, table.values, released, targets, lower_bounds, settled=settled, pool=pool
+    )
+    if failures:
         logger.warning("clean-up of the secondaries failed the attacker's LPs; not used")
         return suppressed
     return released

@@ -18,15 +18,22 @@ bounded by `max_solves` (deterministic: the same table gives the same pattern).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from etl.privacy.floors import a_priori_floors
-from etl.privacy.graph import RelationGraph
-from etl.privacy.perturb import perturbation_within
+from etl.privacy.graph import RelationGraph, local_system
+from etl.privacy.highs import LinearProgram
 from etl.privacy.polytope import attacker_polytope, components
 from etl.privacy.rules import TOLERANCE
+
+logger = logging.getLogger(__name__)
+
+_FREE_MOVE = 1e-3  # cost per unit of moving a primary, as in `perturb`
+_MOVED = 1e-7  # smaller moves are LP noise
 
 
 @dataclass(frozen=True)
@@ -101,28 +108,55 @@ def requirements(
     return found
 
 
-def _witness(
-    problem: _Problem, movable: np.ndarray, requirement: Requirement, region: np.ndarray
-) -> np.ndarray | None:
-    """Cells moved by a witness that moves only `movable` cells, or None if there is none.
+class _RegionProgram:
+    """The perturbation LP of one component, kept and re-bounded for every witness.
 
-    `region` holds the sorted cells of the requirement's component: no witness leaves it.
+    Columns are the rise and the fall of every cell of the region; published cells are
+    pinned at 0, the requirement's cell at its shift. Costs as in `perturb`: primaries
+    move almost for free, secondaries cost their value per unit, so witnesses avoid the
+    large secondaries that the clean-up tries first. HiGHS re-solves from the last basis.
     """
-    cells = region[movable[region]]
-    shift = requirement.shift
-    for move in (shift, -shift) if requirement.either_way else (shift,):
-        # primaries stay suppressed: moving them costs nothing the clean-up could save
-        found = perturbation_within(
-            problem.graph,
-            problem.values,
-            problem.primary,
-            cells,
-            (requirement.cell, move),
-            problem.lower_bound,
+
+    def __init__(self, problem: _Problem, region: np.ndarray) -> None:
+        local, _ = local_system(problem.graph, region, problem.values)
+        self.region, self.size = region, len(region)
+        self.fall_limit = problem.values[region].astype(np.float64) - problem.lower_bound
+        self.program = LinearProgram(
+            sp.hstack([local, -local], format="csr"),
+            np.zeros(local.shape[0]),
+            np.zeros(2 * self.size),
+            np.concatenate([np.full(self.size, np.inf), self.fall_limit]),
         )
-        if found is not None:
-            return found.cells
-    return None
+        price = np.where(problem.primary[region], _FREE_MOVE, problem.values[region])
+        self.cost = -np.concatenate([price, price]).astype(np.float64)
+
+    def publish(self, cell: int, published: bool) -> None:
+        """Pin a cell at its value (published) or let it move again."""
+        at = int(np.searchsorted(self.region, cell))
+        columns = np.array([at, at + self.size])
+        if published:
+            self.program.set_bounds(columns, np.zeros(2), np.zeros(2))
+        else:
+            self.program.set_bounds(columns, np.zeros(2), np.array([np.inf, self.fall_limit[at]]))
+
+    def witness(self, requirement: Requirement) -> np.ndarray | None:
+        """Cells moved by a witness of the requirement, or None if there is none."""
+        at = int(np.searchsorted(self.region, requirement.cell))
+        columns = np.array([at, at + self.size])
+        shift = requirement.shift
+        found = None
+        for move in (shift, -shift) if requirement.either_way else (shift,):
+            if -move > self.fall_limit[at] + TOLERANCE:
+                continue  # would take the cell below the attacker's lower bound
+            pinned = np.array([max(move, 0.0), max(-move, 0.0)])
+            self.program.set_bounds(columns, pinned, pinned)
+            optimum = self.program.maximise(self.cost)
+            if optimum.point is not None:
+                change = optimum.point[: self.size] - optimum.point[self.size :]
+                found = self.region[np.abs(change) > _MOVED]
+                break
+        self.program.set_bounds(columns, np.zeros(2), np.array([np.inf, self.fall_limit[at]]))
+        return found
 
 
 def release_secondaries(
@@ -143,7 +177,7 @@ def release_secondaries(
     component), so they are cleaned one after the other, in table order, until
     `max_solves` witness searches are spent; the rest stay as they are.
     """
-    suppressed = suppressed.copy()
+    original, suppressed = suppressed, suppressed.copy()
     wanted = requirements(graph, values, suppressed, primary, targets, lower_bounds)
     polytope = attacker_polytope(graph.by_relation, values, suppressed)
     regions = [np.sort(polytope.cells[columns]) for _, columns in components(polytope)]
@@ -157,6 +191,12 @@ def release_secondaries(
     budget = _Budget(max_solves)
     for number in sorted(by_component):
         _clean_component(problem, suppressed, by_component[number], regions[number], budget)
+    logger.info(
+        "clean-up: %d secondaries published, %d witness searches (budget %d)",
+        int((original & ~suppressed).sum()),
+        max_solves - budget.left,
+        max_solves,
+    )
     return suppressed
 
 
@@ -172,9 +212,10 @@ def _clean_component(
         budget.left = 0  # later components are left alone too, whatever their size
         return
     budget.left -= len(wanted)
+    program = _RegionProgram(problem, region)
     witnesses = _Witnesses()
     for number, requirement in enumerate(wanted):
-        cells = _witness(problem, suppressed, requirement, region)
+        cells = program.witness(requirement)
         if cells is None:
             return  # not a safe pattern to begin with: leave it alone
         witnesses.set(number, cells)
@@ -187,24 +228,24 @@ def _clean_component(
             budget.left = 0
             return
         budget.left -= len(affected)
-        if _released(problem, suppressed, wanted, witnesses, region, cell, affected):
+        if _released(program, suppressed, wanted, witnesses, cell, affected):
             witnesses.drop(own[cell])
 
 
 def _released(
-    problem: _Problem,
+    program: _RegionProgram,
     suppressed: np.ndarray,
     wanted: list[Requirement],
     witnesses: _Witnesses,
-    region: np.ndarray,
     cell: int,
     affected: list[int],
 ) -> bool:
     """Publish `cell` (in place) when every affected requirement finds a new witness."""
     suppressed[cell] = False
+    program.publish(cell, published=True)
     replacements = {}
     for number in affected:
-        found = _witness(problem, suppressed, wanted[number], region)
+        found = program.witness(wanted[number])
         if found is None:
             break
         replacements[number] = found
@@ -213,5 +254,23 @@ def _released(
         witnesses.set(number, found)
     if len(replacements) < len(affected):
         suppressed[cell] = True
+        program.publish(cell, published=False)
         return False
     return True
+
+
+def untouched(
+    graph: RelationGraph, values: np.ndarray, before: np.ndarray, after: np.ndarray
+) -> np.ndarray:
+    """Suppressed cells whose component of the attacker's problem lost no cell.
+
+    Such a component is the same polytope before and after, so what the audit showed for
+    its cells still holds (`settled` of `interval_failures`).
+    """
+    polytope = attacker_polytope(graph.by_relation, values, before)
+    settled = np.zeros(len(values), dtype=bool)
+    for _, columns in components(polytope):
+        cells = polytope.cells[columns]
+        if after[cells].all():
+            settled[cells] = True
+    return settled
