@@ -7,7 +7,7 @@ import pandas as pd
 
 from etl.privacy import audit, protect
 from etl.privacy.graph import RelationGraph
-from etl.privacy.release import release_secondaries
+from etl.privacy.release import release_secondaries, untouched
 from etl.privacy.rules import interval_targets, primary_mask
 from etl.privacy.table import Table, parse_table
 from tests.privacy.conftest import make_cells, make_relations
@@ -125,3 +125,17 @@ def test_protect_with_the_clean_up_is_safe_and_never_larger() -> None:
     hidden_cleaned = set(cleaned.loc[cleaned["status"] != "published", "cell"])
     assert hidden_cleaned <= hidden_plain
     assert audit(cells, relations, cleaned).safe
+
+
+def test_only_components_that_lost_a_cell_are_checked_again() -> None:
+    # Two blocks of a 4 x 4 table that share no relation with a suppressed cell: the
+    # left one loses a cell, the right one keeps all of its own.
+    cells, relations = grid_table(
+        {"r1": (2, 9, 8, 7), "r2": (9, 8, 7, 9), "r3": (8, 7, 2, 9), "r4": (7, 9, 9, 8)}
+    )
+    table = parse_table(cells, relations)
+    ids = table.ids.astype(str)
+    before = np.isin(ids, ["a11", "a12", "a21", "a22", "a33", "a34", "a43", "a44"])
+    after = before & (ids != "a22")
+    settled = untouched(RelationGraph.of(table.matrix), table.values, before, after)
+    assert set(ids[settled]) == {"a33", "a34", "a43", "a44"}
