@@ -7,7 +7,9 @@ suppressed cells only, keeps every relation and every moved cell at the attacker
 bound or above. Publishing a secondary c invalidates only the witnesses that move c; the
 others stay possible tables. So the secondaries are tried one at a time, largest first:
 c is published when a new witness avoiding c is found for every requirement whose
-witness moved c. Each witness comes from a perturbation LP on the suppressed cells of
+witness moved c. When the one requirement left without a witness is that of another
+secondary s not being exact, c and s are tried together (two cells of a line that only
+protect each other). Each witness comes from a perturbation LP on the suppressed cells of
 the requirement's component of the attacker's problem (no witness can leave it), priced
 so that it avoids large secondaries, the ones tried first. The result passes the same
 interval check as before; `protect` confirms it with the attacker's LPs all the same.
@@ -223,40 +225,51 @@ def _clean_component(
     secondaries = np.array(sorted(own), dtype=np.int64)
     values = problem.values
     for cell in secondaries[np.lexsort((secondaries, -values[secondaries]))].tolist():
-        affected = sorted(witnesses.users.get(cell, set()) - {own[cell]})
-        if len(affected) > budget.left:
-            budget.left = 0
-            return
-        budget.left -= len(affected)
-        if _released(program, suppressed, wanted, witnesses, cell, affected):
-            witnesses.drop(own[cell])
+        if not suppressed[cell]:
+            continue  # published with a partner already
+        blocking = _try(program, suppressed, wanted, witnesses, own, [cell], budget)
+        if blocking is not None and wanted[blocking].either_way:
+            # The cell and the secondary it alone kept from being exact may go together
+            # (two cells of a line that only protect each other).
+            _try(program, suppressed, wanted, witnesses, own, [cell, wanted[blocking].cell], budget)
 
 
-def _released(
+def _try(
     program: _RegionProgram,
     suppressed: np.ndarray,
     wanted: list[Requirement],
     witnesses: _Witnesses,
-    cell: int,
-    affected: list[int],
-) -> bool:
-    """Publish `cell` (in place) when every affected requirement finds a new witness."""
-    suppressed[cell] = False
-    program.publish(cell, published=True)
-    replacements = {}
+    own: dict[int, int],
+    cells: list[int],
+    budget: _Budget,
+) -> int | None:
+    """Publish `cells` together (in place) when every requirement whose witness moved one
+    of them finds a new witness; returns the requirement that found none (None: done)."""
+    dropped = {own[cell] for cell in cells}
+    affected = sorted(set().union(*(witnesses.users.get(cell, set()) for cell in cells)) - dropped)
+    if len(affected) > budget.left:
+        budget.left = 0
+        return None
+    budget.left -= len(affected)
+    for cell in cells:
+        suppressed[cell] = False
+        program.publish(cell, published=True)
+    blocking = None
     for number in affected:
         found = program.witness(wanted[number])
         if found is None:
+            blocking = number
             break
-        replacements[number] = found
-    # a witness that avoids the cell is valid with or without it: keep it either way
-    for number, found in replacements.items():
+        # a witness that avoids the cells is valid with or without them: keep it either way
         witnesses.set(number, found)
-    if len(replacements) < len(affected):
+    if blocking is None:
+        for number in dropped:
+            witnesses.drop(number)
+        return None
+    for cell in cells:
         suppressed[cell] = True
         program.publish(cell, published=False)
-        return False
-    return True
+    return blocking
 
 
 def untouched(

@@ -139,3 +139,16 @@ def test_only_components_that_lost_a_cell_are_checked_again() -> None:
     after = before & (ids != "a22")
     settled = untouched(RelationGraph.of(table.matrix), table.values, before, after)
     assert set(ids[settled]) == {"a33", "a34", "a43", "a44"}
+
+
+def test_two_secondaries_that_only_protect_each_other_are_published_together() -> None:
+    # A 3 x 2 block around the primary a11=2: no single secondary can go (each row and
+    # column would keep one suppressed cell, which is then exact), but a row pair can.
+    cells, relations = grid_table({"r1": (2, 9, 8), "r2": (9, 8, 7), "r3": (8, 7, 9)})
+    hidden = {"a11", "a12", "a21", "a22", "a31", "a32"}
+    assert unsafe_cells(cells, relations, hidden) == set()
+    for secondary in hidden - {"a11"}:
+        assert unsafe_cells(cells, relations, hidden - {secondary}), secondary
+    kept = released(parse_table(cells, relations), hidden)
+    assert len(kept) == 4
+    assert unsafe_cells(cells, relations, kept) == set()
