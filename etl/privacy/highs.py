@@ -162,3 +162,11 @@ class LinearProgram:
             np.all(point >= self.lower - _FEASIBILITY)
             and np.all(point <= self.upper + _FEASIBILITY)
         )
+
+    def set_bounds(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds for some columns; the next solve starts from the current basis."""
+        columns = np.asarray(columns, dtype=np.int32)
+        self.lower[columns], self.upper[columns] = lower, upper
+        self._highs.changeColsBounds(
+            len(columns), columns, self.lower[columns], self.upper[columns]
+        )

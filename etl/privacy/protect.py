@@ -10,6 +10,9 @@
    benchmark table and 30-50 % more on the samples, see benchmarks/RESULTS.md).
 3. Prune: in small components, publish secondaries that are not needed after all
    (`prune`), each step confirmed by the exact interval check.
+4. Clean-up: publish further secondaries, largest first, while every requirement keeps
+   a witness table (`release`, bounded by `release_solves`); the smaller pattern is
+   kept only when the attacker's LPs confirm it.
 
 All relations are considered jointly in step 2; the result is deterministic.
 """
@@ -26,6 +29,7 @@ from etl.errors import DisclosureError
 from etl.privacy.intervals import Failure, interval_failures
 from etl.privacy.perturb import RelationGraph, perturbation_search
 from etl.privacy.prune import prune_secondaries
+from etl.privacy.release import release_secondaries, untouched
 from etl.privacy.rules import TOLERANCE, interval_targets, primary_mask
 from etl.privacy.speculation import Step, repair_round
 from etl.privacy.table import Table, parse_table
@@ -36,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 ATTACKER_LOWER_BOUND = 1  # suppressed cells are known to be >= 1: zeros are published
 _MAX_REPAIR_ROUNDS = 50
+# Witness LPs the clean-up (`release`) may spend: enough for tables of about 1 000
+# Gemeinden (about 8 000 at 400), skipped on larger ones, where it would cost minutes.
+RELEASE_SOLVES = 20_000
 
 
 def _shift(failure: Failure, value: int) -> float:
@@ -188,6 +195,7 @@ def suppression_pattern(
     protection: float,
     lower_bound: float = ATTACKER_LOWER_BOUND,
     pool: LpPool | None = None,
+    release_solves: int = RELEASE_SOLVES,
 ) -> np.ndarray:
     """Status per cell (published, zero, primary, secondary) of a safe pattern.
 
@@ -195,6 +203,7 @@ def suppression_pattern(
     lower it to 0, to compare with tools (τ-Argus) whose attacker model has no such bound.
     Cells the attacker knows already (`table.fixed`) are never primary nor suppressed.
     `pool` (`workers.lp_pool`) runs independent LPs in other processes; same result.
+    `release_solves` bounds the clean-up that publishes unneeded secondaries (0: none).
     """
     primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     targets = interval_targets(table.values, primary, protection, lower_bound)
@@ -203,11 +212,50 @@ def suppression_pattern(
     suppressed = prune_secondaries(
         RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds
     )
+    if release_solves:
+        suppressed = _released(
+            table, suppressed, primary, targets, lower_bound, release_solves, pool
+        )
     status = np.full(table.n_cells, PUBLISHED, dtype=object)
     status[table.values == 0] = ZERO
     status[suppressed] = SECONDARY
     status[primary] = PRIMARY
     return status
+
+
+def _released(
+    table: Table,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    targets: tuple[np.ndarray, np.ndarray],
+    lower_bound: float,
+    max_solves: int,
+    pool: LpPool | None = None,
+) -> np.ndarray:
+    """`release_secondaries`, kept only when the attacker's LPs confirm the smaller pattern."""
+    lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
+    graph = RelationGraph.of(table.matrix)
+    released = release_secondaries(
+        graph,
+        table.values,
+        suppressed,
+        primary,
+        targets,
+        lower_bounds,
+        lower_bound=lower_bound,
+        max_solves=max_solves,
+    )
+    if np.array_equal(released, suppressed):
+        return suppressed
+    # only the components that lost a cell can have changed
+    settled = untouched(graph, table.values, suppressed, released)
+    failures = interval_failures(
+        table.matrix, table.values, released, targets, lower_bounds, settled=settled, pool=pool
+    )
+    if failures:
+        logger.warning("clean-up of the secondaries failed the attacker's LPs; not used")
+        return suppressed
+    return released
 
 
 def protect(
@@ -217,6 +265,7 @@ def protect(
     min_count: int = 3,
     protection: float = 0.3,
     workers: int = 1,
+    release_solves: int = RELEASE_SOLVES,
 ) -> pd.DataFrame:
     """Suppress primary cells (1 <= n < k and forced) and enough others to protect them.
 
@@ -228,11 +277,18 @@ def protect(
     Int64, <NA> when suppressed) and `status`. The pattern passes `audit`: every primary
     cell's attacker interval reaches x + d(x) and max(1, x - d(x)), and no suppressed cell
     can be derived exactly. Deterministic for the same input, whatever `workers` (the
-    number of processes solving LPs; `Settings.privacy_workers`) is.
+    number of processes solving LPs; `Settings.privacy_workers`) is. `release_solves`
+    bounds the witness LPs of the final clean-up (`release`), 0 switches it off.
     """
     table = parse_table(cells, relations)
     with lp_pool(workers) as pool:
-        status = suppression_pattern(table, min_count=min_count, protection=protection, pool=pool)
+        status = suppression_pattern(
+            table,
+            min_count=min_count,
+            protection=protection,
+            pool=pool,
+            release_solves=release_solves,
+        )
     published = np.isin(status, (PUBLISHED, ZERO))
     value = pd.array(np.where(published, table.values, 0), dtype="Int64")
     value[~published] = pd.NA
