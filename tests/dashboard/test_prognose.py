@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from dash import Dash
 
 from dashboard.app import PAGES, create_app
+from dashboard.figures import load_chart_types
 from dashboard.pages import prognose
 from dashboard.projection_figures import add_prediction_interval, pyramid_animation
 from dashboard.projection_service import Params, get_projection_service, key_groups_frame
@@ -86,8 +89,9 @@ def test_figures_and_tables_are_accessible(prognose_app: Dash) -> None:
     summary, pyramid, groups, groups_table, households, households_table = _run(
         prognose_app, [CITY], horizon=10
     )
-    assert len(pyramid.frames) == 11 and pyramid.layout.sliders[0].steps[-1].label == "2033"
-    assert pyramid.layout.separators == ",."
+    layout = pyramid["layout"]
+    assert len(pyramid["frames"]) == 11 and layout["sliders"][0]["steps"][-1]["label"] == "2033"
+    assert layout["separators"] == ",."
     assert "0–2 Jahre (Krippe)" in str(groups.layout.annotations)
     assert "Tabelle" not in summary and "ms" in summary
     assert "Insgesamt 2033" in str(groups_table) and "caption" in str(groups_table).lower()
@@ -168,8 +172,10 @@ def test_an_area_missing_from_the_vintages_is_explained_with_their_own_size_rule
 def test_pyramid_animation_is_pure() -> None:
     population = np.ones((3, 2, 101))
     figure = pyramid_animation(population, (2023, 2024, 2025), "en")
-    assert [frame.name for frame in figure.frames] == ["2023", "2024", "2025"]
-    assert list(figure.data[0].x)[:1] == [-5.0]  # men left, 5 single years per group
+    assert [frame["name"] for frame in figure["frames"]] == ["2023", "2024", "2025"]
+    assert list(figure["data"][0]["x"])[:1] == [-5.0]  # men left, 5 single years per group
+    assert figure["frames"][0]["data"] == figure["data"]  # the first frame is the chart shown
+    go.Figure(figure)  # every frame passes plotly's own checks
 
 
 def test_one_recompute_is_fast(prognose_app: Dash) -> None:
@@ -226,3 +232,18 @@ def test_prediction_interval_is_drawn_in_the_total_panel(prognose_app: Dash) -> 
     assert len(figure.data) == before + 2
     assert figure.data[-2].name == "80-%-Prognoseintervall (geprüft)"
     assert list(figure.data[-1].y) == [9.0, 8.0] and figure.data[-1].xaxis == "x"
+
+
+def test_warm_computes_the_per_release_inputs_once(prognose_app: Dash) -> None:
+    with prognose_app.server.test_request_context("/"):
+        service = get_projection_service()
+        service.warm()  # the tiny release has too few years to calibrate: no outlook, no error
+        release = service.service.resolve_release(None)
+        assert service.memo.size("events") == 1 and service.memo.size("shape") == 1
+        assert service.events(release) is service.events(release)
+
+
+def test_every_chart_type_is_loaded_by_one_small_figure() -> None:
+    figure = json.loads(load_chart_types())
+    assert {trace["type"] for trace in figure["data"]} == {"bar", "scatter", "choroplethmap"}
+    assert figure["frames"] and figure["layout"]["template"]
