@@ -54,6 +54,9 @@ DRAWN: Final = {
     "regionen": "#regionen-map .js-plotly-plot",
     "prognose": "#prognose-pyramid .js-plotly-plot",
 }
+# What Chromium sends on every request; Playwright's request headers leave it out, and without
+# it the server answers uncompressed (callbacks of 100 KB and more instead of about 15 KB).
+BROWSER_ENCODING: Final = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 WEIGHTS: Final = {"karte": 4, "gebiet": 3, "vergleich": 2, "api": 3, "regionen": 1, "prognose": 1}
 
 
@@ -149,7 +152,7 @@ def _api_task(base: str) -> list[Request]:
         f"/api/v1/population?area={key}",
         f"/api/v1/indicators?indicator={indicator}&level=gemeinde",
     ]
-    return [Request("GET", path, None, {}) for path in paths]
+    return [Request("GET", path, None, dict(BROWSER_ENCODING)) for path in paths]
 
 
 def record(base: str) -> dict[str, list[Request]]:
@@ -170,6 +173,7 @@ def record(base: str) -> dict[str, list[Request]]:
                 if path.startswith(("/_dash-component-suites", "/_favicon")):
                     return
                 headers = {"Content-Type": request.headers.get("content-type", "")}
+                headers |= BROWSER_ENCODING
                 body = request.post_data_buffer if request.method == "POST" else None
                 seen.append(Request(request.method, path, body, headers))
 

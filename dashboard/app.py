@@ -12,15 +12,17 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask
 
-from dashboard import compression, ids, response_cache
+from dashboard import compression, figures, ids, response_cache
 from dashboard.api import api
 from dashboard.guard import guard
 from dashboard.i18n import t
 from dashboard.pages import daten, gebiet, karte, methodik, prognose, regionen, vergleich
-from dashboard.services import EXTENSION_KEY, DashboardService, get_service
+from dashboard.projection_service import get_projection_service
+from dashboard.services import EXTENSION_KEY, DashboardService, NotFoundError, get_service
 from etl.app import EXTENSION as STORES_KEY
 from etl.app import Stores
 from etl.config import Settings
+from etl.errors import StoreError
 
 log = logging.getLogger(__name__)
 PAGES: tuple[ModuleType, ...] = (karte, gebiet, vergleich, regionen, daten, prognose, methodik)
@@ -59,7 +61,7 @@ def create_app(
     service = DashboardService(settings, engine_factory=lambda _settings: stores.reader)
     server.extensions[EXTENSION_KEY] = service
     if warm:
-        _warm_on_first_request(server, service)
+        _warm_on_first_request(server, service, pages)
     server.register_blueprint(api)
     server.register_blueprint(guard)  # bounded callback inputs, 4xx for bad ones
     cache = _response_cache(settings, service)
@@ -102,14 +104,32 @@ def _response_cache(
     return response_cache.ResponseCache(service, store, public=settings.public_dashboard)
 
 
-def _warm_on_first_request(server: Flask, service: DashboardService) -> None:
+def _warm_on_first_request(
+    server: Flask, service: DashboardService, pages: tuple[ModuleType, ...]
+) -> None:
     started = threading.Event()
 
     @server.before_request
     def _warm() -> None:
         if not started.is_set():
             started.set()
-            threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
+            args = (server, service, prognose in pages)
+            threading.Thread(
+                target=_warm_caches, args=args, name="warm-caches", daemon=True
+            ).start()
+
+
+def _warm_caches(server: Flask, service: DashboardService, projections: bool) -> None:
+    """Fill the live release's caches and load the chart classes, off the request path."""
+    service.warm()
+    figures.load_chart_types()
+    if not projections:
+        return
+    with server.app_context():
+        try:
+            get_projection_service().warm()
+        except (StoreError, NotFoundError):
+            log.info("No projection inputs to warm: no release yet.")
 
 
 def release_options(state: dict | None) -> tuple[list[dict], str]:

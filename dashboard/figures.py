@@ -300,3 +300,22 @@ def graph_config(filename: str) -> dict:
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def load_chart_types() -> str:
+    """Build and serialise one small figure with every chart type and part the pages use.
+
+    Plotly imports and checks a trace type's classes on its first use in a process (about a
+    second of CPU per worker for these, more without compiled bytecode); a worker does this in
+    its warm-up thread, so no visitor waits for it. Returns the JSON (to be serialised here).
+    """
+    from plotly.subplots import make_subplots  # the same module the Prognose charts use
+
+    figure = make_subplots(rows=1, cols=2)
+    figure.add_bar(x=["a"], y=[1], error_y={"type": "data", "array": [0]}, row=1, col=1)
+    figure.add_scatter(x=[0], y=[1], fill="tonexty", row=1, col=2)
+    figure.add_annotation(text="", x=0, y=0)
+    figure.add_vline(x=0)
+    figure.add_trace(go.Choroplethmap(geojson={}, locations=[], z=[]))
+    figure.frames = [go.Frame(data=[go.Bar(x=[1], y=["a"], orientation="h")], name="0")]
+    return _layout(figure, "de", "").to_json()

@@ -46,40 +46,49 @@ def five_year_groups(population: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 def pyramid_animation(
     population: np.ndarray, years: tuple[int, ...], lang: str, every: int = 1
-) -> go.Figure:
-    """Animated pyramid of one scenario (years, sex, age): frames per year, slider, play."""
+) -> dict:
+    """Animated pyramid of one scenario (years, sex, age): frames per year, slider, play.
+
+    A plain figure dict, as dcc.Graph takes it: the first year is built and checked as a
+    plotly figure, the frames (one per year, the same two bar traces with other numbers) are
+    added as dicts of that shape, because checking 2 traces × 30 frames in plotly took more
+    CPU than the projection itself.
+    """
     labels, grouped = five_year_groups(population)
     top = float(grouped.max()) * 1.08 or 1.0
+    sides = ((1, "male", MALE, -1), (0, "female", FEMALE, 1))
 
-    def bars(k: int) -> list[go.Bar]:
+    def bars(k: int) -> list[dict]:
         return [
-            go.Bar(
-                y=labels,
-                x=sign * grouped[k, s],
-                orientation="h",
-                name=t(name, lang),
-                marker_color=colour,
-                customdata=grouped[k, s],
-                hovertemplate="%{y}: %{customdata:,.0f}<extra>" + t(name, lang) + "</extra>",
-            )
-            for s, name, colour, sign in ((1, "male", MALE, -1), (0, "female", FEMALE, 1))
+            {
+                "type": "bar",
+                "y": labels,
+                "x": (sign * grouped[k, s]).tolist(),
+                "orientation": "h",
+                "name": t(name, lang),
+                "marker": {"color": colour},
+                "customdata": grouped[k, s].tolist(),
+                "hovertemplate": "%{y}: %{customdata:,.0f}<extra>" + t(name, lang) + "</extra>",
+            }
+            for s, name, colour, sign in sides
         ]
 
     shown = list(range(0, len(years), every))
-    frames = [go.Frame(data=bars(k), name=str(years[k])) for k in shown]
-    figure = go.Figure(data=bars(0), frames=frames)
+    figure = go.Figure(data=bars(0))
     figure.update_layout(
         barmode="overlay", bargap=0.05, **_animation_controls([str(years[k]) for k in shown], lang)
     )
     ticks = _symmetric_ticks(top, lang)
     figure.update_xaxes(title=t("persons", lang), range=[-top, top], **ticks)
     _layout(figure, lang, t("prog_pyramid", lang), height=560)
-    return figure.update_layout(
+    figure.update_layout(
         legend={"y": 1.03, "x": 0, "xanchor": "left", "yanchor": "bottom"},
         title={"y": 0.97, "yref": "container", "yanchor": "top"},
         hovermode="closest",
         margin={"t": 100, "b": 120},
     )
+    frames = [{"data": bars(k), "name": str(years[k])} for k in shown]
+    return {**figure.to_plotly_json(), "frames": frames}
 
 
 def _animation_controls(names: list[str], lang: str) -> dict:
@@ -148,87 +157,90 @@ def _symmetric_ticks(top: float, lang: str) -> dict:
     return {"tickvals": values, "ticktext": [fmt_number(abs(v), lang) for v in values]}
 
 
-def _band(figure: go.Figure, rows: pd.DataFrame, lang: str, row: int, col: int, first: bool):
+def _axes(panel: int) -> dict[str, str]:
+    """The axis pair of subplot `panel` (1-based, row by row), as plotly names them."""
+    suffix = "" if panel == 1 else str(panel)
+    return {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+
+
+def _band(rows: pd.DataFrame, lang: str, panel: int, first: bool) -> list[dict]:
+    """Low-high band and the three scenario lines of one key group, as trace dicts."""
     wide = rows.pivot(index="year", columns="scenario", values="value")
     years = wide.index.tolist()
-    figure.add_scatter(
-        x=years,
-        y=wide["high"],
-        mode="lines",
-        line={"width": 0},
-        showlegend=False,
-        hoverinfo="skip",
-        row=row,
-        col=col,
-    )
-    figure.add_scatter(
-        x=years,
-        y=wide["low"],
-        mode="lines",
-        line={"width": 0},
-        fill="tonexty",
-        fillcolor=BAND,
-        name=t("prog_range", lang),
-        legendgroup="band",
-        showlegend=first,
-        hoverinfo="skip",
-        row=row,
-        col=col,
-    )
+    axes = _axes(panel)
+    edge = {"type": "scatter", "x": years, "mode": "lines", "line": {"width": 0}, **axes}
+    traces = [
+        {**edge, "y": wide["high"].tolist(), "showlegend": False, "hoverinfo": "skip"},
+        {
+            **edge,
+            "y": wide["low"].tolist(),
+            "fill": "tonexty",
+            "fillcolor": BAND,
+            "name": t("prog_range", lang),
+            "legendgroup": "band",
+            "showlegend": first,
+            "hoverinfo": "skip",
+        },
+    ]
     for scenario, dash in (("low", "dot"), ("high", "dot"), ("middle", "solid")):
-        figure.add_scatter(
-            x=years,
-            y=wide[scenario],
-            mode="lines",
-            name=t(scenario, lang),
-            line={
-                "color": SCENARIO_COLOURS[scenario],
-                "dash": dash,
-                "width": 2.5 if scenario == "middle" else 1,
-            },
-            legendgroup=scenario,
-            showlegend=first and scenario != "high",
-            hovertemplate="%{y:,.0f}",
-            row=row,
-            col=col,
+        line = {"color": SCENARIO_COLOURS[scenario], "dash": dash}
+        traces.append(
+            {
+                **edge,
+                "y": wide[scenario].tolist(),
+                "name": t(scenario, lang),
+                "line": {**line, "width": 2.5 if scenario == "middle" else 1},
+                "legendgroup": scenario,
+                "showlegend": first and scenario != "high",
+                "hovertemplate": "%{y:,.0f}",
+            }
         )
+    return traces
 
 
-def key_groups_figure(groups: pd.DataFrame, lang: str) -> go.Figure:
-    """Small multiples: total and key age groups, middle line in a low-high band."""
+def key_groups_figure(groups: pd.DataFrame, lang: str) -> dict:
+    """Small multiples: total and key age groups, middle line in a low-high band.
+
+    A figure dict: the grid of panels is built by plotly, the 5 traces per panel are added as
+    dicts (plotly's check of 30 line traces cost more CPU than the projection itself).
+    """
     keys = list(dict.fromkeys(groups["group"]))
-    figure = make_subplots(
+    grid = make_subplots(
         rows=2,
         cols=3,
         subplot_titles=[t(k, lang) for k in keys],
         vertical_spacing=0.16,
         horizontal_spacing=0.08,
     )
-    for i, key in enumerate(keys):
-        _band(figure, groups[groups["group"] == key], lang, i // 3 + 1, i % 3 + 1, i == 0)
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
-    figure.update_annotations(font_size=13)
-    return _layout(figure, lang, t("prog_groups", lang), height=560).update_layout(
-        legend={"y": -0.1}
-    )
+    grid.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    grid.update_annotations(font_size=13)
+    _layout(grid, lang, t("prog_groups", lang), height=560).update_layout(legend={"y": -0.1})
+    traces = [
+        trace
+        for i, key in enumerate(keys)
+        for trace in _band(groups[groups["group"] == key], lang, i + 1, i == 0)
+    ]
+    return {**grid.to_plotly_json(), "data": traces}
 
 
 def add_prediction_interval(
-    figure: go.Figure, years: tuple[int, ...], lower: np.ndarray, upper: np.ndarray, lang: str
-) -> go.Figure:
+    figure: dict, years: tuple[int, ...], lower: np.ndarray, upper: np.ndarray, lang: str
+) -> dict:
     """The calibrated 80 % interval of the total as dashed lines in the first panel."""
     for values, first in ((upper, True), (lower, False)):
-        figure.add_scatter(
-            x=list(years),
-            y=list(values),
-            mode="lines",
-            name=t("prog_interval", lang),
-            line={"color": "#b15928", "dash": "dash", "width": 1.5},
-            legendgroup="interval",
-            showlegend=first,
-            hovertemplate="%{y:,.0f}",
-            row=1,
-            col=1,
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "x": list(years),
+                "y": [float(v) for v in values],
+                "mode": "lines",
+                "name": t("prog_interval", lang),
+                "line": {"color": "#b15928", "dash": "dash", "width": 1.5},
+                "legendgroup": "interval",
+                "showlegend": first,
+                "hovertemplate": "%{y:,.0f}",
+                **_axes(1),
+            }
         )
     return figure
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 import numpy as np
 import pandas as pd
 from flask import current_app
 
+from dashboard.memo import Memo, cached_read
 from dashboard.services import DashboardService, get_service
 from etl.projection.area import project_areas
 from etl.projection.assumptions import Assumptions
@@ -121,22 +121,34 @@ class RegionProjection:
 
 
 class ProjectionService:
-    """Cached inputs per release and area; projections on demand."""
+    """Cached inputs per release and area (single-flight, bounded); projections on demand."""
 
     def __init__(self, service: DashboardService):
         self.service = service
-        self.events = lru_cache(maxsize=8)(self._events)
-        self.area_inputs = lru_cache(maxsize=512)(self._area_inputs)
-        self.shape = lru_cache(maxsize=8)(self._shape)
-        self.inputs = lru_cache(maxsize=32)(self._inputs)
-        self.calibration = lru_cache(maxsize=2)(self._calibration)
+        self.memo = Memo(max_entries=8)
 
-    def _shape(self, release: str) -> np.ndarray:
+    def warm(self) -> None:
+        """Compute the live release's per-release inputs (imputed events, forecast calibration).
+
+        Run in the background at a worker's first request, so the first visitor of the
+        Prognose page does not wait for them (seconds at national scale).
+        """
+        release = self.service.resolve_release(None)
+        self.shape(release)
+        self.events(release)
+        try:
+            self.calibration(release)
+        except ValueError:  # too few years to backtest: the page shows no outlook then
+            return
+
+    @cached_read
+    def shape(self, release: str) -> np.ndarray:
         cells = self.service.cells(release, "population")
         levels = self.service.areas(release)["level"]
         return reference_shape(cells.assign(level=cells["area_key"].map(levels)))
 
-    def _events(self, release: str) -> pd.DataFrame:
+    @cached_read
+    def events(self, release: str) -> pd.DataFrame:
         """All published events with suppressed cells imputed from their parent's remainder."""
         events = self.service.cells(release, "events")
         population = self.service.cells(release, "population")
@@ -157,7 +169,8 @@ class ProjectionService:
             return events.assign(parent_key=pd.Series(dtype="str"))
         return pd.concat(frames, ignore_index=True)
 
-    def _area_inputs(self, release: str, area_key: str) -> tuple[np.ndarray, np.ndarray, int]:
+    @cached_read(max_entries=512)
+    def area_inputs(self, release: str, area_key: str) -> tuple[np.ndarray, np.ndarray, int]:
         """(population by year (years, sex, 101), households (5,), imputed cell count)."""
         cells = self.service.cells(release, "population", area_key)
         imputed = impute_population(cells, self.shape(release))
@@ -172,7 +185,8 @@ class ProjectionService:
         )
         return stocks, by_size, int(imputed["imputed"].sum())
 
-    def _inputs(self, release: str, areas: tuple[str, ...]) -> RegionInputs:
+    @cached_read(max_entries=32)
+    def inputs(self, release: str, areas: tuple[str, ...]) -> RegionInputs:
         """Base population, assumptions (indirect standardisation) and households of areas."""
         parts = [self.area_inputs(release, key) for key in areas]
         years = self.service.years(release)
@@ -192,7 +206,8 @@ class ProjectionService:
             sum(p[2] for p in parts),
         )
 
-    def _calibration(self, release: str) -> TotalsForecast:
+    @cached_read(max_entries=2)
+    def calibration(self, release: str) -> TotalsForecast:
         """The forecast engine on the release's published totals: forecasts and intervals."""
         history = history_from_cells(
             self.service.cells(release, "population"), self.events(release)

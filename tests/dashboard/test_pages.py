@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from dash import Patch
+from dash import Patch, html
 
 from dashboard import exports, figures
 from dashboard.map_figure import legend_entries, map_data, map_summary
@@ -163,3 +163,32 @@ def test_every_page_renders(app, client) -> None:
             assert page.layout().lang == "de"
     deps = client.get("/_dash-dependencies").get_json()
     assert any("karte-graph.figure" in d["output"] for d in deps)
+
+
+def test_compare_table_shows_each_indicator_cell_of_each_area_and_marks_missing_ones() -> None:
+    table = pd.DataFrame(
+        {
+            "indicator": ["population", "population", "mean_age"],
+            "area_key": ["A", "B", "A"],
+            "value": [1200.0, None, 41.3],
+            "status": [PUBLISHED, SUPPRESSED, PUBLISHED],
+        }
+    )
+    _figure, rendered = vergleich.render_compare(
+        table, ["A", "B"], ["Altdorf", "Bergen"], "population", 2023, "de"
+    )
+    body = next(part for part in _parts(rendered) if isinstance(part, html.Tbody))
+    rows = [[cell.children for cell in row.children] for row in body.children]
+    population = next(row for row in rows if row[0] == "Bevölkerung")
+    mean_age = next(row for row in rows if row[0].startswith("Durchschnittsalter"))
+    assert population[1:] == ["1.200", "•"]
+    assert mean_age[1:] == ["41,3", "…"]  # no cell for B: not available
+
+
+def _parts(component):
+    """A component and everything inside it, depth first."""
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "children"):
+            yield from _parts(child)

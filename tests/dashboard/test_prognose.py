@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from dash import Dash
 
 from dashboard.app import PAGES, create_app
+from dashboard.figures import load_chart_types
 from dashboard.pages import prognose
-from dashboard.projection_figures import add_prediction_interval, pyramid_animation
-from dashboard.projection_service import Params, get_projection_service, key_groups_frame
+from dashboard.projection_figures import (
+    add_prediction_interval,
+    key_groups_figure,
+    pyramid_animation,
+)
+from dashboard.projection_service import (
+    KEY_GROUPS,
+    Params,
+    get_projection_service,
+    key_groups_frame,
+)
 from etl.config import Settings
 from etl.projection.outlook import Outlook
 from etl.store.engine import publisher_engine
@@ -56,7 +68,7 @@ def test_scenario_edit_changes_the_numbers(prognose_app: Dash) -> None:
     high_fertility = _run(prognose_app, [CITY], tfr=2.0)
     assert low_fertility[0] != high_fertility[0]
     low_groups, high_groups = low_fertility[2], high_fertility[2]
-    assert low_groups.data[4].y[-1] < high_groups.data[4].y[-1]  # total, middle, last year
+    assert low_groups["data"][4]["y"][-1] < high_groups["data"][4]["y"][-1]  # total, middle, last
     assert "Weserhaven" in low_fertility[0] and "Einwohner 2023" in low_fertility[0]
 
 
@@ -86,9 +98,11 @@ def test_figures_and_tables_are_accessible(prognose_app: Dash) -> None:
     summary, pyramid, groups, groups_table, households, households_table = _run(
         prognose_app, [CITY], horizon=10
     )
-    assert len(pyramid.frames) == 11 and pyramid.layout.sliders[0].steps[-1].label == "2033"
-    assert pyramid.layout.separators == ",."
-    assert "0–2 Jahre (Krippe)" in str(groups.layout.annotations)
+    layout = pyramid["layout"]
+    assert len(pyramid["frames"]) == 11 and layout["sliders"][0]["steps"][-1]["label"] == "2033"
+    assert layout["separators"] == ",."
+    assert "0–2 Jahre (Krippe)" in str(groups["layout"]["annotations"])
+    go.Figure(groups), go.Figure(pyramid)  # the figure dicts pass plotly's own checks
     assert "Tabelle" not in summary and "ms" in summary
     assert "Insgesamt 2033" in str(groups_table) and "caption" in str(groups_table).lower()
     assert "2033 mittel" in str(households_table)
@@ -98,7 +112,7 @@ def test_figures_and_tables_are_accessible(prognose_app: Dash) -> None:
 def test_english_labels(prognose_app: Dash) -> None:
     summary, _pyramid, groups, *_ = _run(prognose_app, [CITY], lang="en")
     assert "inhabitants in 2023" in summary
-    assert "0–2 (day care)" in str(groups.layout.annotations)
+    assert "0–2 (day care)" in str(groups["layout"]["annotations"])
 
 
 def test_no_area_chosen(prognose_app: Dash) -> None:
@@ -168,8 +182,10 @@ def test_an_area_missing_from_the_vintages_is_explained_with_their_own_size_rule
 def test_pyramid_animation_is_pure() -> None:
     population = np.ones((3, 2, 101))
     figure = pyramid_animation(population, (2023, 2024, 2025), "en")
-    assert [frame.name for frame in figure.frames] == ["2023", "2024", "2025"]
-    assert list(figure.data[0].x)[:1] == [-5.0]  # men left, 5 single years per group
+    assert [frame["name"] for frame in figure["frames"]] == ["2023", "2024", "2025"]
+    assert list(figure["data"][0]["x"])[:1] == [-5.0]  # men left, 5 single years per group
+    assert figure["frames"][0]["data"] == figure["data"]  # the first frame is the chart shown
+    go.Figure(figure)  # every frame passes plotly's own checks
 
 
 def test_one_recompute_is_fast(prognose_app: Dash) -> None:
@@ -221,8 +237,39 @@ def test_number_of_areas_per_request_is_capped() -> None:
 
 def test_prediction_interval_is_drawn_in_the_total_panel(prognose_app: Dash) -> None:
     _summary, _pyramid, groups, *_ = _run(prognose_app, [CITY], horizon=5)
-    before = len(groups.data)
+    before = len(groups["data"])
     figure = add_prediction_interval(groups, (2024, 2025), np.array([9.0, 8.0]), [11, 12], "de")
-    assert len(figure.data) == before + 2
-    assert figure.data[-2].name == "80-%-Prognoseintervall (geprüft)"
-    assert list(figure.data[-1].y) == [9.0, 8.0] and figure.data[-1].xaxis == "x"
+    assert len(figure["data"]) == before + 2
+    assert figure["data"][-2]["name"] == "80-%-Prognoseintervall (geprüft)"
+    assert figure["data"][-1]["y"] == [9.0, 8.0] and figure["data"][-1]["xaxis"] == "x"
+    assert go.Figure(figure).data[-1].yaxis == "y"  # the total panel, top left
+
+
+def test_warm_computes_the_per_release_inputs_once(prognose_app: Dash) -> None:
+    with prognose_app.server.test_request_context("/"):
+        service = get_projection_service()
+        service.warm()  # the tiny release has too few years to calibrate: no outlook, no error
+        release = service.service.resolve_release(None)
+        assert service.memo.size("events") == 1 and service.memo.size("shape") == 1
+        assert service.events(release) is service.events(release)
+
+
+def test_every_chart_type_is_loaded_by_one_small_figure() -> None:
+    figure = json.loads(load_chart_types())
+    assert {trace["type"] for trace in figure["data"]} == {"bar", "scatter", "choroplethmap"}
+    assert figure["frames"] and figure["layout"]["template"]
+
+
+def test_key_group_panels_carry_the_projected_numbers(prognose_app: Dash) -> None:
+    with prognose_app.server.test_request_context("/"):
+        service = get_projection_service()
+        release = service.service.resolve_release(None)
+        projection = service.project(release, (CITY,), Params(horizon=5))
+    groups = key_groups_frame(projection)
+    figure = key_groups_figure(groups, "de")
+    middle = [trace for trace in figure["data"] if trace.get("name") == "mittel"]
+    for panel, key in enumerate(KEY_GROUPS, start=1):
+        trace = middle[panel - 1]
+        rows = groups[(groups["group"] == key) & (groups["scenario"] == "middle")]
+        assert trace["y"] == rows["value"].tolist() and trace["x"] == rows["year"].tolist()
+        assert trace["yaxis"] == ("y" if panel == 1 else f"y{panel}")
