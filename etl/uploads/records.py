@@ -46,11 +46,6 @@ class Submission:
     def awaits_review(self) -> bool:
         return self.state == "active" and self.review_state == "pending"
 
-    @property
-    def hints(self) -> str:
-        """The warning titles in one line, for the review table."""
-        return "; ".join(w.title for w in self.warnings) or "keine"
-
     def to_dict(self) -> dict[str, Any]:
         """The fields as a dict (tables, JSON); warnings as a list of dicts."""
         return {**asdict(self), "warnings": [w.as_dict() for w in self.warnings]}

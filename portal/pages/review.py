@@ -11,7 +11,7 @@ from etl.accounts.service import Account
 from etl.app import Stores
 from etl.errors import EtlError
 from etl.uploads import service, workflow
-from etl.uploads.records import Job
+from etl.uploads.records import Check, Job
 from i18n import DEFAULT_LANGUAGE, N_
 from i18n import translate as t
 from portal import components, ids, reports
@@ -52,7 +52,7 @@ def _buttons(row: dict[str, Any], lang: str, default: str) -> html.Div:
 
 def queue_view(stores: Stores, account: Account, lang: str = DEFAULT_LANGUAGE) -> html.Table:
     rows = [
-        {**s.to_dict(), "hints": _hints(s.warnings, lang)}
+        {**s.to_dict(), "hints": hints(s.warnings, lang)}
         for s in workflow.review_queue(stores, account)
     ]
     default = stores.settings.language
@@ -65,9 +65,9 @@ def queue_view(stores: Stores, account: Account, lang: str = DEFAULT_LANGUAGE) -
     )
 
 
-def _hints(warnings: tuple[dict[str, Any], ...], lang: str) -> str:
-    """The warning titles in one line (as the checks name them), or "none"."""
-    return "; ".join(str(w["title"]) for w in warnings) or t("portal_review_no_hints", lang)
+def hints(warnings: tuple[Check, ...], lang: str) -> str:
+    """The warning titles in one line (as the checks name them), or "none" in `lang`."""
+    return "; ".join(w.title for w in warnings) or t("portal_review_no_hints", lang)
 
 
 def live_text(stores: Stores, lang: str = DEFAULT_LANGUAGE) -> str:

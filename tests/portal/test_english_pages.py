@@ -225,3 +225,14 @@ def test_submission_status_in_both_languages(changes, german, english):
     submission = dataclasses.replace(SUBMISSION, **changes)
     assert status_label(submission, "de") == german
     assert status_label(submission, "en") == english
+
+
+def test_review_hints_list_the_check_titles_or_none_in_the_page_language() -> None:
+    from etl.uploads.records import Check
+    from portal.pages.review import hints
+
+    jump = Check("change", "warning", "Sprung", "+9 %")
+    heaping = Check("heaping", "warning", "Häufung", "Whipple 130")
+    assert hints((jump, heaping), "de") == "Sprung; Häufung"
+    assert hints((), "de") == "keine"
+    assert hints((), "en") == "none"
