@@ -23,11 +23,11 @@ class RelationGraph:
 
 def row_entries(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row number, entry position) of every stored entry of the given CSR rows."""
-    starts, stops = matrix.indptr[rows], matrix.indptr[rows + 1]
-    lengths = stops - starts
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
     owner = np.repeat(np.arange(len(rows)), lengths)
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return owner, np.repeat(starts, lengths) + offsets
+    # entry k of row r sits at starts[r] + (k - first k of r); one repeat, then a gather
+    return owner, np.arange(len(owner)) + (starts - np.cumsum(lengths) + lengths)[owner]
 
 
 def row_columns(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:

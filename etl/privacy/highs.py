@@ -78,8 +78,41 @@ def new_highs() -> highspy.Highs:
     return highs
 
 
-def _is_float_csr(matrix: sp.spmatrix) -> bool:
-    return sp.issparse(matrix) and matrix.format == "csr" and matrix.dtype == np.float64
+def _configured_highs() -> highspy.Highs:
+    highs = new_highs()
+    highs.setOptionValue("threads", 1)
+    # The models are small or re-solved from a basis: presolve costs more than it saves.
+    highs.setOptionValue("presolve", "off")
+    return highs
+
+
+class SolverSlot:
+    """One Highs instance for LPs that are built and solved one after another.
+
+    Constructing a Highs costs a fair part of solving a small LP, and the repair solves
+    thousands of them in a row; a `LinearProgram` built on a slot replaces the slot's model,
+    so only the latest one may be used. A copy (pickled for a worker) starts empty: a Highs
+    cannot cross processes.
+    """
+
+    def __init__(self) -> None:
+        self._highs: highspy.Highs | None = None
+
+    def highs(self) -> highspy.Highs:
+        """The slot's Highs, created on first use."""
+        if self._highs is None:
+            self._highs = _configured_highs()
+        return self._highs
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self._highs = None
+
+
+def _is_float_compressed(matrix: sp.spmatrix) -> bool:
+    return sp.issparse(matrix) and matrix.format in ("csr", "csc") and matrix.dtype == np.float64
 
 
 class LinearProgram:
@@ -90,17 +123,22 @@ class LinearProgram:
     """
 
     def __init__(
-        self, matrix: sp.csr_matrix, rhs: np.ndarray, lower: np.ndarray, upper: np.ndarray
+        self,
+        matrix: sp.spmatrix,
+        rhs: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        slot: SolverSlot | None = None,
     ) -> None:
-        self.matrix = matrix if _is_float_csr(matrix) else sp.csr_matrix(matrix, dtype=np.float64)
+        # CSC is passed by column as it is (no conversion); anything else becomes CSR.
+        self.matrix = (
+            matrix if _is_float_compressed(matrix) else sp.csr_matrix(matrix, dtype=np.float64)
+        )
         self.rhs = np.asarray(rhs, dtype=np.float64)
         self.lower = np.asarray(lower, dtype=np.float64)
         self.upper = np.asarray(upper, dtype=np.float64)
         self.n_cols = self.matrix.shape[1]
-        self._highs = new_highs()
-        self._highs.setOptionValue("threads", 1)
-        # The models are small or re-solved from a basis: presolve costs more than it saves.
-        self._highs.setOptionValue("presolve", "off")
+        self._highs = _configured_highs() if slot is None else slot.highs()
         self._pass_model()
         self._all = np.arange(self.n_cols, dtype=np.int32)
 
@@ -111,7 +149,11 @@ class LinearProgram:
             self.n_cols,
             n_rows,
             self.matrix.nnz,
-            int(highspy.MatrixFormat.kRowwise),
+            int(
+                highspy.MatrixFormat.kColwise
+                if self.matrix.format == "csc"
+                else highspy.MatrixFormat.kRowwise
+            ),
             int(highspy.ObjSense.kMaximize),
             0.0,
             np.zeros(self.n_cols),

@@ -19,12 +19,11 @@ import scipy.sparse as sp
 
 from etl.privacy.graph import (
     RelationGraph,
-    local_system,
     neighbourhood,
     row_columns,
     row_entries,
 )
-from etl.privacy.highs import LinearProgram
+from etl.privacy.highs import LinearProgram, SolverSlot
 
 _RADII = (2, 4, 8)
 _CANDIDATE_RADIUS = 3
@@ -42,22 +41,20 @@ class Perturbation:
 
 
 def _cheapest_members(
-    graph: RelationGraph,
-    relations: np.ndarray,
+    owner: np.ndarray,
+    members: np.ndarray,
     values: np.ndarray,
     suppressed: np.ndarray,
     count: int,
 ) -> np.ndarray:
     """The `count` cheapest published non-zero cells (smallest value, then position) of
-    each relation."""
-    owner, entries = row_entries(graph.by_relation, relations)
-    cols = graph.by_relation.indices[entries]
-    keep = ~suppressed[cols] & (values[cols] > 0)
-    owner, cols = owner[keep], cols[keep]
+    each relation, given the relations' entries as (owner, member) pairs."""
+    keep = ~suppressed[members] & (values[members] > 0)
+    owner, cols = owner[keep], members[keep]
     order = np.lexsort((cols, values[cols], owner))
     owner, cols = owner[order], cols[order]
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
-    return np.unique(cols[rank < count])
+    return cols[rank < count]
 
 
 def _candidates(
@@ -72,8 +69,10 @@ def _candidates(
 
     Candidates are the cells within `radius` relations of `cell`: all suppressed ones, and per
     relation only the `per_relation` cheapest published ones (the LP would rarely pick dearer
-    cells). No pass over the whole table: this runs once per unsafe cell. The second array is
-    what speculation checks before reusing a step computed ahead.
+    cells). No pass over the whole table: this runs once per unsafe cell, so each ring reads
+    the entries of its relations once (members and cheapest members from the same arrays).
+    The second array (with repeats) is what speculation checks before reusing a step
+    computed ahead.
     """
     chosen = np.zeros(len(values), dtype=bool)  # zero pages: cheap even for large tables
     chosen[cell] = True
@@ -85,32 +84,41 @@ def _candidates(
         relations = row_columns(graph.by_cell, frontier)
         relations = relations[~seen_relations[relations]]
         seen_relations[relations] = True
-        reached = row_columns(graph.by_relation, relations)
-        consulted.append(reached)
-        reached = np.union1d(
-            reached[suppressed[reached]],
-            _cheapest_members(graph, relations, values, suppressed, per_relation),
+        owner, entries = row_entries(graph.by_relation, relations)
+        members = graph.by_relation.indices[entries]
+        consulted.append(members)
+        reached = np.concatenate(
+            [
+                members[suppressed[members]],
+                _cheapest_members(owner, members, values, suppressed, per_relation),
+            ]
         )
-        frontier = reached[~chosen[reached]]
+        frontier = np.unique(reached[~chosen[reached]])
         chosen[frontier] = True
         found.append(frontier)
     return np.sort(np.concatenate(found)), np.concatenate(consulted)
 
 
-def _rise_and_fall(local: sp.csr_matrix) -> sp.csr_matrix:
-    """[local, -local] in CSR, built from the arrays (scipy's hstack costs more here)."""
-    n_rows, n_cols = local.shape
-    lengths = np.diff(local.indptr)
-    owner = np.repeat(np.arange(n_rows), lengths)
-    offset = np.arange(local.nnz) - local.indptr[owner]
-    start = 2 * local.indptr[owner]
-    indices = np.empty(2 * local.nnz, dtype=local.indices.dtype)
-    data = np.empty(2 * local.nnz)
-    indices[start + offset] = local.indices
-    indices[start + lengths[owner] + offset] = local.indices + n_cols
-    data[start + offset] = local.data
-    data[start + lengths[owner] + offset] = -local.data
-    return sp.csr_matrix((data, indices, 2 * local.indptr), shape=(n_rows, 2 * n_cols))
+def _rise_and_fall(graph: RelationGraph, cells: np.ndarray) -> sp.csc_matrix:
+    """[local, -local], local the relations touching `cells` restricted to them (CSC).
+
+    Built by column from the cells' own rows of `by_cell` (a column of the local matrix is
+    such a row), without assembling the local matrix first: this runs once per perturbation
+    LP. Entry for entry the matrix of `local_system(graph, cells, values)`, mirrored.
+    """
+    by_cell = graph.by_cell
+    _, entries = row_entries(by_cell, cells)
+    relations, rows = np.unique(by_cell.indices[entries], return_inverse=True)
+    coef = by_cell.data[entries]
+    counts = np.concatenate([[0], np.cumsum(by_cell.indptr[cells + 1] - by_cell.indptr[cells])])
+    return sp.csc_matrix(
+        (
+            np.concatenate([coef, -coef]),
+            np.concatenate([rows, rows]),
+            np.concatenate([counts, counts[1:] + len(coef)]),
+        ),
+        shape=(len(relations), 2 * len(cells)),
+    )
 
 
 def _cheapest_perturbation(
@@ -120,9 +128,9 @@ def _cheapest_perturbation(
     cells: np.ndarray,
     target: tuple[int, float],
     lower_bound: float = 1.0,
+    slot: SolverSlot | None = None,
 ) -> Perturbation | None:
     """The cheapest perturbation moving only `cells`, or None if there is none."""
-    local, _ = local_system(graph, cells, values)
     n = len(cells)
     cell, shift = target
     at = int(np.searchsorted(cells, cell))
@@ -133,11 +141,13 @@ def _cheapest_perturbation(
     fall_lower[at] = fall_upper[at] = max(-shift, 0.0)
     if fall_upper[at] < fall_lower[at]:
         return None
+    matrix = _rise_and_fall(graph, cells)
     program = LinearProgram(
-        _rise_and_fall(local),
-        np.zeros(local.shape[0]),
+        matrix,
+        np.zeros(matrix.shape[0]),  # a perturbation keeps every relation's sum
         np.concatenate([rise_lower, fall_lower]),
         np.concatenate([rise_upper, fall_upper]),
+        slot,
     )
     unit_cost = np.where(suppressed[cells], _FREE_MOVE, values[cells].astype(np.float64))
     optimum = program.maximise(-np.concatenate([unit_cost, unit_cost]))
@@ -170,15 +180,19 @@ def perturbation_search(
     suppressed: np.ndarray,
     target: tuple[int, float],
     lower_bound: float = 1.0,
+    slot: SolverSlot | None = None,
 ) -> tuple[Perturbation | None, np.ndarray]:
     """`protecting_perturbation` and the cells whose suppression status it depends on.
 
     The answer is a function of `graph`, `values`, `target`, `lower_bound` and of
     `suppressed` on the returned cells only: with the same statuses there, another
     suppression gives the same answer (what lets `speculation` compute it ahead).
+    `slot` lends its Highs instance to the LPs (same answer, less set-up per call).
     """
     nearby, consulted = _candidates(graph, values, suppressed, target[0])
-    perturbation = _cheapest_perturbation(graph, values, suppressed, nearby, target, lower_bound)
+    perturbation = _cheapest_perturbation(
+        graph, values, suppressed, nearby, target, lower_bound, slot
+    )
     if perturbation is not None:
         return perturbation, consulted
     movable = values > 0
@@ -190,7 +204,9 @@ def perturbation_search(
             break  # the neighbourhood stopped growing: the whole component failed
         previous_size = len(cells)
         tried.append(cells)
-        perturbation = _cheapest_perturbation(graph, values, suppressed, cells, target, lower_bound)
+        perturbation = _cheapest_perturbation(
+            graph, values, suppressed, cells, target, lower_bound, slot
+        )
         if perturbation is not None:
             break
     return perturbation, np.concatenate(tried)

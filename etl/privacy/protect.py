@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import DisclosureError
+from etl.privacy.highs import SolverSlot
 from etl.privacy.intervals import Failure, interval_failures
 from etl.privacy.perturb import RelationGraph, perturbation_search
 from etl.privacy.prune import prune_secondaries
@@ -84,19 +85,20 @@ def _step(
     movable: np.ndarray,
     values: np.ndarray,
     lower_bound: float,
+    slot: SolverSlot,
     suppressed: np.ndarray,
     failure: Failure,
 ) -> Step:
     """The perturbation that fixes one failure under the given suppression (None: none)."""
     shift = _shift(failure, int(values[failure.cell]))
     perturbation, consulted = perturbation_search(
-        graph, movable, suppressed, (failure.cell, shift), lower_bound
+        graph, movable, suppressed, (failure.cell, shift), lower_bound, slot
     )
     if perturbation is None and failure.reasons == ("exact",):
         # Only "not exact" is required: a cell that cannot move up (known cells pin
         # its relations) may still move down.
         perturbation, more = perturbation_search(
-            graph, movable, suppressed, (failure.cell, -shift), lower_bound
+            graph, movable, suppressed, (failure.cell, -shift), lower_bound, slot
         )
         consulted = np.concatenate([consulted, more])
     return Step(perturbation, consulted)
@@ -123,7 +125,9 @@ def _repair_round(
     so it also counts as evidence for later failures of the same round. With a pool, later
     failures are computed ahead in the workers (`speculation`); the result is the same.
     """
-    step = functools.partial(_step, graph, _movable_values(table), table.values, lower_bound)
+    # One Highs for the round's perturbation LPs (a worker's copy of `step` makes its own).
+    slot = SolverSlot()
+    step = functools.partial(_step, graph, _movable_values(table), table.values, lower_bound, slot)
     functions = (step, _still_failing, functools.partial(_impossible, table.ids))
     outcome = repair_round(failures, suppressed, table.values, functions, pool)
     logger.debug(
