@@ -21,13 +21,14 @@ import os
 import pandas as pd
 
 from etl.config import Settings
-from etl.pipeline import read_restricted, year_problems
+from etl.pipeline import read_restricted
 from etl.public_audit import audit_union, public_year
 from etl.store.published import list_releases, read_release_table
 from etl.symbols import PUBLISHED, SUPPRESSED
 from etl.testing import migrated_stores
 from etl.transform import attacker_model as attacker
 from etl.transform import publication as pub
+from etl.transform.year_protection import year_problems
 
 
 def grid_exposed(population: pd.DataFrame, grid_parent: pd.Series) -> int:

@@ -138,6 +138,38 @@ def test_dashboard_reads_no_restricted_module() -> None:
     assert offending == []
 
 
+PURE_CORE = ("etl/transform", "etl/privacy", "etl/projection")
+IMPURE = {"etl.store", "etl.pipeline", "etl.extract", "etl.uploads", "etl.commands", "etl.app"}
+
+
+@pytest.mark.parametrize("package", PURE_CORE)
+def test_the_core_is_pure(package: str) -> None:
+    """transform, privacy and projection read no store or file and call no pipeline stage.
+
+    Imports inside functions count too (`ast.walk`), so a lazy import cannot hide one.
+    """
+    offending = [
+        f"{where(path, imp.line)} imports {imp.module}"
+        for path in modules(package)
+        for imp in imports_of(path)
+        if any(imp.module == name or imp.module.startswith(f"{name}.") for name in IMPURE)
+    ]
+    assert offending == []
+
+
+def test_only_the_commands_and_the_review_workflow_run_the_pipeline() -> None:
+    """The upload preview protects through the pure `year_protection`, not pipeline internals."""
+    allowed = {ROOT / "etl" / "pipeline.py", ROOT / "etl" / "uploads" / "workflow.py"}
+    offending = [
+        f"{where(path, imp.line)} imports {imp.module}"
+        for path in modules("etl")
+        if path not in allowed and not path.is_relative_to(ROOT / "etl" / "commands")
+        for imp in imports_of(path)
+        if imp.module == "etl.pipeline"
+    ]
+    assert offending == []
+
+
 def test_the_checks_see_a_violation(tmp_path: Path) -> None:
     """The scanners are not blind: a planted import and SQL string are found."""
     planted = tmp_path / "planted.py"

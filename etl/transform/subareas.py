@@ -17,7 +17,7 @@ import pandas as pd
 
 
 class YearCounts(Protocol):
-    """The restricted counts of one year (etl.pipeline.YearInput has these fields)."""
+    """The restricted counts of one year (`year_protection.YearInput` has these fields)."""
 
     population: pd.DataFrame
     households: pd.DataFrame

@@ -14,6 +14,7 @@ import pandas as pd
 from etl.config import Settings
 from etl.errors import EtlError
 from etl.model import ExtractBundle
+from etl.transform.year_protection import YearInput, protect_year
 from etl.uploads.report import SuppressionPreview, TablePreview
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,7 @@ NOTE = (
 )
 
 
-def _year_input(bundle: ExtractBundle):
-    from etl.pipeline import YearInput
-
+def _year_input(bundle: ExtractBundle) -> YearInput:
     def with_owner(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(upload_id=PREVIEW_ID, municipality=bundle.municipality)
 
@@ -49,9 +48,6 @@ def _year_input(bundle: ExtractBundle):
 
 def suppression_preview(bundle: ExtractBundle, settings: Settings) -> SuppressionPreview:
     """Cells, primary and secondary suppressions per table, or why no preview is available."""
-    # Imported lazily: the privacy engine is heavy and only this step needs it.
-    from etl.pipeline import protect_year
-
     regions = pd.DataFrame(columns=["region_set", "region_key", "region_name", "member_key"])
     try:
         _, stats = protect_year(_year_input(bundle), [bundle.municipality], regions, settings)

@@ -54,8 +54,9 @@ def test_publish_protects_audits_and_serves(any_settings: Settings) -> None:
 
 def test_release_passes_an_independent_audit_of_the_published_statuses(settings: Settings) -> None:
     """Rebuild the relations from what the store serves and audit them against the truth."""
-    from etl.pipeline import read_restricted, year_problems
+    from etl.pipeline import read_restricted
     from etl.public_audit import audit_union, public_year
+    from etl.transform.year_protection import year_problems
 
     tiny_restricted_store(settings, years=(2023,))
     report = publish(settings)

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from etl.config import Settings
 from etl.errors import DisclosureError
-from etl.pipeline import publish, read_restricted, year_problems
+from etl.pipeline import publish, read_restricted
 from etl.public_audit import verify_release
 from etl.store.published import (
     list_releases,
@@ -21,6 +21,7 @@ from etl.store.schema import RELEASE_TABLES
 from etl.symbols import PUBLISHED, SUPPRESSED
 from etl.testing import migrated_stores, tiny_restricted_store
 from etl.transform import attacker_model as attacker
+from etl.transform.year_protection import year_problems
 
 YEAR = 2023
 

@@ -18,7 +18,7 @@ from etl.cli import main as etl_main
 from etl.commands.demo import SAMPLES
 from etl.config import Settings
 from etl.extract.anonymised import read_extract
-from etl.pipeline import PublishReport, publish, read_restricted, year_problems
+from etl.pipeline import PublishReport, publish, read_restricted
 from etl.public_audit import UnionAudit, audit_union, public_year
 from etl.store import restricted as store
 from etl.store.engine import reader_engine
@@ -26,6 +26,7 @@ from etl.store.published import read_release_table, readable_release_ids
 from etl.symbols import PUBLISHED, SUPPRESSED, ZERO
 from etl.testing import migrated_stores, sample_store_steps
 from etl.transform import attacker_model as attacker
+from etl.transform.year_protection import year_problems
 
 YEAR = 2023
 CORRECTED = "03901002"
