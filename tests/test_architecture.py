@@ -170,12 +170,34 @@ def test_only_the_commands_and_the_review_workflow_run_the_pipeline() -> None:
     assert offending == []
 
 
+def misplaced_docstrings(path: Path) -> list[str]:
+    """Functions whose second statement is a bare string: a docstring written after code."""
+    return [
+        f"{where(path, node.lineno)} {node.name}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and len(node.body) > 1
+        and isinstance(node.body[1], ast.Expr)
+        and isinstance(node.body[1].value, ast.Constant)
+        and isinstance(node.body[1].value.value, str)
+    ]
+
+
+@pytest.mark.parametrize("package", ["etl", "dashboard", "portal", "websecurity", "i18n"])
+def test_docstrings_come_first(package: str) -> None:
+    offending = [found for path in modules(package) for found in misplaced_docstrings(path)]
+    assert offending == []
+
+
 def test_the_checks_see_a_violation(tmp_path: Path) -> None:
     """The scanners are not blind: a planted import and SQL string are found."""
     planted = tmp_path / "planted.py"
     planted.write_text('import duckdb\nfrom flask import Flask\nQ = "SELECT 1 FROM t"\n')
     assert [imp.module for imp in imports_of(planted)] == ["duckdb", "flask"]
     assert sql_literals(planted) == [3]
+    late = tmp_path / "late.py"
+    late.write_text('def run(x):\n    y = x\n    """Too late to be a docstring."""\n    return y\n')
+    assert misplaced_docstrings(late) == [f"{late}:1 run"]
 
 
 # --- process state: only in the application object (etl.app.Stores) ---------------------------

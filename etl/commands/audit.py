@@ -49,8 +49,8 @@ def describe(row: pd.Series) -> str:
 
 
 def run(args: argparse.Namespace, stores: Stores) -> int:
-    settings = stores.settings
     """Audit the result; print a summary (exit 0) or every unsafe cell (exit 1)."""
+    settings = stores.settings
     min_count, protection = parameters(args, settings)
     cells, relations, result = (
         read_csv(path) for path in (args.cells, args.relations, args.result)

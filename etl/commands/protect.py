@@ -88,8 +88,8 @@ def write_atomically(frame: pd.DataFrame, path: Path) -> None:
 
 
 def run(args: argparse.Namespace, stores: Stores) -> int:
-    settings = stores.settings
     """Protect, audit, and write the result only when the audit finds it safe."""
+    settings = stores.settings
     min_count, protection = parameters(args, settings)
     cells, relations = read_csv(args.cells), read_csv(args.relations)
     names = {"file_cells": str(args.cells), "file_relations": str(args.relations)}
