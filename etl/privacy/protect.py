@@ -200,6 +200,7 @@ def suppression_pattern(
     lower_bound: float = ATTACKER_LOWER_BOUND,
     pool: LpPool | None = None,
     release_solves: int = RELEASE_SOLVES,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
     """Status per cell (published, zero, primary, secondary) of a safe pattern.
 
@@ -208,10 +209,17 @@ def suppression_pattern(
     Cells the attacker knows already (`table.fixed`) are never primary nor suppressed.
     `pool` (`workers.lp_pool`) runs independent LPs in other processes; same result.
     `release_solves` bounds the clean-up that publishes unneeded secondaries (0: none).
+    `start` (bool per cell) is a pattern to begin from instead of the primaries alone, such
+    as another tool's (benchmarks: τ-Argus's pattern made safe); the repair adds to it,
+    prune and clean-up may publish its cells again. Zero and known cells in it are ignored:
+    zeros are always published.
     """
     primary = primary_mask(table.values, table.forced, min_count) & ~table.fixed
     targets = interval_targets(table.values, primary, protection, lower_bound)
-    suppressed = _repair(table, primary, targets, lower_bound, pool)
+    first = primary
+    if start is not None:
+        first = primary | (start & (table.values > 0) & ~table.fixed)
+    suppressed = _repair(table, first, targets, lower_bound, pool)
     lower_bounds = np.where(table.values > 0, float(lower_bound), 0.0)
     suppressed = prune_secondaries(
         RelationGraph.of(table.matrix), table.values, suppressed, primary, targets, lower_bounds

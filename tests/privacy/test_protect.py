@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -318,3 +319,24 @@ def test_lower_bound_zero_lets_two_one_person_parts_protect_each_other(
     naive_result = cells.assign(status=naive, value=pd.array([None, None, 5, 7], dtype="Int64"))
     assert audit(cells, relations, naive_result, lower_bound=0).safe
     assert not audit(cells, relations, naive_result).safe
+
+
+def test_a_start_pattern_is_kept_where_it_is_needed_and_made_safe(
+    make_cells: Builder, make_relations: Builder
+) -> None:
+    # T = a + b + c + d with a = b = 1: one of c, d must go (lower bound 1). On its own the
+    # repair hides c; started from another tool's pattern {a, b, d} it keeps d, which is
+    # needed. Started from {a, b} (safe only with lower bound 0) it adds c. A zero in the
+    # start pattern stays published.
+    cells = make_cells({"a": 1, "b": 1, "c": 5, "d": 6, "z": 0, "T": 13})
+    relations = make_relations(("T", ["a", "b", "c", "d", "z"]))
+    table = parse_table(cells, relations)
+    own = suppression_pattern(table, min_count=3, protection=0.3)
+    assert own.tolist() == ["primary", "primary", "secondary", "published", "zero", "published"]
+    started = suppression_pattern(
+        table, min_count=3, protection=0.3, start=np.array([1, 1, 0, 1, 1, 0], dtype=bool)
+    )
+    assert started.tolist() == ["primary", "primary", "published", "secondary", "zero", "published"]
+    unsafe_start = np.array([1, 1, 0, 0, 0, 0], dtype=bool)
+    repaired = suppression_pattern(table, min_count=3, protection=0.3, start=unsafe_start)
+    assert repaired.tolist() == own.tolist()
