@@ -31,7 +31,10 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "annimmt, erhält Widersprüche zu veröffentlichten Zahlen; mit einem geschätzten "
             "Rest wird keine geheime Zelle enger eingegrenzt (beides geprüft). Veröffentlichte "
             "Vorausberechnungen sind auf 10 gerundet und nur für Gebiete ab 5.000 Einwohnern; "
-            "ihr Basisjahr grenzt keine geheime Zelle enger ein (geprüft).",
+            "ihr Basisjahr grenzt keine geheime Zelle enger ein (geprüft). Die Angaben zur "
+            "Prüfung unten nennen je Tabelle und Jahr nur, wie viele Zellen gezeigt und wie "
+            "viele davon geheim gehalten sind; Summen oder Höchstwerte der geheimen Zahlen "
+            "bleiben im geschützten Bereich.",
         ),
         (
             "Alle Veröffentlichungen zugleich",
@@ -154,7 +157,9 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "an equation contradicts published figures; with an estimated remainder it narrows "
             "no suppressed cell (both tested). Published projections are rounded to 10 and "
             "exist only for areas of 5,000 or more; their base year narrows no suppressed cell "
-            "(tested).",
+            "(tested). The audit details below give, per table and year, only how many cells "
+            "are shown and how many of them are suppressed; sums or maxima of the suppressed "
+            "numbers stay in the restricted zone.",
         ),
         (
             "All releases at once",

@@ -46,7 +46,8 @@ class PublishReport:
         for t in self.tables:
             lines.append(
                 f"  {t['year']} {t['table']:<11} {t['cells']:>6} Zellen, "
-                f"{t['primary']:>4} primär, {t['secondary']:>4} sekundär geheim gehalten; "
+                f"{t['primary']:>4} primär, {t['secondary']:>4} sekundär geheim gehalten "
+                f"({t['suppressed_persons']} Personen, größte Zelle {t['largest_suppressed']}); "
                 f"Audit: {t['audited']} geprüft, sicher"
             )
         for release_id, reason in self.withdrawn.items():
@@ -249,7 +250,13 @@ def publish(
             connection,
             actor,
             "publish",
-            {"release_id": release_id, "years": release["years"], "withdrawn": withdraw},
+            # the full statistics (persons behind suppressed cells) stay in the restricted log
+            {
+                "release_id": release_id,
+                "years": release["years"],
+                "withdrawn": withdraw,
+                "tables": stats,
+            },
         )
     return PublishReport(release_id, release["years"], stats, withdrawn=withdraw)
 
@@ -282,7 +289,11 @@ def _release_record(
             register=bool(years),
         ),
         "note": note,
-        "audit": {"safe": True, "tables": stats, "method": "LP-Intervallaudit (HiGHS)"},
+        "audit": {
+            "safe": True,
+            "tables": [attacker.public_audit_entry(s) for s in stats],
+            "method": "LP-Intervallaudit (HiGHS)",
+        },
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from dash import Dash, Input, Output, dcc, html
@@ -15,6 +14,8 @@ from dashboard.methods_text import INDICATOR_NOTES, METHOD_PARAGRAPHS
 from dashboard.pages.common import default_lang
 from dashboard.services import get_service
 from etl.symbols import NOT_AVAILABLE, SUPPRESSED, SYMBOLS, ZERO
+from etl.transform import attacker_model
+from i18n import N_
 
 PAGE = {"path": "/methodik", "name": "Methodik", "order": 6, "label_key": "page_methodik"}
 
@@ -63,26 +64,63 @@ def release_section(state):
     return render_release(service.info(release), lang)
 
 
+TABLE_LABELS = {
+    "population": N_("population"),
+    "households": N_("households"),
+    "events": N_("audit_events"),
+}
+
+
+def _table_label(table: str, lang: str) -> str:
+    return t(TABLE_LABELS[table], lang) if table in TABLE_LABELS else table
+
+
+def audit_rows(audit: dict[str, Any], lang: str) -> list[tuple[str, str, str, str]]:
+    """Pure: per year and table, the cells shown and how many of them are suppressed.
+
+    Only counts a visitor can make from the cells (`attacker_model.public_audit`): an older
+    record that still holds restricted figures is cut here as well.
+    """
+    public = attacker_model.public_audit(audit)
+    return [
+        (
+            str(entry.get("year", "")),
+            _table_label(str(entry.get("table", "")), lang),
+            fmt_number(entry["cells"], lang) if "cells" in entry else "–",
+            fmt_number(entry["suppressed"], lang) if "suppressed" in entry else "–",
+        )
+        for entry in public["tables"]
+    ]
+
+
 def render_release(info: dict[str, Any], lang: str) -> html.Div:
     """Pure: the parameters, audit and sources (with attribution) of one release."""
     audit = info.get("audit", {})
+    verdict = t("audit_safe", lang) if audit.get("safe") else t("audit_unsafe", lang)
     rows = [
         (t("release", lang), info["release_id"]),
         (t("min_count", lang), str(info["min_count"])),
         (t("protection", lang), fmt_number(info["protection"], lang, 2)),
         (t("territorial_status", lang), str(info.get("territorial_status", ""))),
         (t("years", lang), ", ".join(str(y) for y in info.get("years", []))),
-        (t("audit", lang), json.dumps(audit, ensure_ascii=False, default=str)),
+        (t("audit", lang), f"{verdict} ({audit.get('method', '')})"),
     ]
     sources = info.get("sources", {})
     items = [
         html.Li(f"{kind}: {', '.join(map(str, values)) if isinstance(values, list) else values}")
         for kind, values in sources.items()
     ]
+    columns = [t("year", lang), t("audit_table", lang), t("audit_cells", lang)]
     return html.Div(
         [
             html.H2(t("release_params", lang)),
             data_table(t("release_params", lang), [t("measure", lang), t("col_value", lang)], rows),
+            html.H3(t("audit_by_table", lang)),
+            data_table(
+                t("audit_by_table", lang),
+                [*columns, t("audit_suppressed", lang)],
+                audit_rows(audit, lang),
+            ),
             html.H2(t("sources", lang)),
             html.Ul(items),
             html.P([html.Strong(t("attribution", lang) + ": "), info.get("attribution", "")]),

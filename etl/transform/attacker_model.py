@@ -207,6 +207,31 @@ def grid_rest_values(
     )
 
 
+# The release record (`/api/v1/releases`, the Methodik page) describes each table's
+# protection only by what a visitor can count in the cells themselves. Sums or maxima of the
+# values behind suppressed cells, and the split into primary and secondary (how many of them
+# lie below k), stay with the statistician: added to the relations they make suppressed cells
+# exact (tests/attacks/test_release_record.py).
+PUBLIC_AUDIT_FIELDS = ("year", "table", "cells", "suppressed")
+
+
+def public_audit_entry(stats: dict) -> dict:
+    """One table and year of the public release record, from the restricted statistics."""
+    return {
+        "year": stats["year"],
+        "table": stats["table"],
+        "cells": stats["shown"],
+        "suppressed": stats["shown_suppressed"],
+    }
+
+
+def public_audit(audit: dict) -> dict:
+    """A stored audit record cut to what may be shown (older records held more)."""
+    entries = audit.get("tables", [])
+    tables = [{k: entry[k] for k in PUBLIC_AUDIT_FIELDS if k in entry} for entry in entries]
+    return {**{k: audit[k] for k in ("safe", "method") if k in audit}, "tables": tables}
+
+
 def is_hidden(cell: pd.Series) -> pd.Series:
     """Cells that no release shows (grid rests); the model lets the attacker know them."""
     return cell.str.startswith("X|")

@@ -28,8 +28,10 @@ class Protected:
     primary: int
     secondary: int
     audited: int
-    suppressed_persons: int
-    largest_suppressed: int
+    suppressed_persons: int  # restricted: the sum of true values behind the suppressed cells
+    largest_suppressed: int  # restricted: the largest of them
+    shown: int  # cells the release shows (what a visitor can count)
+    shown_suppressed: int  # of them suppressed
     truth: pd.Series
 
 
@@ -101,5 +103,7 @@ def protect_and_audit(
         audited=report.checked,
         suppressed_persons=int(hidden_values.sum()),
         largest_suppressed=int(hidden_values.max()) if len(hidden_values) else 0,
+        shown=len(shown),
+        shown_suppressed=len(hidden_values),
         truth=truth,
     )

@@ -156,6 +156,8 @@ def protect_year_problems(data: YearInput, built: YearProblems, settings: Settin
                 "audited": protected.audited,
                 "suppressed_persons": protected.suppressed_persons,
                 "largest_suppressed": protected.largest_suppressed,
+                "shown": protected.shown,
+                "shown_suppressed": protected.shown_suppressed,
             }
         )
     return YearResult(frames, stats, truth)

@@ -154,3 +154,61 @@ def test_processes_starting_together_on_a_new_sqlite_store_all_succeed(tmp_path)
     assert [process.returncode for process in processes] == [0, 0, 0], errors
     settings = Settings(home=tmp_path / "var")
     assert current_revision(restricted_engine(settings)) == head_revision("restricted")
+
+
+def test_release_audit_records_are_cut_to_public_counts(any_settings: Settings) -> None:
+    """Revision 0003: a release written before it showed sums and maxima of suppressed values."""
+    import datetime as dt
+    import json
+
+    engine = publisher_engine(any_settings)
+    upgrade_zone_to(engine, "published", "0002")
+    restricted_figures = {"primary": 1, "secondary": 1, "audited": 2, "suppressed_persons": 9}
+    audit = {
+        "safe": True,
+        "method": "LP-Intervallaudit (HiGHS)",
+        "tables": [
+            {"year": 2022, "table": "population", "cells": 7, **restricted_figures},
+            {"year": 2022, "table": "events", "cells": 4, "largest_suppressed": 8},
+        ],
+    }
+    release = {
+        "release_id": "R1",
+        "sequence": 1,
+        "created_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        "min_count": 3,
+        "protection": 0.3,
+        "territorial_status": dt.date(2022, 12, 31),
+        "years": "[2022]",
+        "sources": "{}",
+        "attribution": "",
+        "audit": json.dumps(audit),
+        "note": "",
+    }
+    cell = {"release_id": "R1", "year": 2022, "sex": "total", "age_to": None, "sources": ""}
+    statuses = [("published", 10), ("suppressed", None), ("suppressed", None), ("zero", 0)]
+    with engine.begin() as connection:
+        connection.execute(schema.releases.insert().values(**release))
+        for age, (status, value) in enumerate(statuses):
+            connection.execute(
+                schema.pub_population.insert().values(
+                    **cell,
+                    area_key="03901001",
+                    age_from=age,
+                    nationality="total",
+                    status=status,
+                    value=value,
+                    source="register",
+                )
+            )
+    upgrade_zone(engine, "published")
+    with engine.connect() as connection:
+        stored = json.loads(connection.execute(schema.releases.select()).one().audit)
+    assert stored == {
+        "safe": True,
+        "method": "LP-Intervallaudit (HiGHS)",
+        "tables": [
+            {"year": 2022, "table": "population", "cells": 4, "suppressed": 2},
+            {"year": 2022, "table": "events", "cells": 0, "suppressed": 0},
+        ],
+    }
