@@ -31,7 +31,10 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "annimmt, erhält Widersprüche zu veröffentlichten Zahlen; mit einem geschätzten "
             "Rest wird keine geheime Zelle enger eingegrenzt (beides geprüft). Veröffentlichte "
             "Vorausberechnungen sind auf 10 gerundet und nur für Gebiete ab 5.000 Einwohnern; "
-            "ihr Basisjahr grenzt keine geheime Zelle enger ein (geprüft). Die Angaben zur "
+            "ihr Basisjahr grenzt keine geheime Zelle enger ein (geprüft). Haushalte nach "
+            "Größe hängen an der Einwohnerzahl: Jede Person lebt in einem Haushalt, ein "
+            "Haushalt mit 5 und mehr Personen zählt mindestens 5; auch diese Beziehung kennt "
+            "der angenommene Angreifer. Die Angaben zur "
             "Prüfung unten nennen je Tabelle und Jahr nur, wie viele Zellen gezeigt und wie "
             "viele davon geheim gehalten sind; Summen oder Höchstwerte der geheimen Zahlen "
             "bleiben im geschützten Bereich.",
@@ -157,7 +160,9 @@ METHOD_PARAGRAPHS: Final[dict[str, list[tuple[str, str]]]] = {
             "an equation contradicts published figures; with an estimated remainder it narrows "
             "no suppressed cell (both tested). Published projections are rounded to 10 and "
             "exist only for areas of 5,000 or more; their base year narrows no suppressed cell "
-            "(tested). The audit details below give, per table and year, only how many cells "
+            "(tested). Households by size are tied to the population: everybody lives in one "
+            "household, and one of 5 or more counts at least 5; the assumed attacker knows "
+            "this too. The audit details below give, per table and year, only how many cells "
             "are shown and how many of them are suppressed; sums or maxima of the suppressed "
             "numbers stay in the restricted zone.",
         ),

@@ -34,6 +34,7 @@ _REASONS = {
     "lower": "untere Schranke zu hoch",
     "exact": "exakt ableitbar",
 }
+EXACT_REASON = _REASONS["exact"]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,15 @@ Gemeinde add up to its population up to the people without coordinates (`grid-re
 never published; taken as known to the attacker, which only makes the model stronger).
 A grid cell delivered by two municipalities (it straddles their border) is not published.
 
+Households by size are tied to persons: every resident lives in one household and a
+household of size "5 and more" holds at least 5, so h1 + 2 h2 + 3 h3 + 4 h4 + 5 h5 <= the
+area's population, and in small areas the gap is often 0. The model lets the attacker know
+this weighted sum exactly (`household_persons_id`, never published, like the grid rest),
+written with unit coefficients through the never-published partial sums "households of at
+least s persons" (`household_from_id`, s = 2, 3, 4), which the attacker does not know:
+    from4 = h4 + h5,  from3 = h3 + from4,  from2 = h2 + from3,
+    persons = h0 + from2 + from3 + from4 + h5   (h0: all households).
+
 Both the protection (`etl.transform.publication`) and the public-side audit
 (`etl.public_audit`, rebuilt from what the published store serves) take their cell ids and
 relations from here, so the two cannot drift apart. Pure functions, no I/O.
@@ -120,7 +129,8 @@ def relations(table: str, rows: pd.DataFrame, member: Membership) -> pd.DataFram
         keys = pd.DataFrame(
             {"t": "H", "area_key": rows["area_key"], "size": rows["size"].astype("string")}
         )
-        return cube_relations(keys, {"area_key": member.edges, "size": SIZE_EDGES})
+        cube = cube_relations(keys, {"area_key": member.edges, "size": SIZE_EDGES})
+        return pd.concat([cube, household_persons_relations(rows)], ignore_index=True)
     if table == "events":
         keys = pd.DataFrame({"t": "E", "area_key": rows["area_key"], "event": rows["event"]})
         return cube_relations(keys, {"area_key": member.edges})
@@ -207,6 +217,77 @@ def grid_rest_values(
     )
 
 
+HOUSEHOLD_SIZES = (1, 2, 3, 4, 5)
+PARTIAL_SIZES = (4, 3, 2)  # "at least s persons", innermost first
+
+
+def household_persons_id(area_key: str | pd.Series) -> str | pd.Series:
+    """The never-published cell h1 + 2 h2 + ... + 5 h5 of an area (known to the attacker)."""
+    return "X|" + area_key + "|hh-persons"
+
+
+def household_from_id(area_key: str | pd.Series, size: int) -> str | pd.Series:
+    """The never-published count of households with at least `size` persons (unknown)."""
+    return "A|" + area_key + f"|hh-from{size}"
+
+
+def _complete_household_areas(rows: pd.DataFrame) -> pd.Series:
+    """Areas whose rows hold all households and every size 1..5."""
+    sizes = rows["size"].astype("Int64")
+    present = rows.assign(size=sizes).groupby("area_key")["size"].agg(set)
+    wanted = {0, *HOUSEHOLD_SIZES}
+    return pd.Series(sorted(k for k, found in present.items() if wanted <= found), dtype=str)
+
+
+def household_persons_relations(rows: pd.DataFrame) -> pd.DataFrame:
+    """The persons relations of every area with a complete size breakdown (see the top)."""
+    areas = _complete_household_areas(rows)
+    if areas.empty:
+        return pd.DataFrame(columns=RELATION_COLUMNS, dtype=str)
+    size = {s: "H|" + areas + f"|{s}" for s in (0, *HOUSEHOLD_SIZES)}
+    start = {s: household_from_id(areas, s) for s in PARTIAL_SIZES}
+    persons = household_persons_id(areas)
+    pairs = [
+        (start[4], size[4]),
+        (start[4], size[5]),
+        (start[3], size[3]),
+        (start[3], start[4]),
+        (start[2], size[2]),
+        (start[2], start[3]),
+        *[(persons, part) for part in (size[0], start[2], start[3], start[4], size[5])],
+    ]
+    frame = pd.concat(
+        [pd.DataFrame({"total": total, "part": part}) for total, part in pairs],
+        ignore_index=True,
+    )
+    return frame.assign(relation="hh-persons:" + frame["total"])
+
+
+def household_persons_values(rows: pd.DataFrame) -> pd.DataFrame:
+    """True values (restricted side) of the persons and partial-sum cells: cell, value, known."""
+    areas = _complete_household_areas(rows)
+    by_size = (
+        rows.assign(size=rows["size"].astype("Int64"))
+        .pivot_table(index="area_key", columns="size", values="value", aggfunc="sum")
+        .reindex(areas)
+    )
+    frames = []
+    for start in PARTIAL_SIZES:
+        value = by_size[[s for s in HOUSEHOLD_SIZES if s >= start]].sum(axis=1)
+        frames.append(
+            pd.DataFrame(
+                {"cell": household_from_id(areas, start), "value": value.values, "known": 0}
+            )
+        )
+    weighted = sum(by_size[s] * s for s in HOUSEHOLD_SIZES)
+    frames.append(
+        pd.DataFrame({"cell": household_persons_id(areas), "value": weighted.values, "known": 1})
+    )
+    return pd.concat(frames, ignore_index=True).astype(
+        {"cell": str, "value": "int64", "known": int}
+    )
+
+
 # The release record (`/api/v1/releases`, the Methodik page) describes each table's
 # protection only by what a visitor can count in the cells themselves. Sums or maxima of the
 # values behind suppressed cells, and the split into primary and secondary (how many of them
@@ -233,8 +314,15 @@ def public_audit(audit: dict) -> dict:
 
 
 def is_hidden(cell: pd.Series) -> pd.Series:
-    """Cells that no release shows (grid rests); the model lets the attacker know them."""
+    """Cells that no release shows but the model lets the attacker know (grid rests and the
+    households' persons); the partial sums `A|...` are never shown and stay unknown."""
     return cell.str.startswith("X|")
+
+
+def is_partial_sum(cell: pd.Series) -> pd.Series:
+    """The households' never-published partial sums: unknown to the attacker; only their
+    protection as small counts matters (being exact is no disclosure: from2 = h0 - h1)."""
+    return cell.str.startswith("A|")
 
 
 def public_cells(table: str, rows: pd.DataFrame) -> pd.DataFrame:

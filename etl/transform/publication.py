@@ -215,6 +215,20 @@ def simple_problem(
     return Problem(rows[["cell", "value"]], attacker.relations(name, rows, member), rows)
 
 
+def household_problem(cube: pd.DataFrame, member: attacker.Membership) -> Problem:
+    """Households by size, with the never-published persons and partial-sum cells of the
+    attacker model (`attacker_model.household_persons_relations`): the persons cell known to
+    the attacker, the partial sums not; neither is ever stored."""
+    problem = simple_problem("H", cube, "size", member)
+    extra = attacker.household_persons_values(problem.rows)
+    if extra.empty:
+        return problem
+    hidden = extra.assign(publish=False, primary=0, area_key="*")
+    rows = pd.concat([problem.rows, hidden], ignore_index=True)
+    rows["size"] = rows["size"].astype("Int64")
+    return Problem(rows[["cell", "value"]], problem.relations, rows)
+
+
 def event_cube(counts: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
     """Births, deaths, moves in and out per area (sex and age summed)."""
     local = counts[counts["area_level"].isin(["gemeinde", "ortsteil"])]

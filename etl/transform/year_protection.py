@@ -109,7 +109,7 @@ def year_problems(
     }
     if not data.households.empty:  # extracts without households publish none (no crash)
         households = pub.household_cube(data.households, truth_edges)
-        problems["households"] = pub.simple_problem("H", households, "size", member)
+        problems["households"] = pub.household_problem(households, member)
     conflicts: dict[str, str] = {}
     for name, problem in problems.items():
         shown = problem.rows["publish"] & ~problem.rows["area_key"].isin(hidden)
