@@ -1,7 +1,8 @@
 """The lower bound on secondaries (benchmarks.bound_suppression) on tiny literal tables.
 
 The bound is only worth something if no safe pattern beats it: each test compares it with
-the fewest secondaries that pass the lower-bound-1 audit, found by trying every pattern.
+the fewest secondaries that pass the lower-bound-1 audit, found by trying every pattern. The
+joint bound (one model over linked Gemeinden and their Kreis) is checked the same way.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from benchmarks.bound_suppression import lower_bound
+from benchmarks.bound_suppression import joint_bound, lower_bound
 from etl.privacy import audit, protect
 from etl.privacy.table import parse_table
 from tests.privacy.conftest import make_cells, make_relations
@@ -106,3 +108,54 @@ def test_bound_never_exceeds_what_protect_needs_on_linked_blocks() -> None:
     secondaries = int((result["status"] == "secondary").sum())
     bound = bound_of(cells, frame)
     assert 0 < bound <= secondaries
+
+
+def linked_gemeinden(inner: list[list[int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gemeinden `G0`, `G1`, ... (parts 0..n-1 and total T) and their Kreis K, cell by cell."""
+    values, relations = {}, []
+    n = len(inner[0])
+    for g, parts in enumerate(inner):
+        values |= {f"G{g}|{j}": v for j, v in enumerate(parts)} | {f"G{g}|T": sum(parts)}
+        relations.append((f"G{g}|T", [f"G{g}|{j}" for j in range(n)]))
+    for j in range(n):
+        values[f"K|{j}"] = sum(parts[j] for parts in inner)
+        relations.append((f"K|{j}", [f"G{g}|{j}" for g in range(len(inner))]))
+    values["K|T"] = sum(map(sum, inner))
+    relations.append(("K|T", [f"K|{j}" for j in range(n)]))
+    relations.append(("K|T", [f"G{g}|T" for g in range(len(inner))]))
+    return make_cells(values), make_relations(*relations)
+
+
+def both_bounds(cells: pd.DataFrame, relations: pd.DataFrame) -> tuple[int, int]:
+    table = parse_table(cells, relations)
+    blocks = np.array([cell.split("|", 1)[0] for cell in table.ids])
+    by_block = lower_bound(table, blocks, time_limit=10.0)["bound"]
+    return by_block, joint_bound(table, blocks, time_limit=10.0)["bound"]
+
+
+@pytest.mark.parametrize(
+    ("inner", "by_block", "joint", "fewest"),
+    [
+        ([[4, 5, 5], [1, 1, 5]], 1, 4, 4),
+        ([[5, 4, 3], [2, 2, 1]], 0, 3, 3),
+        ([[1, 1, 5], [2, 8, 3]], 2, 4, 5),
+        ([[2, 0, 5], [1, 1, 5]], 3, 3, 4),
+    ],
+)
+def test_joint_bound_sees_what_crossing_between_gemeinden_costs(
+    inner: list[list[int]], by_block: int, joint: int, fewest: int
+) -> None:
+    # A primary in one Gemeinde needs a partner in the other one or in the Kreis: the block
+    # bound prices that at nothing, the joint bound through the balance and lone-unknown rows.
+    cells, relations = linked_gemeinden(inner)
+    assert both_bounds(cells, relations) == (by_block, joint)
+    assert fewest_safe_secondaries(cells, relations) == fewest
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_joint_bound_never_exceeds_the_fewest_safe_secondaries(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    inner = rng.choice([0, 1, 2, 3, 4, 5, 8], size=(2, 3)).tolist()
+    cells, relations = linked_gemeinden(inner)
+    by_block, joint = both_bounds(cells, relations)
+    assert by_block <= joint <= fewest_safe_secondaries(cells, relations), inner
