@@ -41,7 +41,7 @@ def persons_relations(view: PublicView, truth: pd.Series) -> tuple[pd.DataFrame,
         if slack < 0:  # the register's households do not add up to its population here
             dropped += 1
             continue
-        name = f"hh-persons|{area}|{year}"
+        name = f"slack|hh-persons|{area}|{year}"  # an inequality: no sum for the floor
         rows += [(name, total, 1.0), (name, f"share|hh-slack|{area}|{year}", -1.0)]
         rows += [(name, cell, -float(s)) for s, cell in sizes.items()]
     return pd.DataFrame(rows, columns=["relation", "variable", "coefficient"]), dropped
