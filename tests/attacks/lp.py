@@ -172,3 +172,35 @@ def oracle_breaches(view: PublicView, intervals: pd.DataFrame, truth: pd.Series)
     reasons = [", ".join(name for name, mask in checks.items() if mask[i]) for i in range(len(x))]
     frame = intervals[["cell", "lower", "upper"]].assign(true=x, reason=reasons)
     return frame[frame["reason"] != ""].reset_index(drop=True)
+
+
+Inequality = tuple[str, list[tuple[str, float]]]  # name, terms: sum(coefficient * cell) <= 0
+
+
+def true_inequalities(
+    view: PublicView, truth: pd.Series, inequalities: list[Inequality]
+) -> tuple[pd.DataFrame, int]:
+    """The inequalities over served cells that hold in the true data, as relations with a
+    slack >= 0; (relations, how many were false in the data and left out). An attacker who
+    assumes a false relation gains nothing, so only true ones can show a breach. Relations
+    are named "slack|…": the a-priori floor (sums only) leaves them out."""
+    names = set(view.cells["cell"])
+    rows, dropped = [], 0
+    for name, terms in inequalities:
+        if not all(cell in names for cell, _ in terms):
+            continue
+        if sum(truth.get(cell, 0) * coefficient for cell, coefficient in terms) > 0:
+            dropped += 1
+            continue
+        relation = f"slack|{name}"
+        rows += [(relation, cell, coefficient) for cell, coefficient in terms]
+        rows.append((relation, f"share|{relation}", 1.0))
+    return pd.DataFrame(rows, columns=["relation", "variable", "coefficient"]), dropped
+
+
+def intervals_with(view: PublicView, relations: pd.DataFrame) -> tuple[PublicView, pd.DataFrame]:
+    """The view with `relations` added, and the attacker's intervals over it."""
+    extended = dataclasses.replace(
+        view, relations=pd.concat([view.relations, relations], ignore_index=True)
+    )
+    return extended, attacker_intervals(extended)

@@ -15,13 +15,11 @@ protection. This test keeps it that way.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import pytest
 
 from etl.transform.ages import AGE_GROUPS_17
-from tests.attacks.lp import attacker_intervals, oracle_breaches
+from tests.attacks.lp import Inequality, intervals_with, oracle_breaches, true_inequalities
 from tests.attacks.public_view import PublicView
 
 pytestmark = pytest.mark.slow
@@ -39,8 +37,8 @@ def _from(area: str, year: int, sex: str, index: int) -> list[str]:
     return [_group(area, year, sex, i) for i in range(index, len(AGE_GROUPS_17))]
 
 
-def _inequalities(view: PublicView) -> list[tuple[str, list[tuple[str, float]]]]:
-    """(name, terms) with sum(coefficient * cell) <= 0."""
+def _inequalities(view: PublicView) -> list[Inequality]:
+    """Ageing, arrival and adult inequalities per Gemeinde (see the top)."""
     years = sorted(int(y) for y in view.cells["year"].unique())
     areas = sorted({a for a in view.cells["area"] if len(a) == 8 and a.isdigit()})
     found = []
@@ -64,32 +62,12 @@ def _inequalities(view: PublicView) -> list[tuple[str, list[tuple[str, float]]]]
     return found
 
 
-def ageing_relations(view: PublicView, truth: pd.Series) -> tuple[pd.DataFrame, int]:
-    """The inequalities as relations with a slack >= 0, where true; (relations, dropped)."""
-    names = set(view.cells["cell"])
-    rows, dropped = [], 0
-    for name, terms in _inequalities(view):
-        if not all(cell in names for cell, _ in terms):
-            continue
-        if sum(truth.get(cell, 0) * coefficient for cell, coefficient in terms) > 0:
-            dropped += 1
-            continue
-        # "slack|" relations are inequalities: the a-priori floor (sums only) leaves them out
-        relation = f"slack|{name}"
-        rows += [(relation, cell, coefficient) for cell, coefficient in terms]
-        rows.append((relation, f"share|{relation}", 1.0))
-    return pd.DataFrame(rows, columns=["relation", "variable", "coefficient"]), dropped
-
-
 def test_ageing_and_adults_narrow_no_suppressed_cell_below_its_protection(
     base_view: PublicView, base_truth: pd.Series, base_intervals: pd.DataFrame
 ) -> None:
-    relations, dropped = ageing_relations(base_view, base_truth)
+    relations, dropped = true_inequalities(base_view, base_truth, _inequalities(base_view))
     assert relations["relation"].nunique() >= 1000, "too few inequalities to count as an attack"
-    with_ageing = dataclasses.replace(
-        base_view, relations=pd.concat([base_view.relations, relations], ignore_index=True)
-    )
-    intervals = attacker_intervals(with_ageing)
+    with_ageing, intervals = intervals_with(base_view, relations)
     compared = intervals.merge(base_intervals[["cell", "lower", "upper"]], on="cell")
     narrowed = (compared["lower_x"] > compared["lower_y"] + 1e-6) | (
         compared["upper_x"] < compared["upper_y"] - 1e-6
